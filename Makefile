@@ -1,0 +1,37 @@
+# Thin wrapper over CMake presets. `make demo` and `make test` install what is missing first.
+JOBS ?= $(shell nproc)
+export CCACHE_BASEDIR := $(CURDIR)
+
+.PHONY: deps release debug asan demo test bench clean format
+
+deps:
+	@bash scripts/install-deps.sh
+
+release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+demo: release
+	./build/release/cli/weft demo
+
+# The whole suite: a Debug build, then the same tests under AddressSanitizer + UBSan.
+test: debug asan
+	ctest --preset debug -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+bench: release
+	./build/release/cli/weft bench --alerts 100000
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,87 @@
+#pragma once
+// GraphStore: the persistent property graph weft keeps, behind an interface with an in-memory
+// twin (InMemoryStore) for tests and a RocksDB implementation in persistence/.
+//
+// Nodes: alerts (by alert key), entities (by tenant + canonical key), incidents (by id).
+// Edges: alert -> entity evidence (held inside each Alert with its role), entity -> entity
+// relations (runs_on, logged_on, alias_of, has_role_on, ...), alert -> incident membership
+// (held inside each Incident). Meta: small named values (format version, configuration).
+//
+// Writes go through Apply(WriteBatch), which is atomic (all or nothing) and durable when it
+// returns OK. Reads see every batch applied before them. Implementations are safe for one
+// writer and concurrent readers; callers serialise writers.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/alert.h"
+#include "model/entity.h"
+#include "model/incident.h"
+#include "model/status.h"
+
+namespace weft {
+
+// An entity node: the resolved entity (all aliases it has accumulated) of one tenant.
+struct EntityRecord {
+  std::string tenant;
+  Entity entity;
+  // Strong aliases that could not merge (same alias type, different value), as
+  // "<alias> conflicts with <entity key>".
+  std::vector<std::string> conflicts;
+  // Entity keys that share a weak alias (e.g. a host name) but no strong one: possible matches.
+  std::vector<std::string> possible_matches;
+};
+
+struct WriteBatch {
+  std::vector<Alert> alerts;          // upserts by alert key
+  std::vector<EntityRecord> entities;  // upserts by (tenant, entity key)
+  std::vector<std::pair<std::string, std::string>> deleted_entities;  // (tenant, key)
+  std::vector<Relation> relations;    // upserts by (tenant, from, relation, to)
+  std::vector<Incident> incidents;    // upserts by id
+  std::vector<std::string> deleted_incidents;
+  std::vector<std::pair<std::string, std::string>> meta;  // upserts by name
+
+  bool empty() const {
+    return alerts.empty() && entities.empty() && deleted_entities.empty() && relations.empty() &&
+           incidents.empty() && deleted_incidents.empty() && meta.empty();
+  }
+};
+
+// Statistics for reports and benchmarks.
+struct StoreStats {
+  std::uint64_t alerts = 0;
+  std::uint64_t entities = 0;
+  std::uint64_t relations = 0;
+  std::uint64_t incidents = 0;
+  std::uint64_t disk_bytes = 0;  // 0 for in-memory stores
+};
+
+class GraphStore {
+ public:
+  virtual ~GraphStore() = default;
+
+  // Applies every change in `batch` atomically. OK means durable (survives a process kill).
+  // IOError/Corruption from the underlying storage; the store is unchanged then.
+  virtual Status Apply(const WriteBatch& batch) = 0;
+
+  // Point reads: nullopt when absent.
+  virtual Result<std::optional<Alert>> GetAlert(std::string_view key) = 0;
+  virtual Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant, std::string_view key) = 0;
+  virtual Result<std::optional<Incident>> GetIncident(std::string_view id) = 0;
+  virtual Result<std::optional<std::string>> GetMeta(std::string_view name) = 0;
+
+  // Scans in key order; `tenant` "" means every tenant. The visitor returns false to stop early.
+  // References passed to the visitor are valid only during the call.
+  virtual Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) = 0;
+  virtual Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) = 0;
+  virtual Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) = 0;
+  virtual Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) = 0;
+
+  virtual Result<StoreStats> Stats() = 0;
+};
+
+}  // namespace weft

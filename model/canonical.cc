@@ -1,0 +1,620 @@
+#include "model/canonical.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+
+namespace weft {
+namespace {
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+Alias MakeAlias(std::string type, std::string value, AliasStrength strength, std::string_view source) {
+  return Alias{std::move(type), std::move(value), strength, std::string(source)};
+}
+
+std::optional<std::string> NonPlaceholder(std::string_view v) {
+  v = Trim(v);
+  if (IsPlaceholder(v)) return std::nullopt;
+  return std::string(v);
+}
+
+// "i-0abc..." from an instance ARN "arn:aws:ec2:region:acct:instance/i-0abc".
+std::string InstanceIdFromArn(std::string_view arn) {
+  const size_t slash = arn.rfind("instance/");
+  if (slash == std::string_view::npos) return "";
+  return std::string(arn.substr(slash + 9));
+}
+
+// ARN field n (0 = "arn").
+std::string_view ArnField(std::string_view arn, int n) {
+  for (int i = 0; i < n; ++i) {
+    const size_t c = arn.find(':');
+    if (c == std::string_view::npos) return "";
+    arn.remove_prefix(c + 1);
+  }
+  return arn.substr(0, std::min(arn.find(':'), arn.size()));
+}
+
+bool IsComputeInstanceId(std::string_view lower_id, Cloud cloud) {
+  switch (cloud) {
+    case Cloud::kAzure:
+      return lower_id.find("/providers/microsoft.compute/virtualmachines/") != std::string_view::npos ||
+             lower_id.find("/providers/microsoft.hybridcompute/machines/") != std::string_view::npos;
+    case Cloud::kAws:
+      return lower_id.find(":ec2:") != std::string_view::npos &&
+             lower_id.find(":instance/") != std::string_view::npos;
+    case Cloud::kGcp:
+      return lower_id.find("compute.googleapis.com/") != std::string_view::npos &&
+             lower_id.find("/instances/") != std::string_view::npos;
+    default:
+      return false;
+  }
+}
+
+std::string LastSegment(std::string_view id) {
+  while (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  const size_t slash = id.rfind('/');
+  return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
+}
+
+}  // namespace
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string ToUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool IsPlaceholder(std::string_view value) {
+  value = Trim(value);
+  if (value.empty()) return true;
+  const std::string v = ToLower(value);
+  static constexpr std::string_view kPlaceholders[] = {
+      "-", "--", "n/a", "na", "null", "none", "nil", "unknown", "undefined", "0", "(null)",
+      "not available", "empty", "?", "\"\"", "[]", "{}", "0.0.0.0", "00.00.00.00", "00.00.00.000",
+      "::"};
+  for (std::string_view p : kPlaceholders) {
+    if (v == p) return true;
+  }
+  // All-zero GUIDs and ids made only of zeros, dashes and dots.
+  return std::all_of(v.begin(), v.end(), [](char c) { return c == '0' || c == '-' || c == '.' || c == '{' || c == '}'; });
+}
+
+std::optional<std::string> NormalizeIp(std::string_view ip) {
+  ip = Trim(ip);
+  if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  if (ip.empty() || ip.size() > 64) return std::nullopt;
+  // IPv4, tolerating leading zeros ("010.001.002.003").
+  if (ip.find(':') == std::string_view::npos) {
+    std::array<unsigned, 4> octets{};
+    size_t pos = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (pos >= ip.size() || !std::isdigit(static_cast<unsigned char>(ip[pos]))) return std::nullopt;
+      unsigned v = 0;
+      int digits = 0;
+      while (pos < ip.size() && std::isdigit(static_cast<unsigned char>(ip[pos]))) {
+        v = v * 10 + static_cast<unsigned>(ip[pos++] - '0');
+        if (++digits > 3) return std::nullopt;
+      }
+      if (v > 255) return std::nullopt;
+      octets[i] = v;
+      if (i < 3) {
+        if (pos >= ip.size() || ip[pos] != '.') return std::nullopt;
+        ++pos;
+      }
+    }
+    if (pos != ip.size()) return std::nullopt;
+    if (octets == std::array<unsigned, 4>{0, 0, 0, 0}) return std::nullopt;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", octets[0], octets[1], octets[2], octets[3]);
+    return std::string(buf);
+  }
+  // IPv6 (drop a zone id).
+  std::string text(ip.substr(0, std::min(ip.find('%'), ip.size())));
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET6, text.c_str(), bytes) != 1) return std::nullopt;
+  static constexpr unsigned char kZero[16] = {};
+  if (std::equal(bytes, bytes + 16, kZero)) return std::nullopt;
+  static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(bytes, bytes + 12, kMappedPrefix)) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", bytes[12], bytes[13], bytes[14], bytes[15]);
+    return std::string(buf);
+  }
+  char out[INET6_ADDRSTRLEN];
+  if (inet_ntop(AF_INET6, bytes, out, sizeof out) == nullptr) return std::nullopt;
+  return std::string(out);
+}
+
+bool IsPrivateIp(std::string_view ip) {
+  if (ip.find(':') != std::string_view::npos) {
+    const std::string l = ToLower(ip);
+    return l == "::1" || l.rfind("fe8", 0) == 0 || l.rfind("fe9", 0) == 0 || l.rfind("fea", 0) == 0 ||
+           l.rfind("feb", 0) == 0 || l.rfind("fc", 0) == 0 || l.rfind("fd", 0) == 0;
+  }
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (std::sscanf(std::string(ip).c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4) return false;
+  return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
+         (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
+}
+
+std::optional<std::string> NormalizeAzureResourceId(std::string_view id) {
+  id = Trim(id);
+  while (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  while (!id.empty() && id.front() == '/') id.remove_prefix(1);
+  if (id.empty() || IsPlaceholder(id)) return std::nullopt;
+  std::string out = "/" + ToLower(id);
+  if (out.rfind("/subscriptions/", 0) != 0 && out.rfind("/providers/", 0) != 0) return std::nullopt;
+  if (out.find("/00000000-0000-0000-0000-000000000000") != std::string::npos &&
+      out.find('/', 15) == std::string::npos) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::string> NormalizeArn(std::string_view arn) {
+  arn = Trim(arn);
+  if (arn.rfind("arn:", 0) != 0) return std::nullopt;
+  if (std::count(arn.begin(), arn.end(), ':') < 5) return std::nullopt;
+  return std::string(arn);
+}
+
+std::optional<std::string> NormalizeGcpResourceName(std::string_view name, std::string_view service) {
+  name = Trim(name);
+  while (!name.empty() && name.back() == '/') name.remove_suffix(1);
+  if (name.empty() || IsPlaceholder(name)) return std::nullopt;
+  if (name.rfind("//", 0) == 0) return std::string(name);
+  if (name.rfind("https://", 0) == 0) {
+    // "https://www.googleapis.com/compute/v1/projects/p/zones/z/instances/i" self-links.
+    const size_t p = name.find("/projects/");
+    if (p == std::string_view::npos) return std::nullopt;
+    const std::string_view rest = name.substr(p + 1);
+    const bool compute = name.find("/compute/") != std::string_view::npos;
+    return std::string(compute ? "//compute.googleapis.com/" : "//") + std::string(rest);
+  }
+  if (!service.empty() && (name.rfind("projects/", 0) == 0 || name.rfind("organizations/", 0) == 0 ||
+                           name.rfind("folders/", 0) == 0)) {
+    return "//" + std::string(service) + "/" + std::string(name);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> NormalizeGuid(std::string_view guid) {
+  guid = Trim(guid);
+  if (guid.size() >= 2 && guid.front() == '{' && guid.back() == '}') guid = guid.substr(1, guid.size() - 2);
+  if (guid.size() != 36 || IsPlaceholder(guid)) return std::nullopt;
+  for (size_t i = 0; i < guid.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? guid[i] != '-' : !IsHex(guid[i])) return std::nullopt;
+  }
+  return ToLower(guid);
+}
+
+std::optional<std::string> NormalizeSid(std::string_view sid) {
+  sid = Trim(sid);
+  if (sid.size() < 5 || (sid[0] != 'S' && sid[0] != 's') || sid[1] != '-') return std::nullopt;
+  for (char c : sid.substr(2)) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '-') return std::nullopt;
+  }
+  return ToUpper(sid);
+}
+
+std::optional<std::string> NormalizeUpn(std::string_view upn) {
+  upn = Trim(upn);
+  const size_t at = upn.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 >= upn.size() || IsPlaceholder(upn)) {
+    return std::nullopt;
+  }
+  return ToLower(upn);
+}
+
+std::optional<std::string> NormalizeHostname(std::string_view host) {
+  host = Trim(host);
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (IsPlaceholder(host)) return std::nullopt;
+  std::string h = ToLower(host);
+  if (h == "localhost" || h == "localhost.localdomain" || h.size() > 255) return std::nullopt;
+  return h;
+}
+
+std::optional<std::string> NormalizeUrl(std::string_view url) {
+  url = Trim(url);
+  if (IsPlaceholder(url)) return std::nullopt;
+  std::string u(url);
+  const size_t frag = u.find('#');
+  if (frag != std::string::npos) u.resize(frag);
+  size_t scheme_end = u.find("://");
+  if (scheme_end == std::string::npos) {
+    u = "http://" + u;  // bare host/path: assume http so equal URLs compare equal
+    scheme_end = 4;
+  }
+  const size_t host_start = scheme_end + 3;
+  size_t host_end = u.find_first_of("/?", host_start);
+  if (host_end == std::string::npos) host_end = u.size();
+  std::string scheme = ToLower(u.substr(0, scheme_end));
+  std::string host = ToLower(u.substr(host_start, host_end - host_start));
+  if (host.empty()) return std::nullopt;
+  if ((scheme == "http" && host.size() > 3 && host.substr(host.size() - 3) == ":80") ||
+      (scheme == "https" && host.size() > 4 && host.substr(host.size() - 4) == ":443")) {
+    host.resize(host.rfind(':'));
+  }
+  std::string rest = u.substr(host_end);
+  if (rest == "/") rest.clear();
+  return scheme + "://" + host + rest;
+}
+
+std::optional<std::string> NormalizeHash(std::string_view hex, size_t expected_length) {
+  hex = Trim(hex);
+  if (hex.empty() || (expected_length != 0 && hex.size() != expected_length)) return std::nullopt;
+  if (!std::all_of(hex.begin(), hex.end(), IsHex) || IsPlaceholder(hex)) return std::nullopt;
+  return ToLower(hex);
+}
+
+Cloud CloudOfResourceId(std::string_view id) {
+  id = Trim(id);
+  const std::string l = ToLower(id.substr(0, std::min<size_t>(id.size(), 64)));
+  if (l.rfind("/subscriptions/", 0) == 0 || l.rfind("subscriptions/", 0) == 0) return Cloud::kAzure;
+  if (l.rfind("arn:", 0) == 0) return Cloud::kAws;
+  if (l.rfind("//", 0) == 0 && l.find("googleapis.com") != std::string::npos) return Cloud::kGcp;
+  if (l.rfind("projects/", 0) == 0 || l.rfind("organizations/", 0) == 0) return Cloud::kGcp;
+  return Cloud::kUnknown;
+}
+
+std::optional<Entity> MakeDevice(const DeviceIds& ids, std::string_view source) {
+  Entity e;
+  e.kind = EntityKind::kDevice;
+  if (auto v = NonPlaceholder(ids.mde_device_id)) {
+    e.AddAlias(MakeAlias("mde", ToLower(*v), AliasStrength::kStrong, source));
+  }
+  if (auto v = NormalizeAzureResourceId(ids.azure_resource_id)) {
+    e.AddAlias(MakeAlias("azure", *v, AliasStrength::kStrong, source));
+    e.cloud = Cloud::kAzure;
+    const size_t sub = v->find('/', 15);
+    e.properties["subscription"] = v->substr(15, sub == std::string::npos ? std::string::npos : sub - 15);
+    if (e.display_name.empty()) e.display_name = LastSegment(*v);
+  }
+  if (auto v = NormalizeGuid(ids.azure_vm_id)) {
+    e.AddAlias(MakeAlias("vmid", *v, AliasStrength::kStrong, source));
+    if (e.cloud == Cloud::kUnknown) e.cloud = Cloud::kAzure;
+  }
+  std::string instance_id = std::string(Trim(ids.aws_instance_id));
+  std::string account(Trim(ids.aws_account_id)), region(Trim(ids.aws_region));
+  if (auto arn = NormalizeArn(ids.aws_instance_arn)) {
+    if (instance_id.empty()) instance_id = InstanceIdFromArn(*arn);
+    if (account.empty()) account = std::string(ArnField(*arn, 4));
+    if (region.empty()) region = std::string(ArnField(*arn, 3));
+  }
+  if (!IsPlaceholder(instance_id)) {
+    e.AddAlias(MakeAlias("aws", instance_id, AliasStrength::kStrong, source));
+    e.cloud = e.cloud == Cloud::kUnknown ? Cloud::kAws : e.cloud;
+    if (!account.empty()) e.properties["account"] = account;
+    if (!region.empty()) e.properties["region"] = region;
+  }
+  if (auto v = NormalizeGcpResourceName(ids.gcp_resource_name, "compute.googleapis.com")) {
+    e.AddAlias(MakeAlias("gcp", *v, AliasStrength::kStrong, source));
+    if (e.cloud == Cloud::kUnknown) e.cloud = Cloud::kGcp;
+    const size_t p = v->find("/projects/");
+    if (p != std::string::npos) {
+      const size_t end = v->find('/', p + 10);
+      e.properties["project"] = v->substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
+    }
+    if (e.display_name.empty()) e.display_name = LastSegment(*v);
+  }
+  if (auto v = NormalizeGuid(ids.aad_device_id)) e.AddAlias(MakeAlias("aad", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeGuid(ids.oms_agent_id)) e.AddAlias(MakeAlias("oms", *v, AliasStrength::kStrong, source));
+  if (!ids.other_id_type.empty()) {
+    if (auto v = NonPlaceholder(ids.other_id)) {
+      e.AddAlias(MakeAlias(ids.other_id_type, *v, AliasStrength::kStrong, source));
+    }
+  }
+  std::optional<std::string> fqdn = NormalizeHostname(ids.fqdn);
+  std::optional<std::string> host = NormalizeHostname(ids.hostname);
+  if (fqdn && !host) host = fqdn->substr(0, fqdn->find('.'));
+  if (host && !fqdn && host->find('.') != std::string::npos) {
+    fqdn = host;
+    host = fqdn->substr(0, fqdn->find('.'));
+  }
+  if (fqdn) e.AddAlias(MakeAlias("fqdn", *fqdn, AliasStrength::kWeak, source));
+  if (host) e.AddAlias(MakeAlias("host", *host, AliasStrength::kWeak, source));
+  if (e.aliases.empty()) return std::nullopt;
+  if (host) e.display_name = *host;
+  const Alias& best = e.aliases.front();  // strong aliases sort first, in insertion order
+  e.key = "device:" + best.ToString();
+  return e;
+}
+
+std::optional<Entity> MakeUser(const UserIds& ids, std::string_view source) {
+  Entity e;
+  e.kind = EntityKind::kUser;
+  std::optional<std::string> upn = NormalizeUpn(ids.upn);
+  if (upn) e.AddAlias(MakeAlias("upn", *upn, AliasStrength::kStrong, source));
+  if (auto v = NormalizeGuid(ids.aad_object_id)) e.AddAlias(MakeAlias("oid", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeSid(ids.sid)) e.AddAlias(MakeAlias("sid", *v, AliasStrength::kStrong, source));
+  if (auto v = NonPlaceholder(ids.aws_principal)) {
+    e.AddAlias(MakeAlias("aws", *v, AliasStrength::kStrong, source));
+    e.cloud = Cloud::kAws;
+  }
+  if (auto v = NormalizeUpn(ids.gcp_principal)) {
+    e.AddAlias(MakeAlias("gcp", *v, AliasStrength::kStrong, source));
+    e.cloud = Cloud::kGcp;
+  }
+  if (!ids.other_id_type.empty()) {
+    if (auto v = NonPlaceholder(ids.other_id)) e.AddAlias(MakeAlias(ids.other_id_type, *v, AliasStrength::kStrong, source));
+  }
+  std::optional<std::string> name = NonPlaceholder(ids.account_name);
+  if (name) {
+    std::string n = ToLower(*name);
+    if (auto d = NonPlaceholder(ids.domain); d && n.find('\\') == std::string::npos) n = ToLower(*d) + "\\" + n;
+    e.AddAlias(MakeAlias("name", n, AliasStrength::kWeak, source));
+    e.display_name = *name;
+  }
+  if (e.aliases.empty()) return std::nullopt;
+  const Alias& best = e.aliases.front();
+  e.key = best.type == "upn" ? "user:" + best.value : "user:" + best.ToString();
+  if (e.display_name.empty()) e.display_name = best.value;
+  return e;
+}
+
+std::optional<Entity> MakeIp(std::string_view address, std::string_view source) {
+  std::optional<std::string> ip = NormalizeIp(address);
+  if (!ip) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kIp;
+  e.key = "ip:" + *ip;
+  e.display_name = *ip;
+  if (IsPrivateIp(*ip)) e.properties["scope"] = "private";
+  return e;
+}
+
+std::optional<Entity> MakeFile(std::string_view sha256, std::string_view sha1, std::string_view md5,
+                               std::string_view name, std::string_view source) {
+  Entity e;
+  e.kind = EntityKind::kFile;
+  if (auto v = NormalizeHash(sha256, 64)) e.AddAlias(MakeAlias("sha256", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeHash(sha1, 40)) e.AddAlias(MakeAlias("sha1", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeHash(md5, 32)) e.AddAlias(MakeAlias("md5", *v, AliasStrength::kStrong, source));
+  if (auto v = NonPlaceholder(name)) {
+    e.display_name = *v;
+    e.AddAlias(MakeAlias("name", ToLower(*v), AliasStrength::kWeak, source));
+  }
+  if (e.aliases.empty()) return std::nullopt;
+  e.key = "file:" + e.aliases.front().ToString();
+  return e;
+}
+
+std::optional<Entity> MakeProcess(std::string_view device_key, std::string_view pid,
+                                  std::string_view image_or_cmdline, std::string_view source) {
+  std::optional<std::string> image = NonPlaceholder(image_or_cmdline);
+  std::optional<std::string> id = NonPlaceholder(pid);
+  if (!image && !id) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kProcess;
+  const std::string dev = device_key.empty() ? "-" : std::string(device_key);
+  e.key = "process:" + dev + ":" + id.value_or("-") + ":" + ToLower(image.value_or("-"));
+  e.display_name = image.value_or(*id);
+  if (!device_key.empty()) e.properties["device"] = std::string(device_key);
+  return e;
+}
+
+std::optional<Entity> MakeUrl(std::string_view url, std::string_view source) {
+  std::optional<std::string> u = NormalizeUrl(url);
+  if (!u) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kUrl;
+  e.key = "url:" + *u;
+  e.display_name = *u;
+  return e;
+}
+
+std::optional<Entity> MakeDomain(std::string_view fqdn, std::string_view source) {
+  std::optional<std::string> d = NormalizeHostname(fqdn);
+  if (!d) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kDomain;
+  e.key = "domain:" + *d;
+  e.display_name = *d;
+  return e;
+}
+
+std::optional<Entity> MakeMailbox(std::string_view address, std::string_view source) {
+  std::optional<std::string> a = NormalizeUpn(address);
+  if (!a) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kMailbox;
+  e.key = "mailbox:" + *a;
+  e.display_name = *a;
+  return e;
+}
+
+std::optional<Entity> MakeMailMessage(std::string_view network_message_id, std::string_view source) {
+  std::optional<std::string> id = NonPlaceholder(network_message_id);
+  if (!id) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kMailMessage;
+  e.key = "mail:" + ToLower(*id);
+  e.display_name = *id;
+  return e;
+}
+
+std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::string_view resource_type,
+                                        std::string_view source) {
+  id = Trim(id);
+  if (IsPlaceholder(id)) return std::nullopt;
+  const Cloud shape = CloudOfResourceId(id);
+  if (cloud == Cloud::kUnknown) cloud = shape;
+  std::optional<std::string> canonical;
+  switch (shape == Cloud::kUnknown ? cloud : shape) {
+    case Cloud::kAzure: canonical = NormalizeAzureResourceId(id); break;
+    case Cloud::kAws: canonical = NormalizeArn(id); break;
+    case Cloud::kGcp: canonical = NormalizeGcpResourceName(id); break;
+    default: canonical = std::string(id); break;
+  }
+  if (!canonical) canonical = std::string(id);
+  // A compute instance is a device: one entity whether a cloud or an endpoint product saw it.
+  if (IsComputeInstanceId(ToLower(*canonical), shape)) {
+    DeviceIds ids;
+    if (shape == Cloud::kAzure) ids.azure_resource_id = *canonical;
+    if (shape == Cloud::kAws) ids.aws_instance_arn = *canonical;
+    if (shape == Cloud::kGcp) ids.gcp_resource_name = *canonical;
+    std::optional<Entity> device = MakeDevice(ids, source);
+    if (device && !resource_type.empty()) device->properties["resource_type"] = std::string(resource_type);
+    return device;
+  }
+  Entity e;
+  e.kind = EntityKind::kCloudResource;
+  e.cloud = cloud;
+  const std::string_view cloud_name = cloud == Cloud::kUnknown ? "other" : CloudName(cloud);
+  e.key = "cloud:" + std::string(cloud_name) + ":" + *canonical;
+  e.display_name = LastSegment(*canonical);
+  if (!resource_type.empty()) e.properties["resource_type"] = std::string(resource_type);
+  if (shape == Cloud::kAzure) {
+    const size_t end = canonical->find('/', 15);
+    e.properties["subscription"] = canonical->substr(15, end == std::string::npos ? std::string::npos : end - 15);
+    const size_t prov = canonical->rfind("/providers/");
+    if (resource_type.empty() && prov != std::string::npos) {
+      std::string tail = canonical->substr(prov + 11);  // namespace/type/name[/type/name]
+      const size_t s1 = tail.find('/');
+      const size_t s2 = s1 == std::string::npos ? s1 : tail.find('/', s1 + 1);
+      if (s2 != std::string::npos) e.properties["resource_type"] = tail.substr(0, s2);
+    }
+  } else if (shape == Cloud::kAws) {
+    e.properties["service"] = std::string(ArnField(*canonical, 2));
+    if (!ArnField(*canonical, 3).empty()) e.properties["region"] = std::string(ArnField(*canonical, 3));
+    if (!ArnField(*canonical, 4).empty()) e.properties["account"] = std::string(ArnField(*canonical, 4));
+  } else if (shape == Cloud::kGcp) {
+    const size_t p = canonical->find("/projects/");
+    if (p != std::string::npos) {
+      const size_t end = canonical->find('/', p + 10);
+      e.properties["project"] = canonical->substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
+    }
+    const size_t svc_end = canonical->find('/', 2);
+    if (svc_end != std::string::npos) e.properties["service"] = canonical->substr(2, svc_end - 2);
+  }
+  return e;
+}
+
+std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view name, std::string_view source) {
+  std::optional<std::string> id = NonPlaceholder(app_id);
+  std::optional<std::string> n = NonPlaceholder(name);
+  if (!id && !n) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kCloudApp;
+  e.key = id ? "app:" + ToLower(*id) : "app:name:" + ToLower(*n);
+  e.display_name = n.value_or(*id);
+  return e;
+}
+
+std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_name, std::string_view source) {
+  std::optional<std::string> k = NonPlaceholder(key);
+  if (!k) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kRegistry;
+  std::string canonical = ToLower(*k);
+  if (auto v = NonPlaceholder(value_name)) canonical += ":" + ToLower(*v);
+  e.key = "registry:" + canonical;
+  e.display_name = *k;
+  return e;
+}
+
+std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value, std::string_view source) {
+  std::optional<std::string> v = NonPlaceholder(value);
+  if (!v) return std::nullopt;
+  Entity e;
+  e.kind = EntityKind::kGeneric;
+  e.key = type.empty() ? "generic:" + *v : "generic:" + ToLower(type) + ":" + *v;
+  e.display_name = *v;
+  return e;
+}
+
+std::optional<Entity> MakeFromKey(EntityKind kind, std::string_view value, std::string_view source) {
+  value = Trim(value);
+  const size_t colon = value.find(':');
+  const std::string_view head = colon == std::string_view::npos ? "" : value.substr(0, colon);
+  const std::string_view tail = colon == std::string_view::npos ? value : value.substr(colon + 1);
+  switch (kind) {
+    case EntityKind::kDevice: {
+      DeviceIds ids;
+      if (head == "mde") ids.mde_device_id = tail;
+      else if (head == "azure") ids.azure_resource_id = tail;
+      else if (head == "vmid") ids.azure_vm_id = tail;
+      else if (head == "aws") ids.aws_instance_id = tail;
+      else if (head == "gcp") ids.gcp_resource_name = tail;
+      else if (head == "aad") ids.aad_device_id = tail;
+      else if (head == "oms") ids.oms_agent_id = tail;
+      else if (head == "host") ids.hostname = tail;
+      else if (head == "fqdn") ids.fqdn = tail;
+      else if (!head.empty()) { ids.other_id_type = std::string(head); ids.other_id = tail; }
+      else ids.hostname = value;
+      return MakeDevice(ids, source);
+    }
+    case EntityKind::kUser: {
+      UserIds ids;
+      if (head == "oid") ids.aad_object_id = tail;
+      else if (head == "sid") ids.sid = tail;
+      else if (head == "upn") ids.upn = tail;
+      else if (head == "aws") ids.aws_principal = tail;
+      else if (head == "gcp") ids.gcp_principal = tail;
+      else if (head == "name") ids.account_name = tail;
+      else if (value.find('@') != std::string_view::npos) ids.upn = value;
+      else if (!head.empty()) { ids.other_id_type = std::string(head); ids.other_id = tail; }
+      else ids.account_name = value;
+      return MakeUser(ids, source);
+    }
+    case EntityKind::kIp: return MakeIp(value, source);
+    case EntityKind::kFile:
+      if (head == "sha256") return MakeFile(tail, "", "", "", source);
+      if (head == "sha1") return MakeFile("", tail, "", "", source);
+      if (head == "md5") return MakeFile("", "", tail, "", source);
+      if (head == "name") return MakeFile("", "", "", tail, source);
+      return MakeFile(value.size() == 64 ? value : "", value.size() == 40 ? value : "",
+                      value.size() == 32 ? value : "", value, source);
+    case EntityKind::kProcess: {
+      Entity e;
+      e.kind = EntityKind::kProcess;
+      e.key = "process:" + std::string(value);
+      e.display_name = std::string(value);
+      return e;
+    }
+    case EntityKind::kUrl: return MakeUrl(value, source);
+    case EntityKind::kDomain: return MakeDomain(value, source);
+    case EntityKind::kMailbox: return MakeMailbox(value, source);
+    case EntityKind::kMailMessage: return MakeMailMessage(value, source);
+    case EntityKind::kCloudResource: {
+      std::optional<Cloud> cloud = ParseCloud(head);
+      if (cloud) return MakeCloudResource(tail, *cloud, "", source);
+      if (head == "other") return MakeCloudResource(tail, Cloud::kUnknown, "", source);
+      return MakeCloudResource(value, Cloud::kUnknown, "", source);
+    }
+    case EntityKind::kCloudApp:
+      if (head == "name") return MakeCloudApp("", tail, source);
+      return MakeCloudApp(value, "", source);
+    case EntityKind::kRegistry: {
+      Entity e;
+      e.kind = EntityKind::kRegistry;
+      e.key = "registry:" + ToLower(value);
+      e.display_name = std::string(value);
+      return e;
+    }
+    case EntityKind::kGeneric:
+      return MakeGeneric(head, colon == std::string_view::npos ? value : tail, source);
+  }
+  return std::nullopt;
+}
+
+}  // namespace weft

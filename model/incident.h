@@ -1,0 +1,37 @@
+#pragma once
+// Incident: a connected component of linked alerts of one tenant. Its id is derived from its
+// earliest alert, so the same grouping always gets the same ids whatever the arrival order; an
+// incident absorbed by a merge keeps its id with status kRedirected and `redirected_to` set.
+// Value type.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/alert.h"
+
+namespace weft {
+
+enum class IncidentStatus { kActive, kResolved, kRedirected };
+std::string_view IncidentStatusName(IncidentStatus s);  // "active", "resolved", "redirected"
+std::optional<IncidentStatus> ParseIncidentStatus(std::string_view text);
+
+struct Incident {
+  std::string id;
+  std::string tenant;
+  IncidentStatus status = IncidentStatus::kActive;
+  std::string redirected_to;  // set when status is kRedirected
+  Severity severity = Severity::kLow;
+  std::string classification;  // e.g. "truePositive"; "" when not classified
+  std::string determination;
+  Timestamp first_activity = kNoTime;
+  Timestamp last_activity = kNoTime;
+  std::vector<std::string> alert_keys;  // sorted
+  std::vector<std::string> entities;    // canonical keys, sorted
+  std::string title;                    // from its most severe (then earliest) alert
+};
+
+// "inc-" + 16 hex digits of a stable hash of the incident's earliest alert key.
+std::string MakeIncidentId(std::string_view earliest_alert_key);
+
+}  // namespace weft

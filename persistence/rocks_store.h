@@ -1,0 +1,32 @@
+#pragma once
+// RocksStore: the embedded, persistent GraphStore, on RocksDB. One column family per node or
+// edge type (alerts, entities, relations, incidents, meta); keys start with the tenant so that
+// a tenant's nodes are one prefix scan. Each Apply is one RocksDB WriteBatch with the WAL on, so
+// a batch is wholly in or wholly out after a crash, and an acknowledged batch survives a kill -9.
+// The store records a format version; opening a store of another version fails with a message
+// that says which. No RocksDB type appears in this header. Thread-safety as GraphStore.
+
+#include <memory>
+#include <string>
+
+#include "graph/graph_store.h"
+
+namespace weft {
+
+struct RocksStoreOptions {
+  bool create_if_missing = true;  // default true: create an empty store in a new directory
+  bool sync = false;              // default false: WAL written but not fsync'ed per batch; this
+                                  // survives a process kill (kill -9), not a power loss
+  bool read_only = false;         // default false: open for reads only (no lock conflicts)
+  std::size_t block_cache_mb = 64;  // default 64 MiB of block cache
+};
+
+// The on-disk format version this build reads and writes.
+inline constexpr int kStoreFormatVersion = 1;
+
+// Opens (or creates) the store in directory `dir`. IOError when RocksDB cannot open it (the
+// message names the directory and the cause, e.g. a lock held by another weft process);
+// Corruption when the stored format version differs from kStoreFormatVersion.
+Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const RocksStoreOptions& options = {});
+
+}  // namespace weft
