@@ -1,6 +1,7 @@
 #include "model/time.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace weft {
@@ -46,8 +47,17 @@ std::optional<Timestamp> ParseEpochNumber(std::string_view s) {
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  if (v > 1e11) return static_cast<Timestamp>(v);  // already milliseconds
-  return static_cast<Timestamp>(v * 1000.0);
+  const double millis = v > 1e11 ? v : v * 1000.0;  // above 1e11: already milliseconds
+  // Rejects "inf", "nan" and values whose conversion to int64 would be undefined.
+  if (!std::isfinite(millis) || std::fabs(millis) >= 9.2e18) return std::nullopt;
+  return static_cast<Timestamp>(millis);
+}
+
+bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
 }  // namespace
@@ -63,7 +73,7 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
       pos >= s.size() || s[pos++] != '-' || !ReadDigits(s, &pos, 2, &day)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return std::nullopt;
   Timestamp millis = 0;
   Timestamp offset_minutes = 0;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == 't' || s[pos] == ' ')) {
