@@ -144,9 +144,12 @@ std::optional<std::string> NormalizeIp(std::string_view ip) {
 
 bool IsPrivateIp(std::string_view ip) {
   if (ip.find(':') != std::string_view::npos) {
-    const std::string l = ToLower(ip);
-    return l == "::1" || l.rfind("fe8", 0) == 0 || l.rfind("fe9", 0) == 0 || l.rfind("fea", 0) == 0 ||
-           l.rfind("feb", 0) == 0 || l.rfind("fc", 0) == 0 || l.rfind("fd", 0) == 0;
+    // Compare bits, not text: "fc::1" is 00fc::1, not a ULA address.
+    unsigned char b[16];
+    if (inet_pton(AF_INET6, std::string(ip).c_str(), b) != 1) return false;
+    static constexpr unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    return std::equal(b, b + 16, kLoopback) || (b[0] & 0xfe) == 0xfc ||  // ::1, fc00::/7
+           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);                      // fe80::/10
   }
   unsigned a = 0, b = 0, c = 0, d = 0;
   if (std::sscanf(std::string(ip).c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4) return false;
@@ -407,7 +410,7 @@ std::optional<Entity> MakeProcess(std::string_view device_key, std::string_view 
   e.kind = EntityKind::kProcess;
   const std::string dev = device_key.empty() ? "-" : std::string(device_key);
   e.key = "process:" + dev + ":" + id.value_or("-") + ":" + ToLower(image.value_or("-"));
-  e.display_name = image.value_or(*id);
+  e.display_name = image ? *image : *id;
   if (!device_key.empty()) e.properties["device"] = std::string(device_key);
   return e;
 }
@@ -456,7 +459,7 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
                                         std::string_view source) {
   id = Trim(id);
   if (IsPlaceholder(id)) return std::nullopt;
-  const Cloud shape = CloudOfResourceId(id);
+  Cloud shape = CloudOfResourceId(id);
   if (cloud == Cloud::kUnknown) cloud = shape;
   std::optional<std::string> canonical;
   switch (shape == Cloud::kUnknown ? cloud : shape) {
@@ -465,7 +468,12 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
     case Cloud::kGcp: canonical = NormalizeGcpResourceName(id); break;
     default: canonical = std::string(id); break;
   }
+  // An ARM-shaped id the normalizer rejects is a sentinel ("/subscriptions/<all zeros>").
+  if (!canonical && shape == Cloud::kAzure) return std::nullopt;
   if (!canonical) canonical = std::string(id);
+  // The shape of the normalized id: a GCP self-link "https://www.googleapis.com/compute/..." only
+  // becomes a recognisable "//compute.googleapis.com/..." name once normalized.
+  shape = CloudOfResourceId(*canonical);
   // A compute instance is a device: one entity whether a cloud or an endpoint product saw it.
   if (IsComputeInstanceId(ToLower(*canonical), shape)) {
     DeviceIds ids;
@@ -498,12 +506,15 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
     if (!ArnField(*canonical, 3).empty()) e.properties["region"] = std::string(ArnField(*canonical, 3));
     if (!ArnField(*canonical, 4).empty()) e.properties["account"] = std::string(ArnField(*canonical, 4));
   } else if (shape == Cloud::kGcp) {
-    const size_t p = canonical->find("/projects/");
+    // Full names "//<service>/projects/<p>/..." or relative names "projects/<p>/..." (no service).
+    const bool full = canonical->rfind("//", 0) == 0;
+    const std::string path = full ? *canonical : "/" + *canonical;
+    const size_t p = path.find("/projects/");
     if (p != std::string::npos) {
-      const size_t end = canonical->find('/', p + 10);
-      e.properties["project"] = canonical->substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
+      const size_t end = path.find('/', p + 10);
+      e.properties["project"] = path.substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
     }
-    const size_t svc_end = canonical->find('/', 2);
+    const size_t svc_end = full ? canonical->find('/', 2) : std::string::npos;
     if (svc_end != std::string::npos) e.properties["service"] = canonical->substr(2, svc_end - 2);
   }
   return e;
@@ -516,7 +527,7 @@ std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view nam
   Entity e;
   e.kind = EntityKind::kCloudApp;
   e.key = id ? "app:" + ToLower(*id) : "app:name:" + ToLower(*n);
-  e.display_name = n.value_or(*id);
+  e.display_name = n ? *n : *id;
   return e;
 }
 
@@ -545,7 +556,9 @@ std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value,
 std::optional<Entity> MakeFromKey(EntityKind kind, std::string_view value, std::string_view source) {
   value = Trim(value);
   const size_t colon = value.find(':');
-  const std::string_view head = colon == std::string_view::npos ? "" : value.substr(0, colon);
+  // Alias types are lower case; accept "SID:", "HOST:" as typed by a person.
+  const std::string head_lower = ToLower(colon == std::string_view::npos ? "" : value.substr(0, colon));
+  const std::string_view head = head_lower;
   const std::string_view tail = colon == std::string_view::npos ? value : value.substr(colon + 1);
   switch (kind) {
     case EntityKind::kDevice: {
@@ -582,8 +595,11 @@ std::optional<Entity> MakeFromKey(EntityKind kind, std::string_view value, std::
       if (head == "sha1") return MakeFile("", tail, "", "", source);
       if (head == "md5") return MakeFile("", "", tail, "", source);
       if (head == "name") return MakeFile("", "", "", tail, source);
-      return MakeFile(value.size() == 64 ? value : "", value.size() == 40 ? value : "",
-                      value.size() == 32 ? value : "", value, source);
+      // A bare hash of a known length is that hash; anything else is a file name.
+      if (NormalizeHash(value, 64)) return MakeFile(value, "", "", "", source);
+      if (NormalizeHash(value, 40)) return MakeFile("", value, "", "", source);
+      if (NormalizeHash(value, 32)) return MakeFile("", "", value, "", source);
+      return MakeFile("", "", "", value, source);
     case EntityKind::kProcess: {
       Entity e;
       e.kind = EntityKind::kProcess;
