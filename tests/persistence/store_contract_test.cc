@@ -1,0 +1,304 @@
+// The GraphStore contract, run against both implementations: InMemoryStore (graph/) and the
+// RocksDB store (persistence/, a fresh directory per test). Both must give identical answers.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "graph/in_memory_store.h"
+#include "persistence/rocks_store.h"
+#include "tests/persistence/store_test_util.h"
+
+namespace weft {
+namespace {
+
+using testing::Dump;
+using testing::DumpAlerts;
+using testing::DumpEntities;
+using testing::DumpIncidents;
+using testing::DumpRelations;
+using testing::FullAlert;
+using testing::FullEntityRecord;
+using testing::FullIncident;
+using testing::GuideSample;
+using testing::TempDir;
+
+struct InMemoryKind {
+  static constexpr bool kOnDisk = false;
+  static std::unique_ptr<GraphStore> Make(const TempDir&) { return std::make_unique<InMemoryStore>(); }
+};
+
+struct RocksKind {
+  static constexpr bool kOnDisk = true;
+  static std::unique_ptr<GraphStore> Make(const TempDir& dir) {
+    Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(dir.Sub("store"));
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+};
+
+struct KindNames {
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, InMemoryKind> ? "InMemory" : "Rocks";
+  }
+};
+
+template <typename Kind>
+class StoreContractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = Kind::Make(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+
+  void ApplyGuide() {
+    const testing::GuideData& g = GuideSample();
+    WriteBatch b;
+    b.alerts = g.alerts;
+    b.entities = g.entities;
+    b.relations = g.relations;
+    b.incidents = g.incidents;
+    WEFT_ASSERT_OK(store_->Apply(b));
+  }
+
+  TempDir dir_;  // declared first: outlives the store
+  std::unique_ptr<GraphStore> store_;
+};
+
+using StoreKinds = ::testing::Types<InMemoryKind, RocksKind>;
+TYPED_TEST_SUITE(StoreContractTest, StoreKinds, KindNames);
+
+// Expected scan results computed from the input alone.
+template <typename T, typename KeyFn, typename TenantOf>
+std::vector<std::string> Expected(const std::vector<T>& items, KeyFn key, TenantOf tenant_of,
+                                  const std::string& tenant) {
+  std::map<std::string, std::string> by_key;  // later duplicates replace earlier (upsert)
+  for (const T& v : items) {
+    if (tenant.empty() || tenant_of(v) == tenant) by_key[key(v)] = Dump(v);
+  }
+  std::vector<std::string> out;
+  for (auto& [k, d] : by_key) out.push_back(d);
+  return out;
+}
+
+std::vector<std::string> ExpectedAlerts(const std::string& tenant) {
+  return Expected(GuideSample().alerts, [](const Alert& a) { return a.key; },
+                  [](const Alert& a) { return a.tenant; }, tenant);
+}
+std::vector<std::string> ExpectedEntities(const std::string& tenant) {
+  return Expected(GuideSample().entities, [](const EntityRecord& e) { return e.tenant + '\0' + e.entity.key; },
+                  [](const EntityRecord& e) { return e.tenant; }, tenant);
+}
+std::vector<std::string> ExpectedRelations(const std::string& tenant) {
+  return Expected(GuideSample().relations, RelationStoreKey, [](const Relation& r) { return r.tenant; }, tenant);
+}
+std::vector<std::string> ExpectedIncidents(const std::string& tenant) {
+  return Expected(GuideSample().incidents, [](const Incident& i) { return i.id; },
+                  [](const Incident& i) { return i.tenant; }, tenant);
+}
+
+TYPED_TEST(StoreContractTest, AlertGetReturnsWhatWasAppliedAndNulloptWhenAbsent) {
+  WriteBatch b;
+  b.alerts = {FullAlert(1), FullAlert(2)};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  Result<std::optional<Alert>> got = this->store_->GetAlert("contoso/m365/da6371");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(Dump(**got), Dump(FullAlert(1)));
+  Result<std::optional<Alert>> absent = this->store_->GetAlert("contoso/m365/da6373");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+}
+
+TYPED_TEST(StoreContractTest, AlertUpsertReplacesWholeRecord) {
+  WriteBatch b;
+  b.alerts = {FullAlert(1)};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  Alert replacement = FullAlert(1);
+  replacement.title = "replaced";
+  replacement.evidence.resize(1);
+  replacement.provenances.clear();
+  b.alerts = {replacement};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  Result<std::optional<Alert>> got = this->store_->GetAlert(replacement.key);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->title, "replaced");
+  EXPECT_EQ((*got)->evidence.size(), 1u);
+  EXPECT_TRUE((*got)->provenances.empty());
+  EXPECT_EQ(this->store_->Stats()->alerts, 1u);
+}
+
+TYPED_TEST(StoreContractTest, LaterUpsertInOneBatchWins) {
+  WriteBatch b;
+  Alert first = FullAlert(1);
+  first.title = "first";
+  Alert second = FullAlert(1);
+  second.title = "second";
+  b.alerts = {first, second};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  EXPECT_EQ((*this->store_->GetAlert(first.key))->title, "second");
+}
+
+TYPED_TEST(StoreContractTest, AlertScansAreTenantFilteredAndInKeyOrder) {
+  this->ApplyGuide();
+  EXPECT_EQ(DumpAlerts(*this->store_), ExpectedAlerts(""));
+  EXPECT_EQ(DumpAlerts(*this->store_).size(), 398u);
+  // "org1" must not pick up "org10", "org11", ... (the sample has both).
+  std::set<std::string> tenants;
+  for (const Alert& a : GuideSample().alerts) tenants.insert(a.tenant);
+  ASSERT_TRUE(tenants.count("org1") && tenants.count("org10") && tenants.count("org0"));
+  for (const std::string& t : {"org0", "org1", "org10", "org4"}) {
+    SCOPED_TRACE(t);
+    const std::vector<std::string> want = ExpectedAlerts(t);
+    EXPECT_FALSE(want.empty());
+    EXPECT_EQ(DumpAlerts(*this->store_, t), want);
+  }
+  EXPECT_EQ(DumpAlerts(*this->store_, "org0").size(), 26u);
+  EXPECT_TRUE(DumpAlerts(*this->store_, "org").empty());
+  EXPECT_TRUE(DumpAlerts(*this->store_, "no-such-tenant").empty());
+}
+
+TYPED_TEST(StoreContractTest, EntityScansGetsAndDeletes) {
+  this->ApplyGuide();
+  EXPECT_EQ(DumpEntities(*this->store_), ExpectedEntities(""));
+  for (const std::string& t : {"org0", "org1", "org10"}) EXPECT_EQ(DumpEntities(*this->store_, t), ExpectedEntities(t));
+  const EntityRecord& e = GuideSample().entities[5];
+  Result<std::optional<EntityRecord>> got = this->store_->GetEntity(e.tenant, e.entity.key);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(Dump(**got), Dump(e));
+  EXPECT_FALSE(this->store_->GetEntity("org999", e.entity.key)->has_value());
+
+  WriteBatch del;
+  del.deleted_entities = {{e.tenant, e.entity.key}, {"org999", "ip:nothing"}};
+  WEFT_ASSERT_OK(this->store_->Apply(del));
+  EXPECT_FALSE(this->store_->GetEntity(e.tenant, e.entity.key)->has_value());
+  EXPECT_EQ(this->store_->Stats()->entities, ExpectedEntities("").size() - 1);
+}
+
+TYPED_TEST(StoreContractTest, DeleteThenUpsertInOneBatchKeepsTheUpsert) {
+  WriteBatch b;
+  b.entities = {FullEntityRecord(1)};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  EntityRecord updated = FullEntityRecord(1);
+  updated.conflicts.clear();
+  WriteBatch b2;
+  b2.entities = {updated};
+  b2.deleted_entities = {{updated.tenant, updated.entity.key}};
+  b2.incidents = {FullIncident(1)};
+  b2.deleted_incidents = {FullIncident(1).id};
+  WEFT_ASSERT_OK(this->store_->Apply(b2));
+  Result<std::optional<EntityRecord>> got = this->store_->GetEntity(updated.tenant, updated.entity.key);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(Dump(**got), Dump(updated));
+  EXPECT_TRUE(this->store_->GetIncident(FullIncident(1).id)->has_value());
+}
+
+TYPED_TEST(StoreContractTest, EntitiesOfOneKeyInTwoTenantsAreDistinct) {
+  WriteBatch b;
+  b.entities = {FullEntityRecord(1, "a"), FullEntityRecord(1, "ab"), FullEntityRecord(2, "a")};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  const std::vector<std::string> a = DumpEntities(*this->store_, "a");
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0], Dump(FullEntityRecord(1, "a")));
+  EXPECT_EQ(a[1], Dump(FullEntityRecord(2, "a")));
+  EXPECT_EQ(DumpEntities(*this->store_, "ab"), std::vector<std::string>{Dump(FullEntityRecord(1, "ab"))});
+  // All tenants: ordered by (tenant, key), so "a" before "ab".
+  EXPECT_EQ(DumpEntities(*this->store_),
+            (std::vector<std::string>{Dump(FullEntityRecord(1, "a")), Dump(FullEntityRecord(2, "a")),
+                                      Dump(FullEntityRecord(1, "ab"))}));
+}
+
+TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
+  this->ApplyGuide();
+  ASSERT_GT(GuideSample().relations.size(), 0u);
+  EXPECT_EQ(DumpRelations(*this->store_), ExpectedRelations(""));
+  const std::string tenant = GuideSample().relations[0].tenant;
+  EXPECT_EQ(DumpRelations(*this->store_, tenant), ExpectedRelations(tenant));
+  Relation r = GuideSample().relations[0];
+  r.properties["weight"] = "3";
+  WriteBatch b;
+  b.relations = {r};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  int found = 0;
+  WEFT_EXPECT_OK(this->store_->ForEachRelation(tenant, [&](const Relation& got) {
+    if (got == r) {
+      ++found;
+      EXPECT_EQ(got.properties.at("weight"), "3");
+    }
+    return true;
+  }));
+  EXPECT_EQ(found, 1);
+  EXPECT_EQ(this->store_->Stats()->relations, ExpectedRelations("").size());
+}
+
+TYPED_TEST(StoreContractTest, IncidentsGetScanFilterAndDelete) {
+  this->ApplyGuide();
+  EXPECT_EQ(DumpIncidents(*this->store_), ExpectedIncidents(""));
+  EXPECT_EQ(DumpIncidents(*this->store_, "org0"), ExpectedIncidents("org0"));
+  EXPECT_FALSE(ExpectedIncidents("org0").empty());
+  const Incident& i = GuideSample().incidents[3];
+  Result<std::optional<Incident>> got = this->store_->GetIncident(i.id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(Dump(**got), Dump(i));
+  WriteBatch del;
+  del.deleted_incidents = {i.id};
+  WEFT_ASSERT_OK(this->store_->Apply(del));
+  EXPECT_FALSE(this->store_->GetIncident(i.id)->has_value());
+  EXPECT_EQ(this->store_->Stats()->incidents, ExpectedIncidents("").size() - 1);
+}
+
+TYPED_TEST(StoreContractTest, ScansStopWhenTheVisitorReturnsFalse) {
+  this->ApplyGuide();
+  std::vector<std::string> seen;
+  WEFT_EXPECT_OK(this->store_->ForEachAlert("", [&](const Alert& a) {
+    seen.push_back(Dump(a));
+    return seen.size() < 3;
+  }));
+  const std::vector<std::string> all = ExpectedAlerts("");
+  EXPECT_EQ(seen, std::vector<std::string>(all.begin(), all.begin() + 3));
+  int n = 0;
+  WEFT_EXPECT_OK(this->store_->ForEachEntity("org0", [&](const EntityRecord&) { return ++n < 2; }));
+  EXPECT_EQ(n, 2);
+  n = 0;
+  WEFT_EXPECT_OK(this->store_->ForEachRelation("", [&](const Relation&) { return ++n < 1; }));
+  EXPECT_EQ(n, 1);
+  n = 0;
+  WEFT_EXPECT_OK(this->store_->ForEachIncident("", [&](const Incident&) { return ++n < 4; }));
+  EXPECT_EQ(n, 4);
+}
+
+TYPED_TEST(StoreContractTest, MetaUpsertsByName) {
+  EXPECT_FALSE(this->store_->GetMeta("last_batch")->has_value());
+  WriteBatch b;
+  b.meta = {{"last_batch", "1"}, {"config", "window=5h"}};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  b.meta = {{"last_batch", "2"}};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  EXPECT_EQ(*this->store_->GetMeta("last_batch").value(), "2");
+  EXPECT_EQ(*this->store_->GetMeta("config").value(), "window=5h");
+}
+
+TYPED_TEST(StoreContractTest, StatsCountEveryKind) {
+  Result<StoreStats> empty = this->store_->Stats();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->alerts + empty->entities + empty->relations + empty->incidents, 0u);
+  WEFT_ASSERT_OK(this->store_->Apply(WriteBatch{}));
+  this->ApplyGuide();
+  Result<StoreStats> s = this->store_->Stats();
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->alerts, 398u);
+  EXPECT_EQ(s->entities, ExpectedEntities("").size());
+  EXPECT_EQ(s->relations, ExpectedRelations("").size());
+  EXPECT_EQ(s->incidents, ExpectedIncidents("").size());
+  if constexpr (TypeParam::kOnDisk) {
+    EXPECT_GT(s->disk_bytes, 100'000u);  // the WAL alone holds the ~100 KB sample
+  } else {
+    EXPECT_EQ(s->disk_bytes, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace weft
