@@ -6,6 +6,12 @@
 namespace weft::importers {
 
 // Microsoft formats.
+const Format& SentinelSecurityAlertFormat();   // "sentinel": SecurityAlert table rows
+const Format& XdrStreamingFormat();            // "xdr-streaming": Defender XDR AlertInfo/AlertEvidence events
+const Format& GraphSecurityAlertFormat();      // "graph-alerts": Graph alerts_v2 and incidents
+const Format& MdeAlertsApiFormat();            // "mde-api": Defender for Endpoint /api/alerts rows
+const Format& DefenderForCloudExportFormat();  // "defender-for-cloud-export": continuous export stream
+const Format& DefenderForCloudRestFormat();    // "defender-for-cloud": Microsoft.Security/alerts REST
 // AWS, GCP, OCSF and GUIDE formats.
 // weft's own formats.
 const Format& WeftAlertFormat();     // "weft": one alert per JSON line (also what export writes)

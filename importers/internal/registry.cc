@@ -11,6 +11,12 @@ const std::vector<const Format*>& AllFormats() {
   // with distinctive keys come before looser ones.
   static const std::vector<const Format*> kFormats = {
       // Microsoft formats.
+      &SentinelSecurityAlertFormat(),
+      &XdrStreamingFormat(),
+      &GraphSecurityAlertFormat(),
+      &MdeAlertsApiFormat(),
+      &DefenderForCloudExportFormat(),
+      &DefenderForCloudRestFormat(),
       // AWS, GCP, OCSF and GUIDE formats.
       // weft's own formats last: their keys are the most generic.
       &WeftAlertFormat(),
