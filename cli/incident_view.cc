@@ -1,0 +1,112 @@
+#include "cli/incident_view.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <ostream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "model/canonical.h"
+
+namespace weft::cli {
+namespace {
+
+// Entity keys whose key, alias or display name contains `text` (lower-cased).
+Result<std::set<std::string>> MatchingEntities(GraphStore& store, const std::string& tenant, const std::string& text) {
+  std::set<std::string> keys;
+  const std::string needle = ToLower(text);
+  auto contains = [&](const std::string& s) { return ToLower(s).find(needle) != std::string::npos; };
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
+    bool hit = contains(r.entity.key) || contains(r.entity.display_name);
+    for (const Alias& a : r.entity.aliases) hit = hit || contains(a.value);
+    if (hit) keys.insert(r.entity.key);
+    return true;
+  }));
+  return keys;
+}
+
+}  // namespace
+
+Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const IncidentQuery& query) {
+  std::set<std::string> assets;
+  if (!query.asset.empty()) {
+    WEFT_ASSIGN_OR_RETURN(assets, MatchingEntities(store, query.tenant, query.asset));
+  }
+  const std::string needle = ToLower(query.asset);
+  std::vector<IncidentRow> rows;
+  WEFT_RETURN_IF_ERROR(store.ForEachIncident(query.tenant, [&](const Incident& i) {
+    const bool redirected = i.status == IncidentStatus::kRedirected;
+    if (!query.status.empty() && query.status != IncidentStatusName(i.status)) return true;
+    if (query.status.empty() && redirected && !query.include_redirected) return true;
+    if (!query.asset.empty()) {
+      bool hit = false;
+      for (const std::string& e : i.entities) {
+        hit = hit || assets.count(e) != 0 || ToLower(e).find(needle) != std::string::npos;
+      }
+      if (!hit) return true;
+    }
+    rows.push_back(IncidentRow{i, {}, {}});
+    return true;
+  }));
+  for (IncidentRow& row : rows) {
+    std::set<std::string> sources, clouds;
+    for (const std::string& key : row.incident.alert_keys) {
+      WEFT_ASSIGN_OR_RETURN(std::optional<Alert> a, store.GetAlert(key));
+      if (!a) continue;
+      sources.insert(std::string(SourceProductName(a->source)));
+      if (a->cloud != Cloud::kUnknown) clouds.insert(std::string(CloudName(a->cloud)));
+    }
+    row.sources.assign(sources.begin(), sources.end());
+    row.clouds.assign(clouds.begin(), clouds.end());
+  }
+  std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
+    if (a.incident.last_activity != b.incident.last_activity) return a.incident.last_activity > b.incident.last_activity;
+    return a.incident.id < b.incident.id;
+  });
+  return rows;
+}
+
+void PrintIncidentTable(const std::vector<IncidentRow>& rows, std::ostream& out) {
+  out << std::left << std::setw(21) << "INCIDENT" << std::setw(8) << "SEV" << std::setw(11) << "STATUS" << std::setw(7)
+      << "ALERTS" << std::setw(25) << "LAST ACTIVITY" << "TITLE\n";
+  for (const IncidentRow& r : rows) {
+    const Incident& i = r.incident;
+    std::string title = i.status == IncidentStatus::kRedirected ? "-> " + i.redirected_to : i.title;
+    if (title.size() > 70) title = title.substr(0, 67) + "...";
+    out << std::left << std::setw(21) << i.id << std::setw(8) << SeverityName(i.severity) << std::setw(11)
+        << IncidentStatusName(i.status) << std::setw(7) << i.alert_keys.size() << std::setw(25)
+        << FormatTimestamp(i.last_activity) << title << "\n";
+    if (i.status == IncidentStatus::kRedirected) continue;
+    std::string sources, clouds, entities;
+    for (const std::string& s : r.sources) sources += (sources.empty() ? "" : ", ") + s;
+    for (const std::string& c : r.clouds) clouds += (clouds.empty() ? "" : ", ") + c;
+    for (std::size_t k = 0; k < i.entities.size() && k < 4; ++k) entities += (k ? ", " : "") + i.entities[k];
+    if (i.entities.size() > 4) entities += ", +" + std::to_string(i.entities.size() - 4) + " more";
+    out << "    tenant " << i.tenant << " | sources: " << sources << (clouds.empty() ? "" : " | clouds: " + clouds) << "\n";
+    if (!entities.empty()) out << "    entities: " << entities << "\n";
+  }
+  out << rows.size() << " incident" << (rows.size() == 1 ? "" : "s") << "\n";
+}
+
+std::string IncidentJson(const IncidentRow& row) {
+  const Incident& i = row.incident;
+  nlohmann::json j = {{"id", i.id},
+                      {"tenant", i.tenant},
+                      {"status", std::string(IncidentStatusName(i.status))},
+                      {"redirected_to", i.redirected_to.empty() ? nlohmann::json() : nlohmann::json(i.redirected_to)},
+                      {"severity", std::string(SeverityName(i.severity))},
+                      {"first_activity", FormatTimestamp(i.first_activity)},
+                      {"last_activity", FormatTimestamp(i.last_activity)},
+                      {"alert_count", i.alert_keys.size()},
+                      {"alert_keys", i.alert_keys},
+                      {"entities", i.entities},
+                      {"sources", row.sources},
+                      {"clouds", row.clouds},
+                      {"title", i.title}};
+  if (!i.classification.empty()) j["classification"] = i.classification;
+  if (!i.determination.empty()) j["determination"] = i.determination;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,126 @@
+#include "cli/ingest_runner.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/common.h"
+
+namespace weft::cli {
+namespace {
+
+Timestamp NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class EngineSink final : public ImportSink {
+ public:
+  EngineSink(Engine& engine, IngestReport& report) : engine_(engine), report_(report) {}
+  Status Consume(ImportBatch batch) override {
+    const std::size_t n = batch.alerts.size();
+    Result<IngestResult> r = engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), NowMillis());
+    if (!r.ok()) return r.status();
+    report_.totals.new_alerts += r->new_alerts;
+    report_.totals.updated_alerts += r->updated_alerts;
+    report_.totals.duplicates += r->duplicates;
+    report_.totals.relations += r->relations;
+    report_.totals.incidents_written += r->incidents_written;
+    ++report_.batches;
+    if (isatty(2) && report_.batches % 20 == 0) {
+      std::cerr << "\rweft: ingested " << report_.totals.new_alerts << " new alerts (" << n << " in the last batch)"
+                << std::flush;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Engine& engine_;
+  IngestReport& report_;
+};
+
+}  // namespace
+
+Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) {
+  ImportOptions options;
+  options.format = settings.format;
+  options.default_tenant = settings.tenant;
+  options.batch_size = settings.batch_size;
+  std::optional<Severity> floor = ParseSeverity(settings.min_severity);
+  if (!floor) return Status::InvalidArgument("--min-severity: unknown severity '" + settings.min_severity + "'");
+  options.min_severity = *floor;
+  if (!settings.tenants_file.empty()) {
+    WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(settings.tenants_file));
+  }
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Importer> importer, Importer::Create(options));
+  std::unique_ptr<std::ofstream> rejects;
+  if (!settings.rejects_file.empty()) {
+    rejects = std::make_unique<std::ofstream>(settings.rejects_file, std::ios::app);
+    if (!*rejects) return Status::IOError("cannot open rejects file '" + settings.rejects_file + "'");
+  }
+  const bool quiet = settings.quiet_rejects;
+  importer->set_reject_handler([&rejects, quiet](const RejectedRecord& r) {
+    if (!quiet) std::cerr << "weft: rejected " << r.file << ": " << r.record << ": " << r.reason << "\n";
+    if (rejects) {
+      nlohmann::json j = {{"file", r.file}, {"record", r.record}, {"reason", r.reason}, {"raw", r.raw}};
+      *rejects << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+  });
+  IngestReport report;
+  EngineSink sink(engine, report);
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& path : settings.paths) {
+    WEFT_RETURN_IF_ERROR(importer->ImportPath(path, sink));
+  }
+  WEFT_RETURN_IF_ERROR(importer->Flush(sink));
+  if (isatty(2) && report.batches >= 20) std::cerr << "\n";
+  report.counts = importer->counts();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+Result<IngestReport> RunIngest(const IngestSettings& settings) {
+  std::optional<CorrelationConfig> config;
+  if (!settings.config_file.empty()) {
+    WEFT_ASSIGN_OR_RETURN(config, LoadConfigFile(settings.config_file));
+  }
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<GraphStore> store, OpenStore(settings.db, false));
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store, config));
+  return IngestInto(*engine, settings);
+}
+
+std::string IngestReportJson(const IngestReport& r) {
+  nlohmann::json j = {{"records", r.counts.records},
+                      {"accepted", r.totals.new_alerts},
+                      {"updated", r.totals.updated_alerts},
+                      {"duplicates", r.totals.duplicates},
+                      {"filtered_by_severity", r.counts.filtered_severity},
+                      {"skipped_non_alerts", r.counts.skipped_non_alerts},
+                      {"rejected", r.counts.rejected},
+                      {"relations", r.totals.relations},
+                      {"incidents_written", r.totals.incidents_written},
+                      {"batches", r.batches},
+                      {"bytes", r.counts.bytes},
+                      {"seconds", r.seconds},
+                      {"per_format", r.counts.per_format}};
+  return j.dump();
+}
+
+void PrintIngestReport(const IngestReport& r, std::ostream& out) {
+  out << "records read:          " << r.counts.records << "\n"
+      << "alerts accepted (new): " << r.totals.new_alerts << "\n"
+      << "alerts updated:        " << r.totals.updated_alerts << "\n"
+      << "duplicates:            " << r.totals.duplicates << "\n"
+      << "filtered by severity:  " << r.counts.filtered_severity << "\n"
+      << "skipped non-alerts:    " << r.counts.skipped_non_alerts << "\n"
+      << "rejected:              " << r.counts.rejected << "\n"
+      << "relations:             " << r.totals.relations << "\n"
+      << "incident records:      " << r.totals.incidents_written << "\n";
+  for (const auto& [format, n] : r.counts.per_format) out << "  from " << format << ": " << n << " alerts\n";
+}
+
+}  // namespace weft::cli
