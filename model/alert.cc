@@ -208,12 +208,17 @@ Status FinalizeAlert(Alert& alert) {
   alert.key = MakeAlertKey(alert.tenant, alert.source, alert.provider_id);
   DedupEvidence(alert.evidence);
   if (alert.cloud == Cloud::kUnknown) {
+    // The first impacted entity in a cloud, else the first related one (not the last).
+    Cloud first_related = Cloud::kUnknown;
     for (const Evidence& e : alert.evidence) {
-      if (e.entity.cloud != Cloud::kUnknown && e.entity.cloud != Cloud::kOnPremises) {
+      if (e.entity.cloud == Cloud::kUnknown || e.entity.cloud == Cloud::kOnPremises) continue;
+      if (e.role == EvidenceRole::kImpacted) {
         alert.cloud = e.entity.cloud;
-        if (e.role == EvidenceRole::kImpacted) break;
+        break;
       }
+      if (first_related == Cloud::kUnknown) first_related = e.entity.cloud;
     }
+    if (alert.cloud == Cloud::kUnknown) alert.cloud = first_related;
   }
   SortUnique(alert.tactics);
   SortUnique(alert.techniques);

@@ -72,14 +72,17 @@ std::optional<Cloud> ParseCloud(std::string_view name) {
 }
 
 void Entity::AddAlias(Alias alias) {
+  bool found = false;
   for (Alias& a : aliases) {
     if (a.type == alias.type && a.value == alias.value) {
       if (alias.strong()) a.strength = AliasStrength::kStrong;
       if (a.source.empty()) a.source = std::move(alias.source);
-      return;
+      found = true;
+      break;
     }
   }
-  aliases.push_back(std::move(alias));
+  if (!found) aliases.push_back(std::move(alias));
+  // Also after an upgrade from weak to strong, which must move the alias ahead of weak ones.
   std::stable_sort(aliases.begin(), aliases.end(),
                    [](const Alias& a, const Alias& b) { return a.strong() && !b.strong(); });
 }
