@@ -1,0 +1,190 @@
+// Store benchmarks: write throughput of big batches, reopen time and full scans of the RocksDB
+// GraphStore (persistence/). Numbers and the machine they came from are in
+// docs/adr/0002-storage-layout.md. Run a Release build:
+//   ./build/release/bench/weft_store_bench --benchmark_counters_tabular=true
+
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "model/alert.h"
+#include "persistence/rocks_store.h"
+
+namespace weft {
+namespace {
+
+// A fresh directory, removed with its contents when the benchmark ends.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "weft_store_bench_XXXXXX").string();
+    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string store() const { return path_ + "/store"; }
+
+ private:
+  std::string path_;
+};
+
+// A realistic alert: ~3 evidence entities (device, user, ip) with aliases and properties,
+// MITRE tags, a provenance. About 700 bytes encoded.
+Alert MakeAlert(std::int64_t n) {
+  const std::string s = std::to_string(n);
+  Alert a;
+  a.tenant = "tenant-" + std::to_string(n % 4);
+  a.source = SourceProduct::kDefenderForEndpoint;
+  a.provider_id = "da63845" + s;
+  a.alert_type = "SuspiciousPowerShell";
+  a.title = "Suspicious PowerShell command line";
+  a.description = "A process executed a base64-encoded PowerShell command on the device.";
+  a.severity = Severity::kHigh;
+  a.native_severity = "High";
+  a.first_activity = 1717695170000 + n * 1000;
+  a.created = a.first_activity + 5000;
+  a.ingested = a.first_activity + 9000;
+  a.tactics = {"Execution"};
+  a.techniques = {"T1059.001"};
+  Evidence device;
+  device.role = EvidenceRole::kImpacted;
+  device.entity.kind = EntityKind::kDevice;
+  device.entity.key = "device:mde:" + std::to_string(n % 5000);
+  device.entity.display_name = "host-" + std::to_string(n % 5000);
+  device.entity.aliases = {{"mde", std::to_string(n % 5000), AliasStrength::kStrong, "Defender for Endpoint"},
+                           {"host", device.entity.display_name, AliasStrength::kWeak, ""}};
+  device.entity.properties = {{"os", "Windows11"}};
+  Evidence user;
+  user.entity.kind = EntityKind::kUser;
+  user.entity.key = "user:user" + std::to_string(n % 2000) + "@contoso.com";
+  user.entity.aliases = {{"upn", "user" + std::to_string(n % 2000) + "@contoso.com", AliasStrength::kStrong, ""}};
+  Evidence ip;
+  ip.entity.kind = EntityKind::kIp;
+  ip.entity.key = "ip:10.0." + std::to_string(n % 250) + "." + std::to_string(n % 200);
+  a.evidence = {device, user, ip};
+  a.provenances = {{"defender-endpoint-api", "alerts.ndjson", "line " + s, ""}};
+  if (!FinalizeAlert(a).ok()) abort();
+  return a;
+}
+
+std::unique_ptr<GraphStore> Open(const std::string& dir, const RocksStoreOptions& options = {}) {
+  Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(dir, options);
+  if (!s.ok()) {
+    fprintf(stderr, "%s\n", s.status().ToString().c_str());
+    abort();
+  }
+  return std::move(s).value();
+}
+
+void Fill(GraphStore& store, std::int64_t alerts) {
+  for (std::int64_t i = 0; i < alerts; i += 1000) {
+    WriteBatch b;
+    for (std::int64_t j = i; j < std::min(alerts, i + 1000); ++j) b.alerts.push_back(MakeAlert(j));
+    if (!store.Apply(b).ok()) abort();
+  }
+}
+
+// Applies batches of state.range(0) new alerts; items/s = alerts/s.
+void ApplyBatches(benchmark::State& state, bool sync) {
+  ScratchDir dir;
+  RocksStoreOptions options;
+  options.sync = sync;
+  std::unique_ptr<GraphStore> store = Open(dir.store(), options);
+  const std::int64_t n = state.range(0);
+  std::int64_t next = 0;
+  WriteBatch batch;
+  for (std::int64_t i = 0; i < n; ++i) batch.alerts.push_back(MakeAlert(i));
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (Alert& a : batch.alerts) {  // new keys each round, so the store grows
+      a.provider_id = "da63845" + std::to_string(next++);
+      a.key = MakeAlertKey(a.tenant, a.source, a.provider_id);
+    }
+    state.ResumeTiming();
+    const Status s = store->Apply(batch);
+    benchmark::DoNotOptimize(s.ok());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.counters["alerts_stored"] = static_cast<double>(next);
+}
+
+void BM_ApplyBatch(benchmark::State& state) { ApplyBatches(state, false); }
+BENCHMARK(BM_ApplyBatch)->RangeMultiplier(10)->Range(100, 10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ApplyBatchSync(benchmark::State& state) { ApplyBatches(state, true); }
+BENCHMARK(BM_ApplyBatchSync)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Opens (and closes) a store holding state.range(0) alerts.
+void BM_Reopen(benchmark::State& state) {
+  ScratchDir dir;
+  {
+    std::unique_ptr<GraphStore> store = Open(dir.store());
+    Fill(*store, state.range(0));
+  }
+  for (auto _ : state) {
+    std::unique_ptr<GraphStore> store = Open(dir.store());
+    benchmark::DoNotOptimize(store.get());
+  }
+}
+BENCHMARK(BM_Reopen)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Scans (and decodes) every alert of a store with state.range(0) alerts; items/s = alerts/s.
+void BM_ScanAlerts(benchmark::State& state) {
+  ScratchDir dir;
+  std::unique_ptr<GraphStore> store = Open(dir.store());
+  Fill(*store, state.range(0));
+  std::int64_t seen = 0;
+  for (auto _ : state) {
+    const Status s = store->ForEachAlert("", [&seen](const Alert& a) {
+      benchmark::DoNotOptimize(a.key.data());
+      ++seen;
+      return true;
+    });
+    if (!s.ok()) abort();
+  }
+  state.SetItemsProcessed(seen);
+}
+BENCHMARK(BM_ScanAlerts)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One tenant out of four: the prefix seek skips the other three quarters.
+void BM_ScanOneTenant(benchmark::State& state) {
+  ScratchDir dir;
+  std::unique_ptr<GraphStore> store = Open(dir.store());
+  Fill(*store, state.range(0));
+  std::int64_t seen = 0;
+  for (auto _ : state) {
+    const Status s = store->ForEachAlert("tenant-2", [&seen](const Alert&) {
+      ++seen;
+      return true;
+    });
+    if (!s.ok()) abort();
+  }
+  state.SetItemsProcessed(seen);
+}
+BENCHMARK(BM_ScanOneTenant)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_GetAlert(benchmark::State& state) {
+  ScratchDir dir;
+  std::unique_ptr<GraphStore> store = Open(dir.store());
+  Fill(*store, state.range(0));
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    const Alert probe = MakeAlert((i++ * 7919) % state.range(0));
+    Result<std::optional<Alert>> a = store->GetAlert(probe.key);
+    if (!a.ok() || !a->has_value()) abort();
+    benchmark::DoNotOptimize(a->value().title.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GetAlert)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace weft
+
+BENCHMARK_MAIN();
