@@ -462,7 +462,11 @@ std::string TenantMap::Lookup(std::string_view account) const {
 namespace importers {
 
 std::string RecordContext::Tenant(std::string_view record_tenant, std::initializer_list<std::string_view> accounts) const {
-  if (!Trim(record_tenant).empty()) return std::string(Trim(record_tenant));
+  if (!Trim(record_tenant).empty()) {
+    // A record's own tenant id may be renamed by the tenant map too (Entra tenant -> name).
+    std::string mapped = options_.tenants.Lookup(Trim(record_tenant));
+    return mapped.empty() ? std::string(Trim(record_tenant)) : mapped;
+  }
   for (std::string_view a : accounts) {
     std::string t = options_.tenants.Lookup(a);
     if (!t.empty()) return t;
