@@ -18,6 +18,11 @@ const std::vector<const Format*>& AllFormats() {
       &DefenderForCloudExportFormat(),
       &DefenderForCloudRestFormat(),
       // AWS, GCP, OCSF and GUIDE formats.
+      &SecurityHubFindingFormat(),
+      &GuardDutyFindingFormat(),
+      &SccFindingFormat(),
+      &OcsfFindingFormat(),
+      &GuideEvidenceFormat(),
       // weft's own formats last: their keys are the most generic.
       &WeftAlertFormat(),
       &WeftRelationFormat(),
