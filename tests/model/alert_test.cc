@@ -19,7 +19,7 @@ constexpr char kTenant[] = "contoso";
 
 Timestamp T(const char* text) { return *ParseTimestamp(text); }
 
-Evidence Ev(std::optional<Entity> entity, EvidenceRole role) {
+Evidence Ev(const std::optional<Entity>& entity, EvidenceRole role) {
   EXPECT_TRUE(entity.has_value());
   return Evidence{entity.value_or(Entity{}), role};
 }
@@ -54,7 +54,8 @@ TEST(AlertTest, SeverityParsingAndNames) {
   EXPECT_EQ(ParseSeverity("4"), std::nullopt);
   EXPECT_EQ(ParseSeverity("8.0"), std::nullopt);  // GuardDuty numbers are mapped by the importer
   EXPECT_EQ(ParseSeverity(""), std::nullopt);
-  for (Severity s : {Severity::kInformational, Severity::kLow, Severity::kMedium, Severity::kHigh}) {
+  for (Severity s :
+       {Severity::kInformational, Severity::kLow, Severity::kMedium, Severity::kHigh}) {
     EXPECT_EQ(ParseSeverity(SeverityName(s)), s);
   }
   EXPECT_EQ(SeverityName(Severity::kInformational), "informational");
@@ -103,15 +104,21 @@ TEST(AlertTest, EvidenceRoleParsingAndNames) {
 }
 
 TEST(AlertTest, SourceProductNamesAndCodes) {
-  const SourceProduct all[] = {
-      SourceProduct::kDefenderForCloud,      SourceProduct::kDefenderForEndpoint,
-      SourceProduct::kDefenderForIdentity,   SourceProduct::kDefenderForOffice365,
-      SourceProduct::kDefenderForCloudApps,  SourceProduct::kDefenderXdr,
-      SourceProduct::kEntraIdProtection,     SourceProduct::kSentinel,
-      SourceProduct::kGuardDuty,             SourceProduct::kSecurityHub,
-      SourceProduct::kSecurityCommandCenter, SourceProduct::kOcsf,
-      SourceProduct::kGuide,                 SourceProduct::kWeft,
-      SourceProduct::kOther};
+  const SourceProduct all[] = {SourceProduct::kDefenderForCloud,
+                               SourceProduct::kDefenderForEndpoint,
+                               SourceProduct::kDefenderForIdentity,
+                               SourceProduct::kDefenderForOffice365,
+                               SourceProduct::kDefenderForCloudApps,
+                               SourceProduct::kDefenderXdr,
+                               SourceProduct::kEntraIdProtection,
+                               SourceProduct::kSentinel,
+                               SourceProduct::kGuardDuty,
+                               SourceProduct::kSecurityHub,
+                               SourceProduct::kSecurityCommandCenter,
+                               SourceProduct::kOcsf,
+                               SourceProduct::kGuide,
+                               SourceProduct::kWeft,
+                               SourceProduct::kOther};
   for (SourceProduct p : all) {
     EXPECT_EQ(ParseSourceProduct(SourceProductName(p)), p) << SourceProductName(p);
     EXPECT_EQ(ParseSourceProduct(ToUpper(SourceProductName(p))), p) << SourceProductName(p);
@@ -120,32 +127,33 @@ TEST(AlertTest, SourceProductNamesAndCodes) {
     const char* text;
     SourceProduct product;
   };
-  for (const Case& c : {Case{"Microsoft Defender for Cloud", SourceProduct::kDefenderForCloud},
-                        Case{"Azure Security Center", SourceProduct::kDefenderForCloud},
-                        Case{"mdc", SourceProduct::kDefenderForCloud},
-                        Case{"Microsoft Defender for Endpoint", SourceProduct::kDefenderForEndpoint},
-                        Case{"Microsoft Defender ATP", SourceProduct::kDefenderForEndpoint},
-                        Case{"MDE", SourceProduct::kDefenderForEndpoint},
-                        Case{"mdi", SourceProduct::kDefenderForIdentity},
-                        Case{"mdo", SourceProduct::kDefenderForOffice365},
-                        Case{"Microsoft Defender for Cloud Apps", SourceProduct::kDefenderForCloudApps},
-                        Case{"mdca", SourceProduct::kDefenderForCloudApps},
-                        Case{"Microsoft 365 Defender", SourceProduct::kDefenderXdr},
-                        Case{"Microsoft Defender XDR", SourceProduct::kDefenderXdr},
-                        Case{"xdr", SourceProduct::kDefenderXdr},
-                        Case{"Microsoft Entra ID Protection", SourceProduct::kEntraIdProtection},
-                        Case{"AAD Identity Protection", SourceProduct::kEntraIdProtection},
-                        Case{"Microsoft Sentinel", SourceProduct::kSentinel},
-                        Case{"Azure Sentinel", SourceProduct::kSentinel},
-                        Case{"Amazon GuardDuty", SourceProduct::kGuardDuty},
-                        Case{"AWS Security Hub", SourceProduct::kSecurityHub},
-                        Case{"securityhub", SourceProduct::kSecurityHub},
-                        Case{"Google Cloud Security Command Center", SourceProduct::kSecurityCommandCenter},
-                        Case{"scc", SourceProduct::kSecurityCommandCenter},
-                        Case{"gcp-scc", SourceProduct::kSecurityCommandCenter},
-                        Case{"ocsf", SourceProduct::kOcsf},
-                        Case{"guide", SourceProduct::kGuide},
-                        Case{"weft", SourceProduct::kWeft}}) {
+  for (const Case& c :
+       {Case{"Microsoft Defender for Cloud", SourceProduct::kDefenderForCloud},
+        Case{"Azure Security Center", SourceProduct::kDefenderForCloud},
+        Case{"mdc", SourceProduct::kDefenderForCloud},
+        Case{"Microsoft Defender for Endpoint", SourceProduct::kDefenderForEndpoint},
+        Case{"Microsoft Defender ATP", SourceProduct::kDefenderForEndpoint},
+        Case{"MDE", SourceProduct::kDefenderForEndpoint},
+        Case{"mdi", SourceProduct::kDefenderForIdentity},
+        Case{"mdo", SourceProduct::kDefenderForOffice365},
+        Case{"Microsoft Defender for Cloud Apps", SourceProduct::kDefenderForCloudApps},
+        Case{"mdca", SourceProduct::kDefenderForCloudApps},
+        Case{"Microsoft 365 Defender", SourceProduct::kDefenderXdr},
+        Case{"Microsoft Defender XDR", SourceProduct::kDefenderXdr},
+        Case{"xdr", SourceProduct::kDefenderXdr},
+        Case{"Microsoft Entra ID Protection", SourceProduct::kEntraIdProtection},
+        Case{"AAD Identity Protection", SourceProduct::kEntraIdProtection},
+        Case{"Microsoft Sentinel", SourceProduct::kSentinel},
+        Case{"Azure Sentinel", SourceProduct::kSentinel},
+        Case{"Amazon GuardDuty", SourceProduct::kGuardDuty},
+        Case{"AWS Security Hub", SourceProduct::kSecurityHub},
+        Case{"securityhub", SourceProduct::kSecurityHub},
+        Case{"Google Cloud Security Command Center", SourceProduct::kSecurityCommandCenter},
+        Case{"scc", SourceProduct::kSecurityCommandCenter},
+        Case{"gcp-scc", SourceProduct::kSecurityCommandCenter},
+        Case{"ocsf", SourceProduct::kOcsf},
+        Case{"guide", SourceProduct::kGuide},
+        Case{"weft", SourceProduct::kWeft}}) {
     EXPECT_EQ(ParseSourceProduct(c.text), c.product) << c.text;
   }
   EXPECT_EQ(ParseSourceProduct("Splunk"), std::nullopt);
@@ -153,9 +161,10 @@ TEST(AlertTest, SourceProductNamesAndCodes) {
 
 TEST(AlertTest, ProviderFamilies) {
   EXPECT_EQ(ProviderFamily(SourceProduct::kDefenderForCloud), "mdc");
-  for (SourceProduct p : {SourceProduct::kDefenderForEndpoint, SourceProduct::kDefenderForIdentity,
-                          SourceProduct::kDefenderForOffice365, SourceProduct::kDefenderForCloudApps,
-                          SourceProduct::kDefenderXdr, SourceProduct::kEntraIdProtection}) {
+  for (SourceProduct p :
+       {SourceProduct::kDefenderForEndpoint, SourceProduct::kDefenderForIdentity,
+        SourceProduct::kDefenderForOffice365, SourceProduct::kDefenderForCloudApps,
+        SourceProduct::kDefenderXdr, SourceProduct::kEntraIdProtection}) {
     EXPECT_EQ(ProviderFamily(p), "m365") << SourceProductName(p);
   }
   EXPECT_EQ(ProviderFamily(SourceProduct::kSentinel), "sentinel");
@@ -184,14 +193,16 @@ TEST(AlertTest, AlertKeyIsCaseInsensitiveForMicrosoftIds) {
   const std::string upper = ToUpper(kMdcAlertId);
   EXPECT_EQ(MakeAlertKey(kTenant, SourceProduct::kDefenderForCloud, upper),
             MakeAlertKey(kTenant, SourceProduct::kDefenderForCloud, kMdcAlertId));
-  EXPECT_EQ(MakeAlertKey("t", SourceProduct::kDefenderForEndpoint, "da637293134513278383_-1093453402"),
-            MakeAlertKey("t", SourceProduct::kDefenderXdr, "DA637293134513278383_-1093453402"));
+  EXPECT_EQ(
+      MakeAlertKey("t", SourceProduct::kDefenderForEndpoint, "da637293134513278383_-1093453402"),
+      MakeAlertKey("t", SourceProduct::kDefenderXdr, "DA637293134513278383_-1093453402"));
   EXPECT_EQ(MakeAlertKey("t", SourceProduct::kDefenderXdr, "DA637293134513278383_-1093453402"),
             "t/m365/da637293134513278383_-1093453402");
   EXPECT_EQ(MakeAlertKey("t", SourceProduct::kSentinel, "ABC"), "t/sentinel/abc");
   // Other providers' ids are case-sensitive.
   EXPECT_EQ(MakeAlertKey("t", SourceProduct::kGuardDuty, "AbC"), "t/guardduty/AbC");
-  EXPECT_EQ(MakeAlertKey("t", SourceProduct::kSecurityCommandCenter, "organizations/1/sources/2/findings/AbC"),
+  EXPECT_EQ(MakeAlertKey("t", SourceProduct::kSecurityCommandCenter,
+                         "organizations/1/sources/2/findings/AbC"),
             "t/scc/organizations/1/sources/2/findings/AbC");
 }
 
@@ -201,8 +212,8 @@ TEST(AlertTest, DefenderForCloudThroughAnyConnectorHasOneKey) {
   Alert rest = MdcAlert();
   Alert sentinel = MdcAlert();
   sentinel.provider_id = ToUpper(kMdcAlertId);
-  sentinel.provenances = {{"sentinel", "SecurityAlert.json", "line 3",
-                           "Sentinel subscription-based connector"}};
+  sentinel.provenances = {
+      {"sentinel", "SecurityAlert.json", "line 3", "Sentinel subscription-based connector"}};
   ASSERT_TRUE(FinalizeAlert(rest).ok());
   ASSERT_TRUE(FinalizeAlert(sentinel).ok());
   EXPECT_EQ(rest.key, sentinel.key);
@@ -225,7 +236,8 @@ TEST(AlertTest, IncidentIdIsDeterministic) {
 }
 
 TEST(AlertTest, IncidentStatusNames) {
-  for (IncidentStatus s : {IncidentStatus::kActive, IncidentStatus::kResolved, IncidentStatus::kRedirected}) {
+  for (IncidentStatus s :
+       {IncidentStatus::kActive, IncidentStatus::kResolved, IncidentStatus::kRedirected}) {
     EXPECT_EQ(ParseIncidentStatus(IncidentStatusName(s)), s);
   }
   EXPECT_EQ(ParseIncidentStatus("Closed"), IncidentStatus::kResolved);
@@ -313,11 +325,13 @@ TEST(AlertTest, FinalizeSortsAndDedupsTacticsTechniquesLabels) {
 
 TEST(AlertTest, FinalizeDedupsEvidenceWithImpactedWinning) {
   Alert a = MdcAlert();
-  a.evidence.push_back(Ev(MakeDevice({.mde_device_id = "abc", .hostname = "web01"}, "MDE"), EvidenceRole::kRelated));
-  a.evidence.push_back(Ev(MakeIp("10.0.0.5", "MDE"), EvidenceRole::kRelated));
   a.evidence.push_back(
-      Ev(MakeDevice({.mde_device_id = "ABC", .aad_device_id = "11111111-2222-3333-4444-555555555555"}, "MDE"),
-         EvidenceRole::kImpacted));
+      Ev(MakeDevice({.mde_device_id = "abc", .hostname = "web01"}, "MDE"), EvidenceRole::kRelated));
+  a.evidence.push_back(Ev(MakeIp("10.0.0.5", "MDE"), EvidenceRole::kRelated));
+  a.evidence.push_back(Ev(
+      MakeDevice({.mde_device_id = "ABC", .aad_device_id = "11111111-2222-3333-4444-555555555555"},
+                 "MDE"),
+      EvidenceRole::kImpacted));
   a.evidence.push_back(Ev(MakeIp("010.000.000.005", "MDE"), EvidenceRole::kRelated));
   ASSERT_TRUE(FinalizeAlert(a).ok());
   ASSERT_EQ(a.evidence.size(), 2u);
@@ -330,29 +344,34 @@ TEST(AlertTest, FinalizeDedupsEvidenceWithImpactedWinning) {
 }
 
 TEST(AlertTest, FinalizeDerivesCloudFromEvidence) {
-  const char* vm = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+  const char* vm =
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
   const char* bucket = "arn:aws:s3:::bucketName";
   const char* gcs = "//storage.googleapis.com/projects/_/buckets/b";
 
   // Impacted evidence decides, wherever it is.
   Alert a = MdcAlert();
-  a.evidence.push_back(Ev(MakeCloudResource(bucket, Cloud::kUnknown, "", ""), EvidenceRole::kRelated));
+  a.evidence.push_back(
+      Ev(MakeCloudResource(bucket, Cloud::kUnknown, "", ""), EvidenceRole::kRelated));
   a.evidence.push_back(Ev(MakeCloudResource(vm, Cloud::kUnknown, "", ""), EvidenceRole::kImpacted));
-  a.evidence.push_back(Ev(MakeCloudResource(gcs, Cloud::kUnknown, "", ""), EvidenceRole::kImpacted));
+  a.evidence.push_back(
+      Ev(MakeCloudResource(gcs, Cloud::kUnknown, "", ""), EvidenceRole::kImpacted));
   ASSERT_TRUE(FinalizeAlert(a).ok());
   EXPECT_EQ(a.cloud, Cloud::kAzure);
 
   // Without impacted evidence, the first entity with a known cloud decides.
   Alert b = MdcAlert();
   b.evidence.push_back(Ev(MakeIp("8.8.8.8", ""), EvidenceRole::kRelated));
-  b.evidence.push_back(Ev(MakeCloudResource(bucket, Cloud::kUnknown, "", ""), EvidenceRole::kRelated));
+  b.evidence.push_back(
+      Ev(MakeCloudResource(bucket, Cloud::kUnknown, "", ""), EvidenceRole::kRelated));
   b.evidence.push_back(Ev(MakeCloudResource(gcs, Cloud::kUnknown, "", ""), EvidenceRole::kRelated));
   ASSERT_TRUE(FinalizeAlert(b).ok());
   EXPECT_EQ(b.cloud, Cloud::kAws);
 
   // On-premises and unknown entities never label the alert; a cloud already set is kept.
   Alert c = MdcAlert();
-  c.evidence.push_back(Ev(MakeCloudResource("server-7", Cloud::kOnPremises, "", ""), EvidenceRole::kImpacted));
+  c.evidence.push_back(
+      Ev(MakeCloudResource("server-7", Cloud::kOnPremises, "", ""), EvidenceRole::kImpacted));
   c.evidence.push_back(Ev(MakeDevice({.hostname = "web01"}, ""), EvidenceRole::kImpacted));
   ASSERT_TRUE(FinalizeAlert(c).ok());
   EXPECT_EQ(c.cloud, Cloud::kUnknown);
@@ -435,7 +454,8 @@ TEST(AlertTest, MergeAccumulatesProvenancesAndWidensActivity) {
   ASSERT_TRUE(FinalizeAlert(stored).ok());
 
   Alert export_copy = stored;
-  export_copy.provenances = {{"defender-for-cloud-export", "export.json", "[4]", "continuous export"}};
+  export_copy.provenances = {
+      {"defender-for-cloud-export", "export.json", "[4]", "continuous export"}};
   export_copy.first_activity = T("2026-01-01T09:00:00Z");
   export_copy.last_activity = T("2026-01-01T11:00:00Z");
   export_copy.techniques = {"T1078"};
@@ -455,14 +475,17 @@ TEST(AlertTest, MergeAccumulatesProvenancesAndWidensActivity) {
 
 TEST(AlertTest, MergeCombinesEvidencePieces) {
   Alert stored = MdcAlert();
-  stored.evidence.push_back(Ev(MakeDevice({.mde_device_id = "abc"}, "MDE"), EvidenceRole::kRelated));
+  stored.evidence.push_back(
+      Ev(MakeDevice({.mde_device_id = "abc"}, "MDE"), EvidenceRole::kRelated));
   ASSERT_TRUE(FinalizeAlert(stored).ok());
 
   Alert incoming = stored;
   incoming.evidence.clear();
   incoming.evidence.push_back(
-      Ev(MakeDevice({.mde_device_id = "abc", .hostname = "web01"}, "Sentinel"), EvidenceRole::kImpacted));
-  incoming.evidence.push_back(Ev(MakeUser({.upn = "jane.doe@example.org"}, "Sentinel"), EvidenceRole::kRelated));
+      Ev(MakeDevice({.mde_device_id = "abc", .hostname = "web01"}, "Sentinel"),
+         EvidenceRole::kImpacted));
+  incoming.evidence.push_back(
+      Ev(MakeUser({.upn = "jane.doe@example.org"}, "Sentinel"), EvidenceRole::kRelated));
   EXPECT_EQ(MergeAlert(stored, incoming), MergeOutcome::kUpdated);
   ASSERT_EQ(stored.evidence.size(), 2u);
   EXPECT_EQ(stored.evidence[0].entity.key, "device:mde:abc");
@@ -475,9 +498,10 @@ TEST(AlertTest, MergeCombinesEvidencePieces) {
 
   // A new alias alone is a change.
   Alert more = incoming;
-  more.evidence = {Ev(MakeDevice({.mde_device_id = "abc", .aad_device_id = "11111111-2222-3333-4444-555555555555"},
-                                 "Sentinel"),
-                      EvidenceRole::kRelated)};
+  more.evidence = {Ev(
+      MakeDevice({.mde_device_id = "abc", .aad_device_id = "11111111-2222-3333-4444-555555555555"},
+                 "Sentinel"),
+      EvidenceRole::kRelated)};
   EXPECT_EQ(MergeAlert(stored, more), MergeOutcome::kUpdated);
   EXPECT_EQ(stored.evidence[0].role, EvidenceRole::kImpacted);  // never downgraded
   EXPECT_NE(stored.evidence[0].entity.FindAlias("aad"), nullptr);

@@ -36,15 +36,15 @@ TEST(CanonicalTest, PlaceholdersAreRecognised) {
                         "{00000000-0000-0000-0000-000000000000}", "(null)", "\"\"", "[]", "{}"}) {
     EXPECT_TRUE(IsPlaceholder(p)) << "'" << p << "'";
   }
-  for (const char* v : {"web01", "10.0.0.1", "i-bfcffe88", "00000000-0000-0000-0000-000000000001",
-                        "S-1-5-18"}) {
+  for (const char* v :
+       {"web01", "10.0.0.1", "i-bfcffe88", "00000000-0000-0000-0000-000000000001", "S-1-5-18"}) {
     EXPECT_FALSE(IsPlaceholder(v)) << v;
   }
 }
 
 TEST(CanonicalTest, BuildersRejectPlaceholders) {
-  for (const char* p : {"", "N/A", "0.0.0.0", "00.00.00.00", "00000000-0000-0000-0000-000000000000",
-                        "null", "-"}) {
+  for (const char* p :
+       {"", "N/A", "0.0.0.0", "00.00.00.00", "00000000-0000-0000-0000-000000000000", "null", "-"}) {
     EXPECT_FALSE(MakeIp(p, "")) << p;
     EXPECT_FALSE(MakeDevice({.mde_device_id = p, .azure_vm_id = p, .hostname = p}, "")) << p;
     EXPECT_FALSE(MakeUser({.aad_object_id = p, .sid = p, .upn = p, .account_name = p}, "")) << p;
@@ -82,7 +82,7 @@ TEST(CanonicalTest, Ipv4LeadingZerosAreDropped) {
 
 TEST(CanonicalTest, Ipv6IsRfc5952) {
   EXPECT_EQ(NormalizeIp("2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");
-  EXPECT_EQ(NormalizeIp("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");  // first longest run
+  EXPECT_EQ(NormalizeIp("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");     // first longest run
   EXPECT_EQ(NormalizeIp("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");  // one 0 stays
   EXPECT_EQ(NormalizeIp("FE80::2F21:C88A:D280:D1DD"), "fe80::2f21:c88a:d280:d1dd");
   EXPECT_EQ(NormalizeIp("[2001:db8::1]"), "2001:db8::1");
@@ -99,9 +99,9 @@ TEST(CanonicalTest, Ipv4MappedIpv6BecomesIpv4) {
 }
 
 TEST(CanonicalTest, PrivateIpGetsScopeProperty) {
-  for (const char* ip : {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "127.0.0.1",
-                         "169.254.169.254", "100.64.0.1", "::1", "fe80::1", "febf::1", "fd00::1",
-                         "fc00::1"}) {
+  for (const char* ip :
+       {"10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "127.0.0.1", "169.254.169.254",
+        "100.64.0.1", "::1", "fe80::1", "febf::1", "fd00::1", "fc00::1"}) {
     std::optional<Entity> e = MakeIp(ip, "");
     ASSERT_TRUE(e) << ip;
     EXPECT_EQ(e->properties.count("scope"), 1u) << ip;
@@ -162,7 +162,8 @@ TEST(CanonicalTest, HostnamesAreLowerCaseWithoutTrailingDot) {
 }
 
 TEST(CanonicalTest, UrlsNormalizeSchemeHostPortAndFragment) {
-  EXPECT_EQ(NormalizeUrl("HTTP://Example.COM:80/Path/To?Q=1#frag"), "http://example.com/Path/To?Q=1");
+  EXPECT_EQ(NormalizeUrl("HTTP://Example.COM:80/Path/To?Q=1#frag"),
+            "http://example.com/Path/To?Q=1");
   EXPECT_EQ(NormalizeUrl("https://Example.com:443/"), "https://example.com");
   EXPECT_EQ(NormalizeUrl("https://example.com:8443/a"), "https://example.com:8443/a");
   EXPECT_EQ(NormalizeUrl("http://example.com:443/a"), "http://example.com:443/a");
@@ -196,10 +197,13 @@ TEST(CanonicalTest, CloudOfResourceIdFromShape) {
 // ---- Azure ------------------------------------------------------------------------------------
 
 TEST(CanonicalTest, AzureResourceIdsAreCaseInsensitive) {
-  const char* upper = "/SUBSCRIPTIONS/ABC/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1";
-  const char* lower = "/subscriptions/abc/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1";
+  const char* upper =
+      "/SUBSCRIPTIONS/ABC/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1";
+  const char* lower =
+      "/subscriptions/abc/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1";
   EXPECT_EQ(NormalizeAzureResourceId(upper), lower);
-  EXPECT_EQ(NormalizeAzureResourceId("subscriptions/abc/resourceGroups/RG/"), "/subscriptions/abc/resourcegroups/rg");
+  EXPECT_EQ(NormalizeAzureResourceId("subscriptions/abc/resourceGroups/RG/"),
+            "/subscriptions/abc/resourcegroups/rg");
   EXPECT_EQ(NormalizeAzureResourceId("//subscriptions/abc"), "/subscriptions/abc");
   EXPECT_EQ(NormalizeAzureResourceId("/providers/Microsoft.Management/managementGroups/MG1"),
             "/providers/microsoft.management/managementgroups/mg1");
@@ -240,21 +244,23 @@ TEST(CanonicalTest, AzureVmIdBecomesDevice) {
 }
 
 TEST(CanonicalTest, AzureNonComputeResourceIsCloudResource) {
-  const std::string id = std::string("/subscriptions/") + kSubscription +
-                         "/resourceGroups/Sample-RG/providers/Microsoft.Storage/storageAccounts/SampleSA";
+  const std::string id =
+      std::string("/subscriptions/") + kSubscription +
+      "/resourceGroups/Sample-RG/providers/Microsoft.Storage/storageAccounts/SampleSA";
   std::optional<Entity> e = MakeCloudResource(id, Cloud::kUnknown, "", "");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->kind, EntityKind::kCloudResource);
-  EXPECT_EQ(e->key, std::string("cloud:azure:/subscriptions/") + kSubscription +
-                        "/resourcegroups/sample-rg/providers/microsoft.storage/storageaccounts/samplesa");
+  EXPECT_EQ(e->key,
+            std::string("cloud:azure:/subscriptions/") + kSubscription +
+                "/resourcegroups/sample-rg/providers/microsoft.storage/storageaccounts/samplesa");
   EXPECT_EQ(e->cloud, Cloud::kAzure);
   EXPECT_EQ(e->display_name, "samplesa");
   EXPECT_EQ(e->properties.at("subscription"), kSubscription);
   EXPECT_EQ(e->properties.at("resource_type"), "microsoft.storage/storageaccounts");
   EXPECT_TRUE(e->aliases.empty());
 
-  std::optional<Entity> sub = MakeCloudResource(std::string("/subscriptions/") + kSubscription,
-                                                Cloud::kUnknown, "", "");
+  std::optional<Entity> sub =
+      MakeCloudResource(std::string("/subscriptions/") + kSubscription, Cloud::kUnknown, "", "");
   ASSERT_TRUE(sub);
   EXPECT_EQ(sub->key, std::string("cloud:azure:/subscriptions/") + kSubscription);
   EXPECT_EQ(sub->properties.at("subscription"), kSubscription);
@@ -274,9 +280,10 @@ TEST(CanonicalTest, Ec2InstanceArnBecomesDevice) {
   EXPECT_EQ(AliasStrings(*e), std::vector<std::string>{"aws:i-99999999"});
 
   // The same instance from its parts (as GuardDuty's resource.instanceDetails gives it).
-  std::optional<Entity> parts = MakeDevice(
-      {.aws_instance_id = "i-99999999", .aws_account_id = "123456789000", .aws_region = "us-west-2"},
-      "GuardDuty");
+  std::optional<Entity> parts = MakeDevice({.aws_instance_id = "i-99999999",
+                                            .aws_account_id = "123456789000",
+                                            .aws_region = "us-west-2"},
+                                           "GuardDuty");
   ASSERT_TRUE(parts);
   EXPECT_EQ(parts->key, e->key);
   EXPECT_EQ(parts->properties, e->properties);
@@ -289,15 +296,17 @@ TEST(CanonicalTest, OtherArnsAreCloudResourcesWithCaseKept) {
     const char* region;   // "" = no property
     const char* account;  // "" = no property
   };
-  for (const Case& c : {Case{"arn:aws:s3:::bucketName", "s3", "", ""},
-                        Case{"arn:aws:iam::111111111111:role/Admin-Role", "iam", "", "111111111111"},
-                        Case{"arn:aws:lambda:us-east-1:123456789012:function:MyFunction", "lambda",
-                             "us-east-1", "123456789012"},
-                        Case{"arn:aws:ec2:us-west-2:123456789000:volume/vol-09d5050dea915943d", "ec2",
-                             "us-west-2", "123456789000"},
-                        Case{"arn:aws:cloudtrail:us-east-2:111111111111:trail/delete-me",
-                             "cloudtrail", "us-east-2", "111111111111"}}) {
-    std::optional<Entity> e = MakeCloudResource(std::string("  ") + c.arn + " ", Cloud::kUnknown, "", "");
+  for (const Case& c :
+       {Case{"arn:aws:s3:::bucketName", "s3", "", ""},
+        Case{"arn:aws:iam::111111111111:role/Admin-Role", "iam", "", "111111111111"},
+        Case{"arn:aws:lambda:us-east-1:123456789012:function:MyFunction", "lambda", "us-east-1",
+             "123456789012"},
+        Case{"arn:aws:ec2:us-west-2:123456789000:volume/vol-09d5050dea915943d", "ec2", "us-west-2",
+             "123456789000"},
+        Case{"arn:aws:cloudtrail:us-east-2:111111111111:trail/delete-me", "cloudtrail", "us-east-2",
+             "111111111111"}}) {
+    std::optional<Entity> e =
+        MakeCloudResource(std::string("  ") + c.arn + " ", Cloud::kUnknown, "", "");
     ASSERT_TRUE(e) << c.arn;
     EXPECT_EQ(e->kind, EntityKind::kCloudResource) << c.arn;
     EXPECT_EQ(e->key, std::string("cloud:aws:") + c.arn);
@@ -326,8 +335,10 @@ TEST(CanonicalTest, OtherArnsAreCloudResourcesWithCaseKept) {
 TEST(CanonicalTest, GcpInstancesBecomeDevices) {
   // Real SCC resource name: project id and numeric instance id.
   const char* by_id =
-      "//compute.googleapis.com/projects/test-project/zones/us-central1-a/instances/6796113316167375355";
-  std::optional<Entity> e = MakeCloudResource(by_id, Cloud::kUnknown, "", "Security Command Center");
+      "//compute.googleapis.com/projects/test-project/zones/us-central1-a/instances/"
+      "6796113316167375355";
+  std::optional<Entity> e =
+      MakeCloudResource(by_id, Cloud::kUnknown, "", "Security Command Center");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->kind, EntityKind::kDevice);
   EXPECT_EQ(e->key, std::string("device:gcp:") + by_id);
@@ -346,13 +357,17 @@ TEST(CanonicalTest, GcpInstancesBecomeDevices) {
 
   // A relative name and a compute self-link reach the same device key through MakeDevice.
   const std::string expected =
-      "device:gcp://compute.googleapis.com/projects/test-project/zones/us-central1-a/instances/web-1";
-  EXPECT_EQ(KeyOf(MakeDevice({.gcp_resource_name = "projects/test-project/zones/us-central1-a/instances/web-1"}, "")),
-            expected);
-  EXPECT_EQ(KeyOf(MakeDevice({.gcp_resource_name = "https://www.googleapis.com/compute/v1/projects/"
-                                                   "test-project/zones/us-central1-a/instances/web-1"},
-                             "")),
-            expected);
+      "device:gcp://compute.googleapis.com/projects/test-project/zones/us-central1-a/instances/"
+      "web-1";
+  EXPECT_EQ(
+      KeyOf(MakeDevice(
+          {.gcp_resource_name = "projects/test-project/zones/us-central1-a/instances/web-1"}, "")),
+      expected);
+  EXPECT_EQ(
+      KeyOf(MakeDevice({.gcp_resource_name = "https://www.googleapis.com/compute/v1/projects/"
+                                             "test-project/zones/us-central1-a/instances/web-1"},
+                       "")),
+      expected);
   // A self-link given as a GCP cloud resource is the same device.
   EXPECT_EQ(KeyOf(MakeCloudResource("https://www.googleapis.com/compute/v1/projects/test-project/"
                                     "zones/us-central1-a/instances/web-1",
@@ -361,8 +376,8 @@ TEST(CanonicalTest, GcpInstancesBecomeDevices) {
 }
 
 TEST(CanonicalTest, GcpNonInstancesAreCloudResources) {
-  std::optional<Entity> bucket =
-      MakeCloudResource("//storage.googleapis.com/projects/_/buckets/My-Bucket", Cloud::kUnknown, "", "");
+  std::optional<Entity> bucket = MakeCloudResource(
+      "//storage.googleapis.com/projects/_/buckets/My-Bucket", Cloud::kUnknown, "", "");
   ASSERT_TRUE(bucket);
   EXPECT_EQ(bucket->kind, EntityKind::kCloudResource);
   EXPECT_EQ(bucket->key, "cloud:gcp://storage.googleapis.com/projects/_/buckets/My-Bucket");
@@ -383,8 +398,9 @@ TEST(CanonicalTest, GcpNonInstancesAreCloudResources) {
   EXPECT_EQ(project->key, "cloud:gcp://cloudresourcemanager.googleapis.com/projects/108906606255");
   EXPECT_EQ(project->properties.at("project"), "108906606255");
 
-  std::optional<Entity> firewall = MakeCloudResource(
-      "//compute.googleapis.com/projects/test-project/global/firewalls/43256709", Cloud::kUnknown, "", "");
+  std::optional<Entity> firewall =
+      MakeCloudResource("//compute.googleapis.com/projects/test-project/global/firewalls/43256709",
+                        Cloud::kUnknown, "", "");
   ASSERT_TRUE(firewall);
   EXPECT_EQ(firewall->kind, EntityKind::kCloudResource);
 
@@ -414,7 +430,8 @@ TEST(CanonicalTest, UnknownCloudResourceKeepsIdUnderOther) {
 TEST(CanonicalTest, DeviceKeyPriority) {
   DeviceIds ids;
   ids.mde_device_id = "46CC66108821B5A0F2F6F1B2C3D4E5F60718293A";
-  ids.azure_resource_id = "/subscriptions/abc/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+  ids.azure_resource_id =
+      "/subscriptions/abc/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
   ids.azure_vm_id = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
   ids.aws_instance_id = "i-bfcffe88";
   ids.gcp_resource_name = "//compute.googleapis.com/projects/p/zones/z/instances/i1";
@@ -425,7 +442,8 @@ TEST(CanonicalTest, DeviceKeyPriority) {
   ids.hostname = "VM1";
   const std::vector<std::string> expected = {
       "device:mde:46cc66108821b5a0f2f6f1b2c3d4e5f60718293a",
-      "device:azure:/subscriptions/abc/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1",
+      std::string("device:azure:/subscriptions/abc/resourcegroups/rg/providers/") +
+          "microsoft.compute/virtualmachines/vm1",
       "device:vmid:6f9619ff-8b86-d011-b42d-00c04fc964ff",
       "device:aws:i-bfcffe88",
       "device:gcp://compute.googleapis.com/projects/p/zones/z/instances/i1",
@@ -434,9 +452,9 @@ TEST(CanonicalTest, DeviceKeyPriority) {
       "device:guide:98800",
       "device:host:vm1",
   };
-  std::string* fields[] = {&ids.mde_device_id, &ids.azure_resource_id, &ids.azure_vm_id,
+  std::string* fields[] = {&ids.mde_device_id,   &ids.azure_resource_id, &ids.azure_vm_id,
                            &ids.aws_instance_id, &ids.gcp_resource_name, &ids.aad_device_id,
-                           &ids.oms_agent_id,   &ids.other_id};
+                           &ids.oms_agent_id,    &ids.other_id};
   for (size_t i = 0; i < expected.size(); ++i) {
     std::optional<Entity> e = MakeDevice(ids, "src");
     ASSERT_TRUE(e) << i;
@@ -492,8 +510,9 @@ TEST(CanonicalTest, LocalhostIsNotADevice) {
 
 TEST(CanonicalTest, AzureDeviceRecordsSubscription) {
   std::optional<Entity> e = MakeDevice(
-      {.azure_resource_id = std::string("/subscriptions/") + kSubscription +
-                            "/resourceGroups/Sample-RG/providers/Microsoft.Compute/virtualMachines/Sample-VM"},
+      {.azure_resource_id =
+           std::string("/subscriptions/") + kSubscription +
+           "/resourceGroups/Sample-RG/providers/Microsoft.Compute/virtualMachines/Sample-VM"},
       "");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->properties.at("subscription"), kSubscription);
@@ -513,14 +532,18 @@ TEST(CanonicalTest, UserKeyForms) {
                             .sid = "s-1-5-21-111111111-111111111-111111111-1111"},
                            "")),
             "user:oid:6f9619ff-8b86-d011-b42d-00c04fc964ff");
-  EXPECT_EQ(KeyOf(MakeUser({.sid = "s-1-5-21-111111111-111111111-111111111-1111", .account_name = "alice"}, "")),
-            "user:sid:S-1-5-21-111111111-111111111-111111111-1111");
+  EXPECT_EQ(
+      KeyOf(MakeUser(
+          {.sid = "s-1-5-21-111111111-111111111-111111111-1111", .account_name = "alice"}, "")),
+      "user:sid:S-1-5-21-111111111-111111111-111111111-1111");
   EXPECT_EQ(KeyOf(MakeUser({.aws_principal = "arn:aws:iam::111111111111:root"}, "")),
             "user:aws:arn:aws:iam::111111111111:root");
   EXPECT_EQ(KeyOf(MakeUser({.gcp_principal = "SA@test-project.iam.gserviceaccount.com"}, "")),
             "user:gcp:sa@test-project.iam.gserviceaccount.com");
-  EXPECT_EQ(KeyOf(MakeUser({.other_id_type = "guide", .other_id = "441377"}, "")), "user:guide:441377");
-  EXPECT_EQ(KeyOf(MakeUser({.account_name = "Alice", .domain = "CONTOSO"}, "")), "user:name:contoso\\alice");
+  EXPECT_EQ(KeyOf(MakeUser({.other_id_type = "guide", .other_id = "441377"}, "")),
+            "user:guide:441377");
+  EXPECT_EQ(KeyOf(MakeUser({.account_name = "Alice", .domain = "CONTOSO"}, "")),
+            "user:name:contoso\\alice");
   EXPECT_EQ(KeyOf(MakeUser({.account_name = "CONTOSO\\Alice", .domain = "other"}, "")),
             "user:name:contoso\\alice");
   EXPECT_EQ(KeyOf(MakeUser({.account_name = "alice"}, "")), "user:name:alice");
@@ -567,15 +590,15 @@ TEST(CanonicalTest, FileKeyUsesStrongestHash) {
 
   std::optional<Entity> e = MakeFile(sha256, "", md5, "Payload.EXE", "Defender for Endpoint");
   ASSERT_TRUE(e);
-  EXPECT_EQ(AliasStrings(*e), (std::vector<std::string>{"sha256:" + std::string(64, 'a'),
-                                                        "md5:" + std::string(32, 'c'),
-                                                        "~name:payload.exe"}));
+  EXPECT_EQ(AliasStrings(*e),
+            (std::vector<std::string>{"sha256:" + std::string(64, 'a'),
+                                      "md5:" + std::string(32, 'c'), "~name:payload.exe"}));
   EXPECT_EQ(e->display_name, "Payload.EXE");
 }
 
 TEST(CanonicalTest, ProcessKey) {
-  std::optional<Entity> e =
-      MakeProcess("device:mde:abc", "4321", "C:\\Windows\\System32\\CMD.exe", "Defender for Endpoint");
+  std::optional<Entity> e = MakeProcess("device:mde:abc", "4321", "C:\\Windows\\System32\\CMD.exe",
+                                        "Defender for Endpoint");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->kind, EntityKind::kProcess);
   EXPECT_EQ(e->key, "process:device:mde:abc:4321:c:\\windows\\system32\\cmd.exe");
@@ -601,7 +624,8 @@ TEST(CanonicalTest, DomainMailboxMailAppRegistryGeneric) {
   EXPECT_EQ(KeyOf(MakeMailMessage("6F9619FF-8B86-D011-B42D-00C04FC964FF", "")),
             "mail:6f9619ff-8b86-d011-b42d-00c04fc964ff");
 
-  std::optional<Entity> app = MakeCloudApp("00000003-0000-0000-C000-000000000000", "Microsoft Graph", "");
+  std::optional<Entity> app =
+      MakeCloudApp("00000003-0000-0000-C000-000000000000", "Microsoft Graph", "");
   ASSERT_TRUE(app);
   EXPECT_EQ(app->key, "app:00000003-0000-0000-c000-000000000000");
   EXPECT_EQ(app->display_name, "Microsoft Graph");
@@ -613,9 +637,10 @@ TEST(CanonicalTest, DomainMailboxMailAppRegistryGeneric) {
   ASSERT_TRUE(id_app);
   EXPECT_EQ(id_app->display_name, "20893");
 
-  EXPECT_EQ(KeyOf(MakeRegistry("HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
-                               "Updater", "")),
-            "registry:hkey_local_machine\\software\\microsoft\\windows\\currentversion\\run:updater");
+  EXPECT_EQ(
+      KeyOf(MakeRegistry("HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+                         "Updater", "")),
+      "registry:hkey_local_machine\\software\\microsoft\\windows\\currentversion\\run:updater");
   EXPECT_EQ(KeyOf(MakeRegistry("HKCU\\Software\\X", "", "")), "registry:hkcu\\software\\x");
 
   EXPECT_EQ(KeyOf(MakeGeneric("Container", "Nginx-1", "")), "generic:container:Nginx-1");
@@ -634,14 +659,19 @@ TEST(CanonicalTest, NormalizeEntityKeyForEveryKind) {
       {"IP:2001:0DB8::0001", "ip:2001:db8::1"},
       {"ip:::ffff:1.2.3.4", "ip:1.2.3.4"},
       {"device:mde:ABC123", "device:mde:abc123"},
-      {"device:azure:/SUBSCRIPTIONS/ABC/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1",
-       "device:azure:/subscriptions/abc/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"},
-      {"device:vmid:{6F9619FF-8B86-D011-B42D-00C04FC964FF}", "device:vmid:6f9619ff-8b86-d011-b42d-00c04fc964ff"},
+      {"device:azure:/SUBSCRIPTIONS/ABC/resourceGroups/RG/providers/Microsoft.Compute/"
+       "virtualMachines/VM1",
+       "device:azure:/subscriptions/abc/resourcegroups/rg/providers/microsoft.compute/"
+       "virtualmachines/vm1"},
+      {"device:vmid:{6F9619FF-8B86-D011-B42D-00C04FC964FF}",
+       "device:vmid:6f9619ff-8b86-d011-b42d-00c04fc964ff"},
       {"device:aws:i-bfcffe88", "device:aws:i-bfcffe88"},
       {"device:gcp://compute.googleapis.com/projects/p/zones/z/instances/i",
        "device:gcp://compute.googleapis.com/projects/p/zones/z/instances/i"},
-      {"device:aad:11111111-2222-3333-4444-55555555555A", "device:aad:11111111-2222-3333-4444-55555555555a"},
-      {"device:oms:11111111-2222-3333-4444-55555555555A", "device:oms:11111111-2222-3333-4444-55555555555a"},
+      {"device:aad:11111111-2222-3333-4444-55555555555A",
+       "device:aad:11111111-2222-3333-4444-55555555555a"},
+      {"device:oms:11111111-2222-3333-4444-55555555555A",
+       "device:oms:11111111-2222-3333-4444-55555555555a"},
       {"device:guide:98800", "device:guide:98800"},
       {"device:host:WEB01", "device:host:web01"},
       {"device:fqdn:WEB01.contoso.com", "device:fqdn:web01.contoso.com"},
@@ -652,7 +682,8 @@ TEST(CanonicalTest, NormalizeEntityKeyForEveryKind) {
       {"user:upn:Alice@Contoso.com", "user:alice@contoso.com"},
       {"user:sid:s-1-5-21-1-2-3-1001", "user:sid:S-1-5-21-1-2-3-1001"},
       {"user:SID:s-1-5-21-1-2-3-1001", "user:sid:S-1-5-21-1-2-3-1001"},
-      {"user:oid:6F9619FF-8B86-D011-B42D-00C04FC964FF", "user:oid:6f9619ff-8b86-d011-b42d-00c04fc964ff"},
+      {"user:oid:6F9619FF-8B86-D011-B42D-00C04FC964FF",
+       "user:oid:6f9619ff-8b86-d011-b42d-00c04fc964ff"},
       {"user:aws:arn:aws:iam::111111111111:root", "user:aws:arn:aws:iam::111111111111:root"},
       {"user:gcp:SA@p.iam.gserviceaccount.com", "user:gcp:sa@p.iam.gserviceaccount.com"},
       {"user:name:CONTOSO\\Alice", "user:name:contoso\\alice"},
@@ -672,7 +703,8 @@ TEST(CanonicalTest, NormalizeEntityKeyForEveryKind) {
       {"mail:ABC-123", "mail:abc-123"},
       {"cloud:azure:/SUBSCRIPTIONS/X/resourceGroups/RG",
        "cloud:azure:/subscriptions/x/resourcegroups/rg"},
-      {"cloud:/subscriptions/X/resourceGroups/RG", "cloud:azure:/subscriptions/x/resourcegroups/rg"},
+      {"cloud:/subscriptions/X/resourceGroups/RG",
+       "cloud:azure:/subscriptions/x/resourcegroups/rg"},
       {"cloud:aws:arn:aws:s3:::bucketName", "cloud:aws:arn:aws:s3:::bucketName"},
       {"cloud:arn:aws:s3:::bucketName", "cloud:aws:arn:aws:s3:::bucketName"},
       {"cloud:gcp://storage.googleapis.com/projects/_/buckets/b",
@@ -699,20 +731,29 @@ TEST(CanonicalTest, NormalizeEntityKeyForEveryKind) {
 
 TEST(CanonicalTest, BuilderKeysRoundTripThroughMakeFromKey) {
   std::vector<Entity> built;
-  for (auto e : {MakeIp("fe80::1", ""), MakeDevice({.mde_device_id = "abc"}, ""),
-                 MakeDevice({.hostname = "web01"}, ""), MakeDevice({.fqdn = "web01.contoso.com"}, ""),
+  for (auto e : {MakeIp("fe80::1", ""),
+                 MakeDevice({.mde_device_id = "abc"}, ""),
+                 MakeDevice({.hostname = "web01"}, ""),
+                 MakeDevice({.fqdn = "web01.contoso.com"}, ""),
                  MakeCloudResource("arn:aws:ec2:us-west-2:123456789000:instance/i-99999999",
                                    Cloud::kUnknown, "", ""),
-                 MakeUser({.upn = "a@b.c"}, ""), MakeUser({.sid = "S-1-5-18"}, ""),
+                 MakeUser({.upn = "a@b.c"}, ""),
+                 MakeUser({.sid = "S-1-5-18"}, ""),
                  MakeUser({.account_name = "alice", .domain = "contoso"}, ""),
-                 MakeFile("", std::string(40, 'e'), "", "", ""), MakeFile("", "", "", "a.exe", ""),
-                 MakeProcess("device:mde:abc", "1", "cmd.exe", ""), MakeUrl("https://a.b/c?d", ""),
-                 MakeDomain("a.b", ""), MakeMailbox("a@b.c", ""), MakeMailMessage("m-1", ""),
+                 MakeFile("", std::string(40, 'e'), "", "", ""),
+                 MakeFile("", "", "", "a.exe", ""),
+                 MakeProcess("device:mde:abc", "1", "cmd.exe", ""),
+                 MakeUrl("https://a.b/c?d", ""),
+                 MakeDomain("a.b", ""),
+                 MakeMailbox("a@b.c", ""),
+                 MakeMailMessage("m-1", ""),
                  MakeCloudResource("arn:aws:s3:::bucketName", Cloud::kUnknown, "", ""),
                  MakeCloudResource("/subscriptions/x/resourceGroups/rg", Cloud::kUnknown, "", ""),
                  MakeCloudResource("//storage.googleapis.com/b", Cloud::kUnknown, "", ""),
-                 MakeCloudResource("thing", Cloud::kOnPremises, "", ""), MakeCloudApp("id1", "", ""),
-                 MakeCloudApp("", "App", ""), MakeRegistry("HKLM\\X", "v", ""),
+                 MakeCloudResource("thing", Cloud::kOnPremises, "", ""),
+                 MakeCloudApp("id1", "", ""),
+                 MakeCloudApp("", "App", ""),
+                 MakeRegistry("HKLM\\X", "v", ""),
                  MakeGeneric("t", "v", "")}) {
     ASSERT_TRUE(e);
     built.push_back(*e);

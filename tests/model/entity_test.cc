@@ -108,10 +108,14 @@ TEST(EntityTest, MergeFromCombinesWithExistingValuesWinning) {
 
   Entity b;
   b.kind = EntityKind::kDevice;
-  b.key = "device:azure:/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/web01";
+  b.key =
+      "device:azure:/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/"
+      "web01";
   b.display_name = "web01";
   b.cloud = Cloud::kAzure;
-  b.AddAlias(Strong("azure", "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/web01"));
+  b.AddAlias(Strong(
+      "azure",
+      "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/web01"));
   b.AddAlias(Strong("host", "web01"));
   b.properties["region"] = "westus";
   b.properties["subscription"] = "s";
@@ -122,10 +126,10 @@ TEST(EntityTest, MergeFromCombinesWithExistingValuesWinning) {
   EXPECT_EQ(a.display_name, "web01");
   EXPECT_EQ(a.cloud, Cloud::kAzure);
   EXPECT_EQ(AliasStrings(a),
-            (std::vector<std::string>{
-                "mde:abc",
-                "azure:/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/web01",
-                "host:web01"}));
+            (std::vector<std::string>{"mde:abc",
+                                      "azure:/subscriptions/s/resourcegroups/rg/providers/"
+                                      "microsoft.compute/virtualmachines/web01",
+                                      "host:web01"}));
   EXPECT_EQ(a.properties.at("region"), "eastus");
   EXPECT_EQ(a.properties.at("subscription"), "s");
   EXPECT_EQ(a.tags, (std::vector<std::string>{"crown-jewel", "internet-exposed"}));
@@ -151,8 +155,8 @@ TEST(EntityTest, MergeFromIsIdempotent) {
 }
 
 TEST(EntityTest, EntityKindNamesRoundTrip) {
-  const std::vector<std::string> expected = {"device", "user",  "ip",       "file",    "process",
-                                             "url",    "domain", "mailbox", "mail",    "cloud",
+  const std::vector<std::string> expected = {"device", "user",     "ip",      "file", "process",
+                                             "url",    "domain",   "mailbox", "mail", "cloud",
                                              "app",    "registry", "generic"};
   std::vector<std::string> names;
   for (EntityKind k : kAllEntityKinds) {

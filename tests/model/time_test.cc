@@ -21,9 +21,7 @@ TEST(TimeTest, ParsesUtcWithTOrSpace) {
   EXPECT_EQ(ParseTimestamp("2019-05-07T13:51:45.0045913Z"), 1557237105LL * 1000 + 4);
 }
 
-TEST(TimeTest, NoZoneMeansUtc) {
-  EXPECT_EQ(ParseTimestamp("2026-01-01T00:00:00"), kNewYear2026);
-}
+TEST(TimeTest, NoZoneMeansUtc) { EXPECT_EQ(ParseTimestamp("2026-01-01T00:00:00"), kNewYear2026); }
 
 TEST(TimeTest, AppliesOffsets) {
   // Real value from the GuardDuty sample: 10:20:27.204 at -07:00 is 17:20:27.204Z.
@@ -87,13 +85,35 @@ TEST(TimeTest, LeapSecondRollsOver) {
 }
 
 TEST(TimeTest, RejectsInvalidInput) {
-  for (const char* bad :
-       {"", "   ", "not a time", "2026-13-01", "2026-00-10", "2026-01-00", "2026-01-32", "2026-04-31",
-        "2026-06-31", "2026/01/01", "2026-1-01", "2026-01-01T", "2026-01-01T24:00:00Z",
-        "2026-01-01T10:60:00Z", "2026-01-01T10:00:61Z", "2026-01-01T10:00:00.Z",
-        "2026-01-01T10:00:00+2", "2026-01-01T10:00:00+02:0", "2026-01-01T10:00:00Q",
-        "2026-01-01Z", "2026-01-01T10:00:00Z extra", "1767225600abc", "12:00:00", "inf", "nan",
-        "-inf", "1e300", "-1e300"}) {
+  const char* const bad_inputs[] = {"",
+                                    "   ",
+                                    "not a time",
+                                    "2026-13-01",
+                                    "2026-00-10",
+                                    "2026-01-00",
+                                    "2026-01-32",
+                                    "2026-04-31",
+                                    "2026-06-31",
+                                    "2026/01/01",
+                                    "2026-1-01",
+                                    "2026-01-01T",
+                                    "2026-01-01T24:00:00Z",
+                                    "2026-01-01T10:60:00Z",
+                                    "2026-01-01T10:00:61Z",
+                                    "2026-01-01T10:00:00.Z",
+                                    "2026-01-01T10:00:00+2",
+                                    "2026-01-01T10:00:00+02:0",
+                                    "2026-01-01T10:00:00Q",
+                                    "2026-01-01Z",
+                                    "2026-01-01T10:00:00Z extra",
+                                    "1767225600abc",
+                                    "12:00:00",
+                                    "inf",
+                                    "nan",
+                                    "-inf",
+                                    "1e300",
+                                    "-1e300"};
+  for (const char* bad : bad_inputs) {
     EXPECT_EQ(ParseTimestamp(bad), std::nullopt) << "'" << bad << "'";
   }
 }
@@ -108,15 +128,20 @@ TEST(TimeTest, FormatsMillisecondsAlways) {
 }
 
 TEST(TimeTest, FormatParseRoundTrip) {
-  const Timestamp times[] = {0,  kNewYear2026, kNewYear2026 + 999, -1, -86400001,
-                             1709164800LL * 1000 + 12345678, 253402300799LL * 1000 + 999,
+  const Timestamp times[] = {0,
+                             kNewYear2026,
+                             kNewYear2026 + 999,
+                             -1,
+                             -86400001,
+                             1709164800LL * 1000 + 12345678,
+                             253402300799LL * 1000 + 999,
                              -2203891200LL * 1000 + 1};
   for (Timestamp t : times) {
     const std::string text = FormatTimestamp(t);
     EXPECT_EQ(ParseTimestamp(text), t) << text;
   }
-  for (const char* text : {"2019-05-07T13:51:48.381Z", "2020-06-30T11:13:12.900Z",
-                           "2024-02-29T23:59:59.999Z"}) {
+  for (const char* text :
+       {"2019-05-07T13:51:48.381Z", "2020-06-30T11:13:12.900Z", "2024-02-29T23:59:59.999Z"}) {
     std::optional<Timestamp> t = ParseTimestamp(text);
     ASSERT_TRUE(t.has_value()) << text;
     EXPECT_EQ(FormatTimestamp(*t), text);
@@ -126,8 +151,8 @@ TEST(TimeTest, FormatParseRoundTrip) {
 TEST(TimeTest, ParsesDurations) {
   EXPECT_EQ(ParseDuration("250ms"), 250);
   EXPECT_EQ(ParseDuration("90s"), 90 * kMillisPerSecond);
-  EXPECT_EQ(ParseDuration("15m"), 15 * 60 * kMillisPerSecond);
-  EXPECT_EQ(ParseDuration("15min"), 15 * 60 * kMillisPerSecond);
+  EXPECT_EQ(ParseDuration("15m"), kMillisPerSecond * 60 * 15);
+  EXPECT_EQ(ParseDuration("15min"), kMillisPerSecond * 60 * 15);
   EXPECT_EQ(ParseDuration("5h"), 5 * kMillisPerHour);
   EXPECT_EQ(ParseDuration("7d"), 7 * kMillisPerDay);
   EXPECT_EQ(ParseDuration("0s"), 0);
@@ -155,7 +180,7 @@ TEST(TimeTest, FormatsShortestExactDuration) {
   EXPECT_EQ(FormatDuration(250), "250ms");
   EXPECT_EQ(FormatDuration(1500), "1500ms");
   EXPECT_EQ(FormatDuration(90 * kMillisPerSecond), "90s");
-  EXPECT_EQ(FormatDuration(90 * 60 * kMillisPerSecond), "90m");
+  EXPECT_EQ(FormatDuration(kMillisPerSecond * 60 * 90), "90m");
   EXPECT_EQ(FormatDuration(kMillisPerHour), "1h");
   EXPECT_EQ(FormatDuration(36 * kMillisPerHour), "36h");
   EXPECT_EQ(FormatDuration(2 * kMillisPerDay), "2d");
