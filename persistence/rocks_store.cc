@@ -1,5 +1,6 @@
 #include "persistence/rocks_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <system_error>

@@ -26,7 +26,13 @@ inline constexpr int kStoreFormatVersion = 1;
 
 // Opens (or creates) the store in directory `dir`. IOError when RocksDB cannot open it (the
 // message names the directory and the cause, e.g. a lock held by another weft process);
-// Corruption when the stored format version differs from kStoreFormatVersion.
+// Corruption when the stored format version differs from kStoreFormatVersion. Also:
+// InvalidArgument when `dir` is a file, or a non-empty directory that is not a weft store (it is
+// left untouched); NotFound when there is no store and create_if_missing is off or read_only is
+// on. The store's own meta value "format_version" is visible through GetMeta. Apply on the
+// returned store additionally rejects (InvalidArgument, nothing written) a batch holding an
+// alert whose key does not begin with "<tenant>/" or a tenant containing a NUL byte, and any
+// batch when opened read_only. The caller owns the store; destroying it closes the directory.
 Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const RocksStoreOptions& options = {});
 
 }  // namespace weft
