@@ -31,7 +31,7 @@ void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     IngestSettings settings;
-    settings.paths = {*samples};
+    settings.paths = {*samples + "/alerts"};
     settings.db = dir;
     settings.tenant = "demo";
     settings.tenants_file = *samples + "/tenants.json";

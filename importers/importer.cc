@@ -57,6 +57,18 @@ Status CheckLimits(std::string_view text, const ImportOptions& options) {
   return Status::Ok();
 }
 
+// Inside a directory only data files are read: *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt,
+// each optionally *.gz, and not hidden. A file named explicitly is always read.
+bool IsAlertFileName(std::string name) {
+  if (name.empty() || name.front() == '.') return false;
+  name = ToLower(name);
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) name.resize(name.size() - 3);
+  for (std::string_view ext : {".json", ".jsonl", ".ndjson", ".csv", ".log", ".txt"}) {
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
+  }
+  return false;
+}
+
 bool LooksLikeJson(std::string_view line) {
   line = Trim(line);
   return !line.empty() && (line.front() == '{' || line.front() == '[');
@@ -75,7 +87,9 @@ class Importer::Impl {
       std::vector<std::string> files;
       for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
            it.increment(ec)) {
-        if (it->is_regular_file()) files.push_back(it->path().string());
+        if (it->is_regular_file() && IsAlertFileName(it->path().filename().string())) {
+          files.push_back(it->path().string());
+        }
       }
       if (ec) return Status::IOError("cannot list directory '" + path + "': " + ec.message());
       std::sort(files.begin(), files.end());
