@@ -150,7 +150,7 @@ TYPED_TEST(StoreContractTest, AlertScansAreTenantFilteredAndInKeyOrder) {
   std::set<std::string> tenants;
   for (const Alert& a : GuideSample().alerts) tenants.insert(a.tenant);
   ASSERT_TRUE(tenants.count("org1") && tenants.count("org10") && tenants.count("org0"));
-  for (const std::string& t : {"org0", "org1", "org10", "org4"}) {
+  for (const std::string t : {"org0", "org1", "org10", "org4"}) {
     SCOPED_TRACE(t);
     const std::vector<std::string> want = ExpectedAlerts(t);
     EXPECT_FALSE(want.empty());
@@ -164,7 +164,7 @@ TYPED_TEST(StoreContractTest, AlertScansAreTenantFilteredAndInKeyOrder) {
 TYPED_TEST(StoreContractTest, EntityScansGetsAndDeletes) {
   this->ApplyGuide();
   EXPECT_EQ(DumpEntities(*this->store_), ExpectedEntities(""));
-  for (const std::string& t : {"org0", "org1", "org10"}) EXPECT_EQ(DumpEntities(*this->store_, t), ExpectedEntities(t));
+  for (const std::string t : {"org0", "org1", "org10"}) EXPECT_EQ(DumpEntities(*this->store_, t), ExpectedEntities(t));
   const EntityRecord& e = GuideSample().entities[5];
   Result<std::optional<EntityRecord>> got = this->store_->GetEntity(e.tenant, e.entity.key);
   ASSERT_TRUE(got.ok() && got->has_value());
