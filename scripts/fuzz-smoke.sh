@@ -15,7 +15,7 @@ fi
 
 # The library objects need the sanitizers too, so the whole build uses them.
 cmake -S "${root}" -B "${build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_CXX_COMPILER=clang++ \
   -DWEFT_BUILD_FUZZERS=ON -DWEFT_BUILD_TESTS=ON \
   -DWEFT_SANITIZE=address,undefined >/dev/null
 cmake --build "${build}" --target weft_importer_fuzz -j2

@@ -42,6 +42,7 @@ TEST(GuideImporterTest, SampleGivesOnePartialAlertPerRowAnd9312Alerts) {
   EXPECT_EQ(r.counts.records, 10000u);
   EXPECT_EQ(r.counts.rejected, 0u);
   ASSERT_EQ(r.alerts.size(), 10000u);
+  EXPECT_EQ(r.counts.per_format.at("guide"), 10000u);
   std::set<std::string> keys, orgs;
   for (const Alert& a : r.alerts) {
     keys.insert(a.key);

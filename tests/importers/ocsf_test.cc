@@ -73,6 +73,7 @@ TEST(OcsfImporterTest, SekoiaEventsOldAndNewLayouts) {
   Imported r = ImportPath(kDir + "DERIVED_sekoia_input_messages.ndjson", options);
   EXPECT_EQ(r.counts.rejected, 0u);
   EXPECT_EQ(r.alerts.size(), 5u);
+  EXPECT_EQ(r.counts.per_format.at("ocsf"), 5u);
   const Alert* falco = FindByProviderId(r.alerts, "ec834826-90c1-458a-8eec-a014e7266754");  // v0.1 `finding{}`
   ASSERT_NE(falco, nullptr);
   EXPECT_EQ(falco->title, "Linux Kernel Module Injection Detected");

@@ -26,6 +26,7 @@ TEST(SccImporterTest, AllSeventeenNotificationsImport) {
   Imported r = ImportPath(kDir);
   EXPECT_EQ(r.counts.rejected, 0u);
   ASSERT_EQ(r.alerts.size(), 17u);
+  EXPECT_EQ(r.counts.per_format.at("scc"), 17u);
   std::set<std::string> keys;
   for (const Alert& a : r.alerts) {
     EXPECT_EQ(a.source, SourceProduct::kSecurityCommandCenter);
