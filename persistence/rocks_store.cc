@@ -116,7 +116,7 @@ Status RocksStore::CheckFormatVersion() {
   if (!stored) {
     // A store is created by opening RocksDB and then writing this value; a crash in between
     // leaves empty column families, which are safe to adopt. Anything else is not ours.
-    for (int c = 1; c < rocks::kCfCount; ++c) {
+    for (int c = 0; c < rocks::kCfCount; ++c) {
       bool empty = true;
       WEFT_RETURN_IF_ERROR(ScanRaw(static_cast<Cf>(c), "", [&](std::string_view, std::string_view) {
         empty = false;
@@ -363,17 +363,21 @@ Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const
   bool exists_store = false;
   WEFT_RETURN_IF_ERROR(InspectDirectory(dir, options, &exists_store));
 
+  bool complete_creation = false;
   if (exists_store) {
     std::vector<std::string> names;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
     WEFT_RETURN_IF_ERROR(FromRocks(s, "listing the column families of " + dir));
     auto has = [&names](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); };
-    if (!has("meta")) {
-      return Status::InvalidArgument(dir + " is a RocksDB database but not a weft store (it has no "
-                                     "'meta' column family)");
-    }
     for (std::string_view n : rocks::kCfNames) {
-      if (!has(n)) return Status::Corruption("weft store at " + dir + " lacks column family '" + std::string(n) + "'");
+      if (has(n)) continue;
+      // A process killed while creating the store leaves some column families missing; the
+      // creation is finished here and CheckFormatVersion adopts the store only if it is empty.
+      if (options.read_only) {
+        return Status::InvalidArgument(dir + " is a RocksDB database but not a complete weft store (it lacks "
+                                       "column family '" + std::string(n) + "')");
+      }
+      complete_creation = true;
     }
   }
 
@@ -382,7 +386,7 @@ Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const
   for (int c = 0; c < rocks::kCfCount; ++c) {
     descriptors.emplace_back(std::string(rocks::kCfNames[c]), rocks::MakeCfOptions(static_cast<Cf>(c), cache));
   }
-  const rocksdb::DBOptions db_options = rocks::MakeDbOptions(options, !exists_store);
+  const rocksdb::DBOptions db_options = rocks::MakeDbOptions(options, !exists_store || complete_creation);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s =
