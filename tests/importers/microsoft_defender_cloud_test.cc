@@ -210,7 +210,9 @@ TEST(MicrosoftDefenderCloudTest, ContinuousExportGivesOneAlertAndFourSkippedNonA
   EXPECT_NE(FindEvidence(a, "domain:sample.domain"), nullptr);
   // Duplicated "$id"s resolve to the latest definition, so no relation joins wrong kinds.
   for (const Relation& r : a.relations) {
-    if (r.relation == "logged_on" || r.relation == "runs_on") EXPECT_EQ(r.to.rfind("device:", 0), 0u) << r.to;
+    if (r.relation == "logged_on" || r.relation == "runs_on") {
+      EXPECT_EQ(r.to.rfind("device:", 0), 0u) << r.to;
+    }
   }
 }
 
