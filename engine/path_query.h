@@ -1,0 +1,143 @@
+#pragma once
+// Attack-path queries over one tenant's relation graph: shortest path, k shortest simple paths
+// (Yen's algorithm over hop-limited BFS) and blast radius (entities within N hops).
+//
+// PathGraph is a read-only snapshot in compressed sparse row form: entity keys are interned to
+// dense ids, out- and in-edges are offset/target vectors carrying the relation id and valid_from
+// of each edge, so relation filters, --as-of and --undirected are applied at query time on one
+// loaded graph. Alerts are attached to nodes (alert keys whose evidence names the entity) so a
+// path can list the alerts on it. Entity keys in relations and evidence are resolved to the
+// store's resolved entities through ResolvedEntityIndex.
+//
+// Threading: a built PathGraph is immutable; queries are const and may run concurrently.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/graph_store.h"
+#include "model/alert.h"
+#include "model/status.h"
+
+namespace weft {
+
+// Maps any key or strong alias an importer produced ("device:mde:abc", "device:azure:/subscr...")
+// to the key of the resolved entity that holds it. Built from the store's entity records.
+class ResolvedEntityIndex {
+ public:
+  // Indexes every entity record of `tenant` ("" = all tenants; keys are then not tenant-scoped).
+  static Result<ResolvedEntityIndex> Load(GraphStore& store, std::string_view tenant);
+  void Add(const EntityRecord& record);
+
+  // The resolved key for `key` (a canonical key or "kind:<alias type>:<alias value>"); `key`
+  // itself when no entity holds it.
+  std::string Resolve(std::string_view key) const;
+  // The resolved key of an evidence entity: by its key, then by each of its strong aliases.
+  std::string ResolveEntity(const Entity& entity) const;
+  // The record with resolved key `key`, or nullptr. Valid while the index lives.
+  const EntityRecord* Record(std::string_view resolved_key) const;
+  const std::vector<EntityRecord>& records() const { return records_; }
+
+ private:
+  std::vector<EntityRecord> records_;
+  std::unordered_map<std::string, std::size_t> by_key_;    // resolved key -> record
+  std::unordered_map<std::string, std::size_t> by_alias_;  // "kind:type:value" / key -> record
+};
+
+struct PathGraphOptions {
+  // Adds alert nodes ("alert:<alert key>") with "evidence" edges alert -> entity, so paths may
+  // pass through alerts. Default false.
+  bool include_evidence = false;
+};
+
+// Edge filters applied while traversing.
+struct TraversalOptions {
+  std::vector<std::string> relations;  // only these relation names; empty = all
+  Timestamp as_of = kNoTime;           // only relations with valid_from <= as_of; kNoTime = all
+  bool undirected = false;             // false: follow relation direction only
+  int max_hops = 6;                    // longest path, in hops (>= 1)
+};
+
+struct PathHop {
+  std::string from;
+  std::string to;
+  std::string relation;
+  bool reversed = false;  // traversed against the relation's direction (undirected only)
+};
+
+struct AttackPath {
+  std::vector<std::string> nodes;  // entity keys, source first
+  std::vector<PathHop> hops;
+  std::vector<std::string> alerts;  // sorted alert keys whose evidence names a node of the path
+  std::size_t length() const { return hops.size(); }
+};
+
+struct Reached {
+  std::string key;
+  int distance = 0;
+};
+
+class PathGraph {
+ public:
+  using NodeId = std::uint32_t;
+
+  // Loads `tenant`'s relations (store relations and the relations carried by its alerts), the
+  // entity -> alerts map and the tags from relation properties "from_tag:<t>"/"to_tag:<t>".
+  // Store errors are returned as they are.
+  static Result<PathGraph> Load(GraphStore& store, std::string_view tenant, const PathGraphOptions& options);
+  // Builds from relations directly (tests, benchmarks). `alerts` may be empty; their evidence keys
+  // are used as they are (no resolution).
+  static PathGraph Build(const std::vector<Relation>& relations, const std::vector<Alert>& alerts = {},
+                         const PathGraphOptions& options = {});
+
+  std::optional<NodeId> Find(std::string_view key) const;
+  const std::string& Key(NodeId id) const { return keys_[id]; }
+  std::size_t node_count() const { return keys_.size(); }
+  std::size_t edge_count() const { return edge_to_.size(); }
+  // Entities carrying `tag`, sorted by key.
+  std::vector<std::string> Tagged(std::string_view tag) const;
+  // Alert keys whose evidence names `key` (sorted); empty when none.
+  const std::vector<std::string>& AlertsOn(std::string_view key) const;
+
+  // Up to `k` shortest simple paths from any of `sources` to any of `targets`, in
+  // non-decreasing length (ties in a deterministic order), no node visited twice, no two paths
+  // equal as sequences of nodes and relations, each at most options.max_hops long. A key that is
+  // both a source and a target gives no zero-length path. InvalidArgument when k == 0 or
+  // max_hops < 1; NotFound when no source or no target is in the graph (unknown keys among
+  // several are skipped).
+  Result<std::vector<AttackPath>> KShortestPaths(const std::vector<std::string>& sources,
+                                                 const std::vector<std::string>& targets, std::size_t k,
+                                                 const TraversalOptions& options) const;
+  // Entities reachable from `sources` within `hops` hops (sources excluded), by distance then key.
+  // options.max_hops is ignored. NotFound when no source is in the graph.
+  Result<std::vector<Reached>> Reach(const std::vector<std::string>& sources, int hops,
+                                     const TraversalOptions& options) const;
+
+ private:
+  friend class PathSearch;
+  struct Builder;
+  NodeId Intern(const std::string& key);
+
+  std::vector<std::string> keys_;
+  std::unordered_map<std::string, NodeId> ids_;
+  std::vector<std::string> relation_names_;
+  // CSR, out direction: edges of node u are [out_offsets_[u], out_offsets_[u+1]).
+  std::vector<std::uint32_t> out_offsets_;
+  std::vector<NodeId> edge_to_;
+  std::vector<std::uint16_t> edge_relation_;
+  std::vector<Timestamp> edge_valid_from_;
+  // In direction: in_edges_ hold edge indices into the out arrays; in_from_ the source node.
+  std::vector<std::uint32_t> in_offsets_;
+  std::vector<std::uint32_t> in_edges_;
+  std::vector<NodeId> in_from_;
+  std::unordered_map<std::string, std::vector<std::string>> tags_;  // tag -> keys
+  std::unordered_map<std::string, std::vector<std::string>> alerts_by_entity_;
+};
+
+// Interpretation of command-line entity keys: NormalizeEntityKey, else the text as given.
+std::string NormalizeQueryKey(std::string_view key);
+
+}  // namespace weft
