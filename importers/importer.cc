@@ -232,7 +232,7 @@ class Importer::Impl {
       std::string_view l = Trim(text.substr(start, end - start));
       if (!l.empty()) {
         ++lines;
-        good += Json::accept(l) ? 1 : 0;
+        good += LooksLikeJson(l) && Json::accept(l) ? 1 : 0;  // a lone string is not a record
       }
       start = end + 1;
     }
