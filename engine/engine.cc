@@ -131,6 +131,7 @@ struct Engine::State {
     std::set<std::string> entity_keys;
     inc.first_activity = alerts[best].first;
     inc.last_activity = alerts[best].last;
+    inc.severity = alerts[best].severity;  // then raised to the highest member's
     bool all_closed = true;
     inc.alert_keys.reserve(members.size());
     for (Correlator::AlertId m : members) {
