@@ -22,6 +22,10 @@ int Run(int argc, char** argv) {
   AddExportCommand(app, ctx);
   AddWhyCommand(app, ctx);
   AddRecorrelateCommand(app, ctx);
+  AddShowCommand(app, ctx);
+  AddDeviceCommand(app, ctx);
+  AddPathsCommand(app, ctx);
+  AddEvalCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -20,5 +20,9 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx);
 void AddWhyCommand(CLI::App& app, CommandContext& ctx);
 // Added by the stories/paths, benchmark and evaluation work:
 void AddGenerateCommand(CLI::App& app, CommandContext& ctx);
+void AddShowCommand(CLI::App& app, CommandContext& ctx);
+void AddDeviceCommand(CLI::App& app, CommandContext& ctx);
+void AddPathsCommand(CLI::App& app, CommandContext& ctx);  // `paths` and `reach`
+void AddEvalCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace weft::cli
