@@ -39,6 +39,8 @@ StoryAsset MakeAsset(const EntityRecord* record, const Entity& fallback) {
 
 }  // namespace
 
+StoryAsset AssetFromRecord(const EntityRecord& record) { return MakeAsset(&record, record.entity); }
+
 int TacticRank(std::string_view tactic) {
   const std::string t = Squash(tactic);
   for (int i = 0; i < kUnknownTacticRank; ++i) {

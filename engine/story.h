@@ -64,6 +64,9 @@ struct StoryAsset {
   std::string CloudLabel() const;
 };
 
+// The asset view of an entity record (labels from its properties, aliases with sources).
+StoryAsset AssetFromRecord(const EntityRecord& record);
+
 struct StoryEdge {
   std::string from;  // node id: alert key or entity key
   std::string to;

@@ -1,0 +1,139 @@
+#include "engine/device_page.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "engine/path_query.h"
+#include "model/canonical.h"
+
+namespace weft {
+
+namespace {
+
+enum class MatchStrength { kNone, kWeak, kStrong };
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// How `record` (a device) matches the lower-cased query `q`.
+MatchStrength Match(const EntityRecord& record, const std::string& q) {
+  const Entity& e = record.entity;
+  if (ToLower(e.key) == q) return MatchStrength::kStrong;
+  for (const Alias& a : e.aliases) {
+    if (!a.strong()) continue;
+    const std::string value = ToLower(a.value);
+    const std::string full = ToLower(a.ToString());
+    if (value == q || full == q || "device:" + full == q) return MatchStrength::kStrong;
+    // An AWS instance id or a GCP instance name inside an ARN / full resource name.
+    if (q.rfind("i-", 0) == 0 && EndsWith(value, "/" + q)) return MatchStrength::kStrong;
+    if (q.rfind("projects/", 0) == 0 && EndsWith(value, "/" + q)) return MatchStrength::kStrong;
+  }
+  for (const Alias& a : e.aliases) {
+    if (a.strong()) continue;
+    if (ToLower(a.value) == q || ToLower(a.ToString()) == q) return MatchStrength::kWeak;
+  }
+  if (!e.display_name.empty() && ToLower(e.display_name) == q) return MatchStrength::kWeak;
+  return MatchStrength::kNone;
+}
+
+std::vector<std::string> WeakNames(const Entity& e) {
+  std::vector<std::string> names;
+  for (const Alias& a : e.aliases) {
+    if (!a.strong() && (a.type == "host" || a.type == "fqdn")) names.push_back(ToLower(a.value));
+  }
+  if (!e.display_name.empty()) names.push_back(ToLower(e.display_name));
+  return names;
+}
+
+bool SharesStrongAlias(const Entity& a, const Entity& b) {
+  for (const Alias& x : a.aliases) {
+    if (!x.strong()) continue;
+    for (const Alias& y : b.aliases) {
+      if (y.strong() && x.type == y.type && x.value == y.value) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std::string_view tenant) {
+  std::string q = ToLower(Trim(query));
+  if (std::optional<std::string> azure = NormalizeAzureResourceId(q); azure && q.find("/subscriptions/") != std::string::npos) {
+    q = *azure;
+  }
+  std::vector<EntityRecord> strong, weak;
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
+    if (r.entity.kind != EntityKind::kDevice) return true;
+    switch (Match(r, q)) {
+      case MatchStrength::kStrong: strong.push_back(r); break;
+      case MatchStrength::kWeak: weak.push_back(r); break;
+      case MatchStrength::kNone: break;
+    }
+    return true;
+  }));
+  const std::vector<EntityRecord>& found = strong.empty() ? weak : strong;
+  DeviceLookup lookup;
+  if (found.empty()) return Status::NotFound("no device known as '" + std::string(query) + "'");
+  if (found.size() > 1) {
+    for (const EntityRecord& r : found) lookup.candidates.push_back(DeviceMatch{r.tenant, r.entity.key, r.entity.display_name});
+    return lookup;
+  }
+  const EntityRecord& record = found.front();
+  DevicePage page;
+  page.tenant = record.tenant;
+  page.device = AssetFromRecord(record);
+
+  // Possible matches: the resolver's list plus devices sharing a host name but no strong id.
+  std::set<std::string> possible(record.possible_matches.begin(), record.possible_matches.end());
+  const std::vector<std::string> names = WeakNames(record.entity);
+  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(store, record.tenant));
+  for (const EntityRecord& other : index.records()) {
+    if (other.entity.kind != EntityKind::kDevice || other.entity.key == record.entity.key) continue;
+    const std::vector<std::string> other_names = WeakNames(other.entity);
+    const bool same_name = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+      return std::find(other_names.begin(), other_names.end(), n) != other_names.end();
+    });
+    if (same_name && !SharesStrongAlias(record.entity, other.entity)) possible.insert(other.entity.key);
+  }
+  for (const std::string& key : possible) {
+    const EntityRecord* r = index.Record(key);
+    page.possible_matches.push_back(DeviceMatch{record.tenant, key, r != nullptr ? r->entity.display_name : ""});
+  }
+
+  // Every alert whose evidence resolves to this device.
+  std::set<std::string> sources;
+  WEFT_RETURN_IF_ERROR(store.ForEachAlert(record.tenant, [&](const Alert& a) {
+    for (const Evidence& ev : a.evidence) {
+      if (ev.entity.kind != EntityKind::kDevice || index.ResolveEntity(ev.entity) != record.entity.key) continue;
+      page.alerts.push_back(DeviceAlertRow{a.key, a.activity_time(), std::string(SourceProductName(a.source)), a.severity,
+                                           a.title, std::string(EvidenceRoleName(ev.role)), ""});
+      sources.insert(std::string(SourceProductName(a.source)));
+      break;
+    }
+    return true;
+  }));
+  std::sort(page.alerts.begin(), page.alerts.end(), [](const DeviceAlertRow& x, const DeviceAlertRow& y) {
+    return std::tie(x.time, x.key) < std::tie(y.time, y.key);
+  });
+  page.sources.assign(sources.begin(), sources.end());
+
+  std::set<std::string> incidents;
+  WEFT_RETURN_IF_ERROR(store.ForEachIncident(record.tenant, [&](const Incident& inc) {
+    if (inc.status == IncidentStatus::kRedirected) return true;
+    for (DeviceAlertRow& row : page.alerts) {
+      if (std::binary_search(inc.alert_keys.begin(), inc.alert_keys.end(), row.key)) {
+        row.incident = inc.id;
+        incidents.insert(inc.id);
+      }
+    }
+    return true;
+  }));
+  page.incidents.assign(incidents.begin(), incidents.end());
+  lookup.page = std::move(page);
+  return lookup;
+}
+
+}  // namespace weft
