@@ -25,9 +25,6 @@ int Run(int argc, char** argv) {
   AddShowCommand(app, ctx);
   AddDeviceCommand(app, ctx);
   AddPathsCommand(app, ctx);
-  AddShowCommand(app, ctx);
-  AddDeviceCommand(app, ctx);
-  AddPathsCommand(app, ctx);
   AddEvalCommand(app, ctx);
   try {
     app.parse(argc, argv);

@@ -23,9 +23,6 @@ void AddGenerateCommand(CLI::App& app, CommandContext& ctx);
 void AddShowCommand(CLI::App& app, CommandContext& ctx);
 void AddDeviceCommand(CLI::App& app, CommandContext& ctx);
 void AddPathsCommand(CLI::App& app, CommandContext& ctx);  // `paths` and `reach`
-void AddShowCommand(CLI::App& app, CommandContext& ctx);
-void AddDeviceCommand(CLI::App& app, CommandContext& ctx);
-void AddPathsCommand(CLI::App& app, CommandContext& ctx);  // `paths` and `reach`
 void AddEvalCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace weft::cli
