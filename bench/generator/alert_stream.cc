@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -38,7 +39,8 @@ struct Pending {
   std::uint64_t incident = 0;
   std::uint64_t serial = 0;
   Timestamp first = 0, last = 0, created = 0, updated = 0;
-  std::vector<std::uint64_t> refs;
+  std::uint64_t refs[8] = {};  // packed entity refs (a step names at most 5, plus one hub)
+  std::uint8_t ref_count = 0;
 };
 
 struct Later {
@@ -268,17 +270,19 @@ class AlertStream::Impl {
       p.created = p.last + kMinute + static_cast<Timestamp>(rng_.Below(19 * kMinute));
       p.updated = p.created;
       bool has_ip = false;
+      assert(step.slots.size() < std::size(p.refs) && "a step names too many entities");
       for (std::size_t k = 0; k < step.slots.size(); ++k) {
         const Slot s = step.slots[k];
         has_ip |= IsIpSlot(s);
-        p.refs.push_back(internal::PackRef(s, k == 0 ? EvidenceRole::kImpacted : EvidenceRole::kRelated, entity_of(s)));
+        p.refs[p.ref_count++] =
+            internal::PackRef(s, k == 0 ? EvidenceRole::kImpacted : EvidenceRole::kRelated, entity_of(s));
       }
       if (rng_.Chance(opt_.hub_share)) {
         const std::vector<Slot> hubs = HubCandidates(step.channel, has_ip);
         if (!hubs.empty()) {
           const Slot h = hubs[rng_.Below(hubs.size())];
           const std::uint64_t idx = h == Slot::kHubScannerIp ? rng_.Below(Tenant::kScannerIps) : 0;
-          p.refs.push_back(internal::PackRef(h, EvidenceRole::kRelated, idx));
+          p.refs[p.ref_count++] = internal::PackRef(h, EvidenceRole::kRelated, idx);
         }
       }
       episode_end = std::max(episode_end, p.last);
@@ -342,7 +346,7 @@ class AlertStream::Impl {
     g.late = p.late;
     g.emitted = p.emitted;
     g.serial = p.serial;
-    g.entity_refs = p.refs;
+    g.entity_refs.assign(p.refs, p.refs + p.ref_count);
     switch (internal::ChannelSource(p.channel)) {
       case SourceProduct::kGuardDuty:
       case SourceProduct::kSecurityHub:
@@ -354,7 +358,7 @@ class AlertStream::Impl {
         g.region = tenant.gcp_zone();
         break;
       case SourceProduct::kOcsf: {
-        const bool gcp = std::any_of(p.refs.begin(), p.refs.end(), [](std::uint64_t r) {
+        const bool gcp = std::any_of(p.refs, p.refs + p.ref_count, [](std::uint64_t r) {
           return internal::RefSlot(r) == Slot::kGcpInstance || internal::RefSlot(r) == Slot::kGcsBucket;
         });
         g.account = gcp ? tenant.gcp_project() : tenant.aws_account();
@@ -380,7 +384,8 @@ class AlertStream::Impl {
     a.upstream_incident_id = internal::UpstreamIncidentId(tenant, p.channel, p.serial);
     a.tactics.emplace_back(step.tactic);
     a.techniques.emplace_back(step.technique);
-    for (std::uint64_t ref : p.refs) {
+    a.evidence.reserve(p.ref_count + 1u);
+    for (std::uint64_t ref : g.entity_refs) {
       internal::AppendEvidence(tenant, ref, p.channel, a.evidence);
       if (internal::IsHubSlot(internal::RefSlot(ref))) ++hub_records_[{p.tenant, ref}];
     }

@@ -281,7 +281,9 @@ Json RenderGraph(const GeneratedAlert& g, const Tenant& t) {
       case Slot::kMail: {
         e = GraphEvidenceBase(g, "analyzedMessageEvidence", ref);
         e["networkMessageId"] = Guid(0x6d61696c, static_cast<std::uint64_t>(t.index()), i);
-        e["internetMessageId"] = "<" + HexId(8, 0x696d, static_cast<std::uint64_t>(t.index()), i) + "@mail.example.net>";
+        std::string message_id = HexId(8, 0x696d, static_cast<std::uint64_t>(t.index()), i);
+        message_id.insert(0, 1, '<');
+        e["internetMessageId"] = message_id + "@mail.example.net>";
         e["subject"] = "Action required: password expiry";
         e["deliveryAction"] = "delivered";
         e["deliveryLocation"] = "inbox";
