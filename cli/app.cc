@@ -26,6 +26,7 @@ int Run(int argc, char** argv) {
   AddDeviceCommand(app, ctx);
   AddPathsCommand(app, ctx);
   AddEvalCommand(app, ctx);
+  AddBenchCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

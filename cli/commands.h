@@ -24,5 +24,6 @@ void AddShowCommand(CLI::App& app, CommandContext& ctx);
 void AddDeviceCommand(CLI::App& app, CommandContext& ctx);
 void AddPathsCommand(CLI::App& app, CommandContext& ctx);  // `paths` and `reach`
 void AddEvalCommand(CLI::App& app, CommandContext& ctx);
+void AddBenchCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace weft::cli
