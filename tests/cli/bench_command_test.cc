@@ -1,0 +1,88 @@
+// `weft bench` end to end on a small stream: the JSON carries every required figure, positive,
+// quality scores are probabilities, the deterministic counts repeat for one seed, --skip leaves
+// stages out, and a bad stage is a usage error. Keeps the benchmark harness from rotting.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct BenchRun {
+  int code = -1;
+  std::string out;
+};
+
+BenchRun RunWeft(const std::string& args) {
+  const std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>/dev/null";
+  BenchRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf;
+  std::size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json BenchJson(const std::string& args) {
+  BenchRun r = RunWeft("bench --json " + args);
+  EXPECT_EQ(r.code, 0) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_TRUE(j.is_object()) << r.out;
+  return j;
+}
+
+TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
+  const nlohmann::json j = BenchJson("--alerts 2000 --path-queries 50");
+  for (const char* key :
+       {"correlate_alerts_per_s", "durable_ingest_alerts_per_s", "parse_alerts_per_s", "parse_mb_per_s",
+        "parse_weft_alerts_per_s", "engine_inmemory_alerts_per_s", "naive_layout_alerts_per_s", "path_p50_ms",
+        "path_p99_ms", "kpath_p99_ms", "recorrelate_s", "reopen_s", "peak_rss_mb", "disk_bytes_per_alert",
+        "ingest_batch_p50_ms", "ingest_batch_p99_ms", "ingest_alert_p50_ms", "ingest_alert_p99_ms",
+        "durable_vs_naive_ratio", "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+    ASSERT_TRUE(j.contains(key)) << key;
+    ASSERT_TRUE(j[key].is_number()) << key;
+    EXPECT_GT(j[key].get<double>(), 0) << key;
+  }
+  for (const char* key : {"quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+    EXPECT_LE(j[key].get<double>(), 1.0) << key;
+  }
+  EXPECT_LE(j["path_p50_ms"].get<double>(), j["path_p99_ms"].get<double>());
+  EXPECT_LE(j["ingest_batch_p50_ms"].get<double>(), j["ingest_batch_p99_ms"].get<double>());
+  // Every record parsed, none rejected; only informational alerts stay out of the store.
+  EXPECT_EQ(j["parse_records"].get<double>(), 2000);
+  EXPECT_EQ(j["parse_rejected"].get<double>(), 0);
+  EXPECT_EQ(j["parse_weft_rejected"].get<double>(), 0);
+  EXPECT_GT(j["durable_alerts"].get<double>(), 1500);
+  EXPECT_LT(j["durable_alerts"].get<double>(), 2000);
+  EXPECT_EQ(j["recorrelate_changed"].get<double>(), 0);  // same rules: a dry run changes nothing
+  EXPECT_EQ(j["machine"]["build_type"].is_string(), true);
+  EXPECT_GE(j["machine"]["cores"].get<double>(), 1);
+  EXPECT_EQ(j["options"]["alerts"].get<double>(), 2000);
+}
+
+TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
+  const std::string args = "--alerts 1500 --seed 9 --skip parse,naive,engine,paths";
+  const nlohmann::json a = BenchJson(args);
+  const nlohmann::json b = BenchJson(args);
+  for (const char* key : {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts", "store_incidents",
+                          "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+    ASSERT_TRUE(a.contains(key)) << key;
+    EXPECT_EQ(a[key], b[key]) << key;
+  }
+  for (const char* key : {"parse_alerts_per_s", "naive_layout_alerts_per_s", "engine_inmemory_alerts_per_s", "path_p50_ms"}) {
+    EXPECT_FALSE(a.contains(key)) << key;
+  }
+}
+
+TEST(BenchCommandTest, UnknownStageIsAUsageError) {
+  EXPECT_EQ(RunWeft("bench --alerts 100 --skip parse,bogus").code, 2);
+}
+
+}  // namespace
