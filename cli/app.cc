@@ -27,6 +27,7 @@ int Run(int argc, char** argv) {
   AddPathsCommand(app, ctx);
   AddEvalCommand(app, ctx);
   AddBenchCommand(app, ctx);
+  AddGenerateCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

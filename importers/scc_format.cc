@@ -126,6 +126,8 @@ std::string CanonicalFindingName(std::string name) {
 Severity SeverityOf(const std::string& native, const Json& finding, std::string* shown) {
   *shown = native;
   if (std::optional<Severity> s = ParseSeverity(native)) return *s;
+  // SCC's enum: SEVERITY_UNSPECIFIED carries no severity at all, like Defender's informational.
+  if (ToUpper(native) == "SEVERITY_UNSPECIFIED") return Severity::kInformational;
   const std::string level = Str(finding, {"sourceProperties", "SeverityLevel"});
   if (std::optional<Severity> s = ParseSeverity(level)) {
     *shown = level;

@@ -1,0 +1,115 @@
+// Identity resolution through the engine: strong aliases merge devices across products, a
+// conflicting strong alias of the same type never merges, and a host name alone never merges.
+#include <gtest/gtest.h>
+
+#include "engine/engine.h"
+#include "graph/in_memory_store.h"
+#include "tests/engine/engine_test_util.h"
+
+namespace weft {
+namespace {
+
+constexpr const char* kVm =
+    "/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/Microsoft.Compute/virtualMachines/vm1";
+
+Alert WithDevice(const std::string& id, Timestamp t, const DeviceIds& ids) {
+  Alert a = testing::MakeTestAlert("acme", id, t, {});
+  a.evidence.push_back(Evidence{*MakeDevice(ids, "test"), EvidenceRole::kImpacted});
+  EXPECT_TRUE(FinalizeAlert(a).ok());
+  return a;
+}
+
+class IdentityResolutionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = Engine::Open(store_, std::nullopt);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(*e);
+  }
+  void Ingest(std::vector<Alert> alerts) { ASSERT_TRUE(engine_->Ingest(std::move(alerts), {}, 1).ok()); }
+  std::vector<EntityRecord> Devices() {
+    std::vector<EntityRecord> out;
+    EXPECT_TRUE(store_.ForEachEntity("acme", [&](const EntityRecord& r) {
+      if (r.entity.kind == EntityKind::kDevice) out.push_back(r);
+      return true;
+    }).ok());
+    return out;
+  }
+  InMemoryStore store_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAliases) {
+  DeviceIds cloud;
+  cloud.azure_resource_id = kVm;
+  cloud.hostname = "vm1";
+  DeviceIds endpoint;
+  endpoint.mde_device_id = "73E7E2DE709DFF64EF64B1D0C30E67FAB63279DB";
+  endpoint.azure_resource_id = std::string(kVm).replace(1, 13, "SUBSCRIPTIONS");  // ARM ids are case-insensitive
+  endpoint.azure_vm_id = "ca1b0d41-5a3b-4d95-b48b-f220aed11d78";
+  Ingest({WithDevice("cloud", 0, cloud)});
+  Ingest({WithDevice("endpoint", kMillisPerHour, endpoint)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].entity.key, "device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db");
+  EXPECT_NE(devices[0].entity.FindAlias("azure"), nullptr);
+  EXPECT_NE(devices[0].entity.FindAlias("vmid"), nullptr);
+  EXPECT_NE(devices[0].entity.FindAlias("host"), nullptr);
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/endpoint"));
+  // The incident names the device by its resolved key.
+  Incident inc = **store_.GetIncident(*engine_->IncidentOf("acme/weft/cloud"));
+  EXPECT_EQ(inc.entities, (std::vector<std::string>{"device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"}));
+}
+
+TEST_F(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheConflictIsRecorded) {
+  DeviceIds first;
+  first.mde_device_id = "1111111111111111111111111111111111111111";
+  first.azure_resource_id = kVm;
+  DeviceIds second;  // the same VM re-onboarded with a new MDE id
+  second.mde_device_id = "2222222222222222222222222222222222222222";
+  second.azure_resource_id = kVm;
+  Ingest({WithDevice("first", 0, first), WithDevice("second", kMillisPerHour, second)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 2u);
+  for (const EntityRecord& r : devices) {
+    ASSERT_EQ(r.conflicts.size(), 1u) << r.entity.key;
+    EXPECT_NE(r.conflicts[0].find("mde:"), std::string::npos) << r.conflicts[0];
+  }
+  EXPECT_NE(*engine_->IncidentOf("acme/weft/first"), *engine_->IncidentOf("acme/weft/second"));
+}
+
+TEST_F(IdentityResolutionTest, AHostNameAloneNeverMergesButIsAPossibleMatch) {
+  DeviceIds a;
+  a.aws_instance_id = "i-0abc1234567890def";
+  a.hostname = "web01";
+  DeviceIds b;
+  b.gcp_resource_name = "//compute.googleapis.com/projects/p/zones/us-west1-a/instances/web01";
+  b.hostname = "WEB01";
+  Ingest({WithDevice("aws", 0, a), WithDevice("gcp", kMillisPerHour, b)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_EQ(devices[0].possible_matches, std::vector<std::string>{devices[1].entity.key});
+  EXPECT_EQ(devices[1].possible_matches, std::vector<std::string>{devices[0].entity.key});
+  EXPECT_NE(*engine_->IncidentOf("acme/weft/aws"), *engine_->IncidentOf("acme/weft/gcp"));
+}
+
+TEST_F(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents) {
+  DeviceIds by_vmid;
+  by_vmid.azure_vm_id = "ca1b0d41-5a3b-4d95-b48b-f220aed11d78";
+  DeviceIds by_arm;
+  by_arm.azure_resource_id = kVm;
+  DeviceIds both;
+  both.azure_vm_id = by_vmid.azure_vm_id;
+  both.azure_resource_id = kVm;
+  Ingest({WithDevice("v", 0, by_vmid), WithDevice("r", 2 * kMillisPerHour, by_arm)});
+  EXPECT_EQ(Devices().size(), 2u);
+  EXPECT_NE(*engine_->IncidentOf("acme/weft/v"), *engine_->IncidentOf("acme/weft/r"));
+  Ingest({WithDevice("both", kMillisPerHour, both)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 1u) << "the merged device's old record is deleted";
+  EXPECT_EQ(devices[0].entity.key, "device:azure:" + ToLower(kVm));
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/v"), *engine_->IncidentOf("acme/weft/r"));
+}
+
+}  // namespace
+}  // namespace weft
