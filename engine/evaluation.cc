@@ -6,8 +6,31 @@
 
 #include <boost/pending/disjoint_sets.hpp>
 
+#include "engine/correlation_config.h"
+#include "model/entity.h"
+
 namespace weft {
 namespace {
+
+// True when no correlation config can ever link alerts through `key` ("kind:value", optionally
+// scoped as "<tenant>|kind:value"): the weak names (a host name, a bare account or file name)
+// that CorrelationConfig::Correlates refuses under every setting. Such keys would inflate the
+// reachable recall with pairs no rule can recover (on the GUIDE sample, 12 of 157 true pairs).
+bool NeverLinks(std::string_view key) {
+  static const CorrelationConfig kMostPermissive = [] {
+    CorrelationConfig c;
+    c.window = std::nullopt;
+    c.kinds = std::set<EntityKind>(std::begin(kAllEntityKinds), std::end(kAllEntityKinds));
+    c.stop_list.clear();
+    c.private_ips_correlate = true;
+    return c;
+  }();
+  const std::size_t bar = key.rfind('|');
+  const std::string_view entity = bar == std::string_view::npos ? key : key.substr(bar + 1);
+  Result<std::pair<EntityKind, std::string>> split = SplitEntityKey(entity);
+  if (!split.ok()) return false;  // not an entity key: an opaque token still joins
+  return !kMostPermissive.Correlates(split->first, entity, /*private_ip=*/false);
+}
 
 std::uint64_t Choose2(std::uint64_t n) { return n * (n - 1) / 2; }
 
@@ -196,14 +219,19 @@ AlertGrouping SharedEntityComponents(
   const std::size_t n = alert_keys.size();
   std::unordered_map<std::string_view, std::size_t> entity_node;
   for (const auto& [alert, entities] : alert_entities) {
-    for (const std::string& e : entities) entity_node.emplace(e, n + entity_node.size());
+    for (const std::string& e : entities) {
+      if (!NeverLinks(e)) entity_node.emplace(e, n + entity_node.size());
+    }
   }
   const std::size_t nodes = n + entity_node.size();
   std::vector<std::size_t> rank(nodes), parent(nodes);
   boost::disjoint_sets<std::size_t*, std::size_t*> sets(rank.data(), parent.data());
   for (std::size_t v = 0; v < nodes; ++v) sets.make_set(v);
   for (const auto& [alert, entities] : alert_entities) {
-    for (const std::string& e : entities) sets.union_set(alert_node.at(alert), entity_node.at(e));
+    for (const std::string& e : entities) {
+      auto it = entity_node.find(e);
+      if (it != entity_node.end()) sets.union_set(alert_node.at(alert), it->second);
+    }
   }
   std::map<std::size_t, std::vector<std::string>> by_root;
   for (std::size_t a = 0; a < n; ++a) by_root[sets.find_set(a)].emplace_back(alert_keys[a]);

@@ -115,6 +115,28 @@ TEST(EvaluationTest, SharedEntityComponentsAndReachableRecall) {
   }
 }
 
+TEST(EvaluationTest, WeakNamesNeverMakeAlertsReachable) {
+  // No rule ever links through a host name, a bare account name or a file name, so sharing one
+  // does not count as reachable; a strong id of the same entity (scoped by tenant) still joins.
+  const AlertGrouping reachable = SharedEntityComponents({
+      {"a", {"t|device:host:web01", "t|user:name:alice"}},
+      {"b", {"t|device:host:web01", "t|file:name:x.exe"}},
+      {"c", {"t|user:name:alice", "t|device:fqdn:web01.contoso.com"}},
+      {"d", {"t|file:name:x.exe", "t|device:guide:19709"}},
+      {"e", {"t|device:guide:19709", "t|device:fqdn:web01.contoso.com"}},
+      {"f", {"t|generic:guide-ip:3348"}},
+      {"g", {"t|generic:guide-ip:3348"}},
+  });
+  EXPECT_EQ(reachable, (AlertGrouping{{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}, {"d", {"d", "e"}}, {"f", {"f", "g"}}}));
+
+  const TruthLabels truth = {{"a", {"X"}}, {"b", {"X"}}, {"c", {"X"}}, {"d", {"Y"}}, {"e", {"Y"}}};
+  const QualityScores q = Evaluate({{"i", {"a"}}, {"j", {"b"}}, {"k", {"c"}}, {"l", {"d", "e"}}}, truth, &reachable);
+  EXPECT_EQ(q.pairwise.true_pairs, 4u);
+  EXPECT_EQ(q.reachable_true_pairs, 1u);
+  EXPECT_DOUBLE_EQ(q.reachable_recall, 0.25);
+  EXPECT_DOUBLE_EQ(q.relative_recall, 1.0);
+}
+
 TEST(EvaluationTest, AlertListedTwiceCountsInItsFirstGroupOnly) {
   const TruthLabels truth = {{"a", {"X"}}, {"b", {"X"}}};
   const QualityScores q = Evaluate({{"i", {"a"}}, {"j", {"b", "a"}}}, truth);
