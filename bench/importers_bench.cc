@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -77,6 +78,11 @@ std::string RepeatedLines(const std::vector<std::string>& files) {
   for (const std::string& r : records) {
     one += r;
     one += '\n';
+  }
+  if (one.empty()) {
+    std::fprintf(stderr, "no sample records under %s (run from the checkout or set WEFT_TEST_DATA_DIR)\n",
+                 kData.c_str());
+    std::abort();
   }
   std::string out;
   out.reserve(kTargetBytes + one.size());

@@ -1,6 +1,7 @@
 #include "importers/importer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -23,29 +24,32 @@ constexpr std::string_view kContainerKeys[] = {"value", "Findings", "findings", 
                                                "records", "Records", "results", "items"};
 constexpr std::size_t kMaxRawBytes = 1 << 20;
 
-// Checks nesting depth and string lengths without building a DOM.
+// Checks nesting depth and string lengths without building a DOM. String bodies (most of the
+// bytes) are skipped with memchr to the next quote; the quote ends the string unless an odd
+// number of backslashes precedes it.
 Status CheckLimits(std::string_view text, const ImportOptions& options) {
   int depth = 0;
-  bool in_string = false;
-  std::size_t string_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-        if (i - string_start > options.max_field_bytes) {
-          return Status::InvalidArgument("a string value of " + std::to_string(i - string_start) +
-                                         " bytes exceeds the field limit of " +
-                                         std::to_string(options.max_field_bytes));
-        }
-      }
-      continue;
-    }
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* p = begin; p < end; ++p) {
+    const char c = *p;
     if (c == '"') {
-      in_string = true;
-      string_start = i;
+      const char* q = p + 1;
+      while (true) {
+        q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
+        if (q == nullptr) return Status::Ok();  // unterminated string: the parser reports it
+        std::size_t backslashes = 0;
+        for (const char* b = q - 1; b > p && *b == '\\'; --b) ++backslashes;
+        if (backslashes % 2 == 0) break;
+        ++q;
+      }
+      const std::size_t length = static_cast<std::size_t>(q - p);
+      if (length > options.max_field_bytes) {
+        return Status::InvalidArgument("a string value of " + std::to_string(length) +
+                                       " bytes exceeds the field limit of " +
+                                       std::to_string(options.max_field_bytes));
+      }
+      p = q;
     } else if (c == '{' || c == '[') {
       if (++depth > options.max_depth) {
         return Status::InvalidArgument("nesting deeper than " + std::to_string(options.max_depth) + " levels");
@@ -126,7 +130,15 @@ class Importer::Impl {
     if (batch_.alerts.empty() && batch_.relations.empty()) return Status::Ok();
     ImportBatch out = std::move(batch_);
     batch_ = ImportBatch();
-    return sink.Consume(std::move(out));
+    WEFT_RETURN_IF_ERROR(sink.Consume(std::move(out)));
+    ReportProgress();
+    return Status::Ok();
+  }
+
+  // Brings counts_.bytes up to date with the file being read and calls options_.progress.
+  void ReportProgress() {
+    if (reader_ != nullptr) counts_.bytes = bytes_done_ + reader_->bytes_read();
+    if (options_.progress) options_.progress(counts_);
   }
 
   ImportOptions options_;
@@ -136,18 +148,31 @@ class Importer::Impl {
   ImportBatch batch_;
 
  private:
+  // Resets reader_ when a file is done, whatever the exit path.
+  struct ReaderScope {
+    Impl* impl;
+    ~ReaderScope() {
+      impl->bytes_done_ += impl->reader_->bytes_read();
+      impl->counts_.bytes = impl->bytes_done_;
+      impl->reader_ = nullptr;
+    }
+  };
+
+  const importers::InputReader* reader_ = nullptr;  // the file being read, for progress
+  std::size_t bytes_done_ = 0;                       // bytes of the files already read
+  std::size_t records_since_progress_ = 0;
+
   Status ImportFile(const std::string& path, ImportSink& sink) {
     WEFT_ASSIGN_OR_RETURN(std::unique_ptr<importers::InputReader> reader, importers::InputReader::Open(path));
+    reader_ = reader.get();
+    ReaderScope scope{this};
     std::string line;
     bool too_long = false;
     std::size_t line_no = 0;
     // The first non-blank line decides: JSON lines, a JSON document, or CSV.
     while (true) {
       WEFT_ASSIGN_OR_RETURN(bool more, reader->NextLine(&line, options_.max_record_bytes, &too_long));
-      if (!more) {
-        counts_.bytes += reader->bytes_read();
-        return Status::Ok();  // empty input: nothing to do
-      }
+      if (!more) return Status::Ok();  // empty input: nothing to do
       ++line_no;
       if (!Trim(line).empty()) break;
     }
@@ -168,7 +193,6 @@ class Importer::Impl {
     } else {
       s = ProcessCsv(*reader, path, line, sink);
     }
-    counts_.bytes += reader->bytes_read();
     return s;
   }
 
@@ -382,6 +406,7 @@ class Importer::Impl {
       batch_.relations.push_back(std::move(r));
     }
     if (batch_.alerts.size() + batch_.relations.size() >= options_.batch_size) return Flush(sink);
+    Tick();
     return Status::Ok();
   }
 
@@ -404,8 +429,17 @@ class Importer::Impl {
     return "invalid JSON";
   }
 
+  // Counts a record towards the next progress call.
+  void Tick() {
+    if (options_.progress && ++records_since_progress_ >= options_.progress_records) {
+      records_since_progress_ = 0;
+      ReportProgress();
+    }
+  }
+
   void Reject(const std::string& file, const std::string& record, const std::string& reason, std::string_view raw) {
     ++counts_.rejected;
+    Tick();
     if (!reject_handler_) return;
     reject_handler_(RejectedRecord{file, record, reason, std::string(raw.substr(0, kMaxRawBytes))});
   }

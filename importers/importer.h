@@ -35,6 +35,8 @@ class TenantMap {
   std::map<std::string, std::string> by_account_;
 };
 
+struct ImportCounts;
+
 struct ImportOptions {
   std::string format = "auto";  // "auto" or one of FormatNames()
   std::string default_tenant;   // used when a record names no tenant and the map has none; "" = none
@@ -44,6 +46,11 @@ struct ImportOptions {
   std::size_t max_record_bytes = 64 << 20;    // a longer record (line, document) is rejected; 64 MiB
   std::size_t max_field_bytes = 4 << 20;      // a longer string value is rejected; 4 MiB
   int max_depth = 64;                         // deeper JSON nesting is rejected
+  // Called with the counts so far (ImportCounts::bytes included, updated while a file is read)
+  // about every `progress_records` records and after every batch handed to the sink, on the
+  // importing thread. Default: none. For progress displays; it must not call the Importer.
+  std::function<void(const ImportCounts&)> progress;
+  std::size_t progress_records = 256;  // records between progress calls (default 256)
 };
 
 struct ImportBatch {
@@ -72,7 +79,7 @@ struct ImportCounts {
   std::size_t filtered_severity = 0;   // alerts below min_severity
   std::size_t skipped_non_alerts = 0;  // records of a known stream that are not alerts
   std::size_t rejected = 0;
-  std::size_t bytes = 0;               // input bytes read (uncompressed)
+  std::size_t bytes = 0;               // input bytes read (uncompressed), updated while reading
   std::map<std::string, std::size_t> per_format;  // alerts per importer format name
 };
 
