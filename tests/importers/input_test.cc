@@ -1,0 +1,268 @@
+// Input features of weft::Importer: gzip-compressed files, directories (recursive, sorted, data
+// files only), "-" for stdin, bounded memory on a big JSON-lines stream, and a line over the
+// record limit rejected without buffering it.
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "importers/importer.h"
+#include "tests/importers/finding_test_util.h"
+
+namespace weft {
+namespace {
+
+using finding_test::Imported;
+using finding_test::ImportPath;
+using finding_test::ReadFile;
+
+const std::string kData = WEFT_TEST_DATA_DIR;
+
+// One weft-format alert line with provider id `id`.
+std::string WeftLine(const std::string& id) {
+  return R"({"tenant":"contoso","id":")" + id +
+         R"(","time":"2026-01-01T00:00:00Z","severity":"high","title":"t","entities":[{"kind":"ip","id":"203.0.113.7","role":"related"}]})";
+}
+
+std::vector<std::string> ProviderIds(const std::vector<Alert>& alerts) {
+  std::vector<std::string> ids;
+  for (const Alert& a : alerts) ids.push_back(a.provider_id);
+  return ids;
+}
+
+// Peak resident set size of this process in KiB (VmHWM), or -1.
+long PeakRssKib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0); harmless when not permitted.
+void ResetPeakRss() {
+  if (FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+    std::fputs("5", f);
+    std::fclose(f);
+  }
+}
+
+class CountingSink final : public ImportSink {
+ public:
+  Status Consume(ImportBatch batch) override {
+    alerts += batch.alerts.size();
+    return Status::Ok();
+  }
+  std::size_t alerts = 0;
+};
+
+// Runs `body` with stdin replaced by the read end of a pipe that a thread fills by calling
+// `produce(write)` until it returns; stdin is restored afterwards.
+void WithStdinFrom(const std::function<void(const std::function<bool(std::string_view)>&)>& produce,
+                   const std::function<void()>& body) {
+  ::signal(SIGPIPE, SIG_IGN);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const int saved = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved, 0);
+  ASSERT_EQ(::dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+  ::close(fds[0]);
+  std::thread writer([&produce, fd = fds[1]] {
+    produce([fd](std::string_view chunk) {
+      while (!chunk.empty()) {
+        const ssize_t n = ::write(fd, chunk.data(), chunk.size());
+        if (n <= 0) return false;
+        chunk.remove_prefix(static_cast<std::size_t>(n));
+      }
+      return true;
+    });
+    ::close(fd);
+  });
+  body();
+  // Restoring stdin closes the last read end, so a writer the body left blocked gets EPIPE.
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  writer.join();
+}
+
+class InputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("weft_input_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::filesystem::path path = dir_ / name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+  }
+  std::string WriteGz(const std::string& name, const std::string& content) {
+    const std::filesystem::path path = dir_ / name;
+    std::filesystem::create_directories(path.parent_path());
+    gzFile f = gzopen(path.c_str(), "wb");
+    EXPECT_NE(f, nullptr);
+    if (f == nullptr) return path.string();
+    EXPECT_EQ(gzwrite(f, content.data(), static_cast<unsigned>(content.size())), static_cast<int>(content.size()));
+    EXPECT_EQ(gzclose(f), Z_OK);
+    return path.string();
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(InputTest, GzipFileGivesTheSameAlertsAsPlain) {
+  for (const std::string& sample : {std::string("/aws-guardduty/DERIVED_sekoia_input_messages.ndjson"),
+                                    std::string("/defender-for-cloud/DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json"),
+                                    std::string("/guide/guide_test_sample_10k_yasin281.csv")}) {
+    SCOPED_TRACE(sample);
+    const std::string content = ReadFile(kData + sample);
+    ASSERT_FALSE(content.empty());
+    ImportOptions options;
+    options.default_tenant = "t";
+    const Imported plain = ImportPath(kData + sample, options);
+    const std::string gz = WriteGz("sample.gz", content);
+    ASSERT_LT(std::filesystem::file_size(gz), content.size());
+    const Imported packed = ImportPath(gz, options);
+    ASSERT_GT(plain.alerts.size(), 0u);
+    EXPECT_EQ(packed.alerts.size(), plain.alerts.size());
+    EXPECT_EQ(packed.counts.records, plain.counts.records);
+    EXPECT_EQ(packed.counts.rejected, plain.counts.rejected);
+    EXPECT_EQ(packed.counts.bytes, content.size());  // uncompressed bytes
+    EXPECT_EQ(plain.counts.bytes, content.size());
+    for (std::size_t i = 0; i < std::min(plain.alerts.size(), packed.alerts.size()); ++i) {
+      EXPECT_EQ(packed.alerts[i].key, plain.alerts[i].key);
+      EXPECT_EQ(packed.alerts[i].severity, plain.alerts[i].severity);
+      EXPECT_EQ(finding_test::EntityKeys(packed.alerts[i]), finding_test::EntityKeys(plain.alerts[i]));
+    }
+  }
+}
+
+TEST_F(InputTest, DirectoryIsReadRecursivelyInSortedOrderDataFilesOnly) {
+  Write("b/2.json", WeftLine("b2") + "\n");
+  Write("a/z/1.jsonl", WeftLine("a-z-1") + "\n" + WeftLine("a-z-1b") + "\n");
+  Write("a/0.ndjson", WeftLine("a0") + "\n");
+  WriteGz("c.log.gz", WeftLine("c-gz") + "\n");
+  Write("d.txt", WeftLine("d") + "\n");
+  Write("e.csv", "tenant,id\n");  // a header only: no records
+  // Not data files: ignored although their lines are valid alerts.
+  Write("README.md", WeftLine("readme") + "\n");
+  Write("a/notes.yaml", WeftLine("yaml") + "\n");
+  Write(".hidden.json", WeftLine("hidden") + "\n");
+  Write("b/archive.tar.gz", WeftLine("tar") + "\n");
+  const Imported r = ImportPath(dir_.string());
+  EXPECT_EQ(r.counts.rejected, 0u);
+  EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"a0", "a-z-1", "a-z-1b", "b2", "c-gz", "d"}));
+  ASSERT_EQ(r.alerts.size(), 6u);
+  EXPECT_EQ(r.alerts[0].provenances.at(0).file, (dir_ / "a/0.ndjson").string());
+  EXPECT_EQ(r.alerts[4].provenances.at(0).file, (dir_ / "c.log.gz").string());
+  EXPECT_EQ(r.alerts[4].provenances.at(0).record, "line 1");
+}
+
+TEST_F(InputTest, DashReadsStdin) {
+  const std::string lines = WeftLine("s1") + "\n" + WeftLine("s2") + "\nnot json\n" + WeftLine("s3") + "\n";
+  Imported r;
+  WithStdinFrom([&](const auto& write) { write(lines); }, [&] { r = ImportPath("-"); });
+  EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"s1", "s2", "s3"}));
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].file, "-");
+  EXPECT_EQ(r.rejects[0].record, "line 3");
+  EXPECT_EQ(r.alerts.at(0).provenances.at(0).file, "-");
+  EXPECT_EQ(r.counts.bytes, lines.size());
+}
+
+TEST_F(InputTest, GzipOnStdinIsDetectedFromTheContent) {
+  const std::string gz = ReadFile(WriteGz("x.gz", WeftLine("z1") + "\n" + WeftLine("z2") + "\n"));
+  Imported r;
+  WithStdinFrom([&](const auto& write) { write(gz); }, [&] { r = ImportPath("-"); });
+  EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"z1", "z2"}));
+}
+
+TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {
+  constexpr std::size_t kInputBytes = 24u << 20;  // 24 MiB of weft lines, generated on the fly (~8 s in Debug)
+  std::size_t written = 0, lines = 0;
+  CountingSink sink;
+  ImportOptions options;
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  ResetPeakRss();
+  const long before = PeakRssKib();
+  ASSERT_GT(before, 0);
+  WithStdinFrom(
+      [&](const auto& write) {
+        std::string chunk;
+        while (written < kInputBytes) {
+          chunk.clear();
+          while (chunk.size() < (1 << 16)) {
+            chunk += WeftLine("big-" + std::to_string(lines++));
+            chunk += '\n';
+          }
+          if (!write(chunk)) return;
+          written += chunk.size();
+        }
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  const long growth_kib = PeakRssKib() - before;
+  RecordProperty("peak_rss_growth_kib", static_cast<int>(growth_kib));
+  EXPECT_EQ(sink.alerts, lines);
+  EXPECT_EQ((*importer)->counts().bytes, written);
+  EXPECT_EQ((*importer)->counts().rejected, 0u);
+  // Bounded by the batch (1000 alerts) and the read buffer, not by the 24 MiB input.
+  EXPECT_LT(growth_kib, 8 * 1024) << "peak RSS grew by " << growth_kib << " KiB for " << written << " input bytes";
+}
+
+TEST_F(InputTest, LineOverTheRecordLimitIsRejectedWithoutBufferingIt) {
+  constexpr std::size_t kHugeLine = 96u << 20;  // one 96 MiB line
+  ImportOptions options;
+  options.max_record_bytes = 1 << 20;
+  Imported r;
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  (*importer)->set_reject_handler([&](const RejectedRecord& rec) { r.rejects.push_back(rec); });
+  finding_test::CollectSink sink;
+  ResetPeakRss();
+  const long before = PeakRssKib();
+  WithStdinFrom(
+      [&](const auto& write) {
+        if (!write(WeftLine("before") + "\n")) return;
+        const std::string filler(1 << 16, 'x');
+        if (!write(R"({"tenant":"contoso","id":"huge","title":")")) return;
+        for (std::size_t n = 0; n < kHugeLine; n += filler.size()) {
+          if (!write(filler)) return;
+        }
+        write("\"}\n" + WeftLine("after") + "\n");
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  const long growth_kib = PeakRssKib() - before;
+  RecordProperty("peak_rss_growth_kib", static_cast<int>(growth_kib));
+  EXPECT_EQ(ProviderIds(sink.alerts), (std::vector<std::string>{"before", "after"}));
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].record, "line 2");
+  EXPECT_EQ(r.rejects[0].reason, "line longer than the record limit of 1048576 bytes");
+  EXPECT_EQ(r.rejects[0].raw.size(), 1u << 20);  // the first max_record_bytes bytes only
+  EXPECT_LT(growth_kib, 16 * 1024) << "peak RSS grew by " << growth_kib << " KiB for a " << kHugeLine << " byte line";
+}
+
+}  // namespace
+}  // namespace weft
