@@ -337,7 +337,7 @@ void Runner::Correlate(const IdStream& ids) {
     const auto a = static_cast<Correlator::AlertId>(i);
     if (c.Component(a) == a) {
       ++incidents;
-      if (c.Members(a).size() > 1) ++multi;
+      if (c.ComponentSize(a) > 1) ++multi;
     }
   }
   Add("correlate_alerts_per_s", static_cast<double>(n) / s, "alerts/s");

@@ -15,7 +15,7 @@ std::size_t HubRule::Threshold(std::size_t tenant_alerts) const {
 std::set<EntityKind> CorrelationConfig::DefaultKinds() {
   return {EntityKind::kDevice,   EntityKind::kUser,          EntityKind::kIp,       EntityKind::kFile,
           EntityKind::kUrl,      EntityKind::kDomain,        EntityKind::kMailbox,  EntityKind::kMailMessage,
-          EntityKind::kCloudResource, EntityKind::kCloudApp};
+          EntityKind::kCloudResource};
 }
 
 std::set<std::string, std::less<>> CorrelationConfig::DefaultStopList() {

@@ -34,8 +34,9 @@ struct CorrelationConfig {
   // Default 24 h. nullopt = "off": any two alerts sharing an entity link, however far apart.
   std::optional<Timestamp> window = 24 * kMillisPerHour;
   HubRule hub;
-  // Entity kinds whose sharing links alerts. Default: every kind but generic, registry and
-  // process (process keys include a pid and rarely repeat across products).
+  // Entity kinds whose sharing links alerts. Default: every kind but generic, registry, process
+  // (process keys include a pid and rarely repeat across products) and cloud applications (on
+  // GUIDE every link through one joined different incidents: docs/correlation.md, Tuning).
   std::set<EntityKind> kinds = DefaultKinds();
   // Entity keys that never link (well-known SIDs, loopback, ...). Canonical keys.
   std::set<std::string, std::less<>> stop_list = DefaultStopList();

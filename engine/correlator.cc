@@ -20,7 +20,7 @@ std::size_t Correlator::HubThreshold(TenantId tenant) const {
 
 Correlator::EntityId Correlator::AddEntity(TenantId tenant, bool correlating) {
   const auto id = static_cast<EntityId>(entities_.size());
-  entities_.push_back(EntityNode{id, tenant, correlating, false, {}});
+  entities_.push_back(EntityNode{id, tenant, correlating, false, true, {}});
   Tenant(tenant);
   return id;
 }
@@ -45,11 +45,10 @@ void Correlator::Union(AlertId a, AlertId b) {
   a = FindAlert(a);
   b = FindAlert(b);
   if (a == b) return;
-  if (members_[a].size() < members_[b].size()) std::swap(a, b);
+  if (size_[a] < size_[b]) std::swap(a, b);
   parent_[b] = a;
-  members_[a].insert(members_[a].end(), members_[b].begin(), members_[b].end());
-  members_[b].clear();
-  members_[b].shrink_to_fit();
+  size_[a] += size_[b];
+  std::swap(next_[a], next_[b]);  // splice the two member cycles into one
   dirty_.push_back(a);
 }
 
@@ -70,11 +69,21 @@ bool Correlator::Links(EntityId e) {
 
 std::size_t Correlator::EntityAlertCount(EntityId e) { return entities_[FindEntity(e)].postings.size(); }
 
+void Correlator::SortPostings(EntityNode& n) {
+  if (n.sorted) return;
+  std::sort(n.postings.begin(), n.postings.end());
+  n.sorted = true;
+}
+
 void Correlator::InsertPosting(EntityId e, Timestamp t, AlertId a) {
-  std::vector<Posting>& p = entities_[e].postings;
+  EntityNode& n = entities_[e];
+  std::vector<Posting>& p = n.postings;
   const Posting item{t, a};
   if (p.empty() || p.back() < item) {
     p.push_back(item);
+  } else if (!n.correlating || n.hub) {
+    p.push_back(item);  // links nothing: order does not matter until it does
+    n.sorted = false;
   } else {
     auto it = std::lower_bound(p.begin(), p.end(), item);
     if (it != p.end() && it->alert == a && it->time == t) return;
@@ -83,7 +92,13 @@ void Correlator::InsertPosting(EntityId e, Timestamp t, AlertId a) {
 }
 
 void Correlator::RemovePosting(EntityId e, Timestamp t, AlertId a) {
-  std::vector<Posting>& p = entities_[e].postings;
+  EntityNode& n = entities_[e];
+  std::vector<Posting>& p = n.postings;
+  if (!n.sorted) {
+    auto it = std::find_if(p.begin(), p.end(), [&](const Posting& x) { return x.alert == a && x.time == t; });
+    if (it != p.end()) p.erase(it);
+    return;
+  }
   auto it = std::lower_bound(p.begin(), p.end(), Posting{t, a});
   if (it != p.end() && it->alert == a) p.erase(it);
 }
@@ -95,6 +110,7 @@ void Correlator::LinkNeighbours(EntityId e, std::size_t i) {
 }
 
 void Correlator::LinkChain(EntityId e) {
+  SortPostings(entities_[e]);
   const std::vector<Posting>& p = entities_[e].postings;
   for (std::size_t i = 1; i < p.size(); ++i) {
     if (WithinWindow(p[i - 1].time, p[i].time)) Union(p[i - 1].alert, p[i].alert);
@@ -117,18 +133,11 @@ void Correlator::CheckHub(EntityId e) {
   if (!n.hub && n.postings.size() > HubThreshold(n.tenant)) MakeHub(e);
 }
 
-Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const std::vector<EntityId>& entities) {
-  const auto a = static_cast<AlertId>(alerts_.size());
-  alerts_.push_back(AlertNode{tenant, time, entities});
-  parent_.push_back(a);
-  members_.push_back({a});
-  dirty_.push_back(a);
-  TenantState& ts = Tenant(tenant);
-  ++ts.alerts;
-  ts.changed = true;
-  for (EntityId raw : entities) {
-    const EntityId e = FindEntity(raw);
-    InsertPosting(e, time, a);
+void Correlator::LinkAlert(AlertId a) {
+  const AlertNode node = alerts_[a];
+  for (std::uint32_t k = 0; k < node.entity_count; ++k) {
+    const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
+    InsertPosting(e, node.time, a);
     EntityNode& n = entities_[e];
     if (n.hub) continue;
     if (n.postings.size() > HubThreshold(n.tenant)) {
@@ -136,33 +145,41 @@ Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const 
       continue;
     }
     if (!n.correlating) continue;
-    const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{time, a});
+    const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{node.time, a});
     LinkNeighbours(e, static_cast<std::size_t>(it - n.postings.begin()));
   }
+}
+
+Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const std::vector<EntityId>& entities) {
+  const auto a = static_cast<AlertId>(alerts_.size());
+  alerts_.push_back(AlertNode{tenant, time, static_cast<std::uint32_t>(entity_ids_.size()),
+                              static_cast<std::uint32_t>(entities.size())});
+  entity_ids_.insert(entity_ids_.end(), entities.begin(), entities.end());
+  parent_.push_back(a);
+  size_.push_back(1);
+  next_.push_back(a);
+  dirty_.push_back(a);
+  TenantState& ts = Tenant(tenant);
+  ++ts.alerts;
+  ts.changed = true;
+  LinkAlert(a);
   return a;
 }
 
 void Correlator::UpdateAlert(AlertId a, Timestamp time, const std::vector<EntityId>& entities) {
   AlertNode& node = alerts_[a];
-  for (EntityId raw : node.entities) RemovePosting(FindEntity(raw), node.time, a);
-  node.entities.clear();
-  Split({a});  // without its old links its component may fall apart
-  node.time = time;
-  node.entities = entities;
-  Tenant(node.tenant).changed = true;  // entity counts moved: hubs are re-checked
-  for (EntityId raw : entities) {
-    const EntityId e = FindEntity(raw);
-    InsertPosting(e, time, a);
-    EntityNode& n = entities_[e];
-    if (n.hub) continue;
-    if (n.postings.size() > HubThreshold(n.tenant)) {
-      MakeHub(e);
-      continue;
-    }
-    if (!n.correlating) continue;
-    const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{time, a});
-    LinkNeighbours(e, static_cast<std::size_t>(it - n.postings.begin()));
+  for (std::uint32_t k = 0; k < node.entity_count; ++k) {
+    RemovePosting(FindEntity(entity_ids_[node.first_entity + k]), node.time, a);
   }
+  node.entity_count = 0;
+  Split({a});  // without its old links its component may fall apart
+  AlertNode& fresh = alerts_[a];
+  fresh.time = time;
+  fresh.first_entity = static_cast<std::uint32_t>(entity_ids_.size());
+  fresh.entity_count = static_cast<std::uint32_t>(entities.size());
+  entity_ids_.insert(entity_ids_.end(), entities.begin(), entities.end());
+  Tenant(fresh.tenant).changed = true;  // entity counts moved: hubs are re-checked
+  LinkAlert(a);
   dirty_.push_back(a);
 }
 
@@ -173,6 +190,8 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
   EntityNode& k = entities_[keep];
   EntityNode& g = entities_[gone];
   assert(k.tenant == g.tenant && "entities of different tenants never merge");
+  SortPostings(k);
+  SortPostings(g);
   std::vector<Posting> merged;
   merged.reserve(k.postings.size() + g.postings.size());
   std::merge(k.postings.begin(), k.postings.end(), g.postings.begin(), g.postings.end(), std::back_inserter(merged));
@@ -226,11 +245,12 @@ void Correlator::SettleTenants() {
 
 void Correlator::Split(const std::vector<AlertId>& seeds) {
   // The affected set: every member of every component a seed is in.
-  std::vector<AlertId> affected;
+  std::vector<AlertId>& affected = scratch_;
+  affected.clear();
   std::unordered_set<AlertId> roots;
   for (AlertId s : seeds) {
     const AlertId r = FindAlert(s);
-    if (roots.insert(r).second) affected.insert(affected.end(), members_[r].begin(), members_[r].end());
+    if (roots.insert(r).second) Members(r, &affected);
   }
   if (affected.size() <= 1) {
     for (AlertId a : affected) dirty_.push_back(a);
@@ -238,14 +258,16 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
   }
   for (AlertId a : affected) {
     parent_[a] = a;
-    members_[a].assign(1, a);
+    size_[a] = 1;
+    next_[a] = a;
   }
   // Re-link from the current postings: a link never joins an affected alert to an unaffected
   // one (they were in different components and links are only ever removed here).
-  for (AlertId a : affected) {
-    const AlertNode& node = alerts_[a];
-    for (EntityId raw : node.entities) {
-      const EntityId e = FindEntity(raw);
+  const std::vector<AlertId> members(affected);  // Union may not touch scratch_, but Members may
+  for (AlertId a : members) {
+    const AlertNode node = alerts_[a];
+    for (std::uint32_t k = 0; k < node.entity_count; ++k) {
+      const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
       const EntityNode& n = entities_[e];
       if (!n.correlating || n.hub) continue;
       const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{node.time, a});
@@ -253,12 +275,20 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
       LinkNeighbours(e, static_cast<std::size_t>(it - n.postings.begin()));
     }
   }
-  for (AlertId a : affected) dirty_.push_back(a);
+  for (AlertId a : members) dirty_.push_back(a);
 }
 
 Correlator::AlertId Correlator::Component(AlertId a) { return FindAlert(a); }
 
-const std::vector<Correlator::AlertId>& Correlator::Members(AlertId root) { return members_[FindAlert(root)]; }
+std::size_t Correlator::ComponentSize(AlertId a) { return size_[FindAlert(a)]; }
+
+void Correlator::Members(AlertId a, std::vector<AlertId>* out) {
+  const AlertId start = a;
+  do {
+    out->push_back(a);
+    a = next_[a];
+  } while (a != start);
+}
 
 std::vector<Correlator::AlertId> Correlator::TakeDirtyRoots() {
   std::vector<AlertId> roots;
@@ -271,10 +301,10 @@ std::vector<Correlator::AlertId> Correlator::TakeDirtyRoots() {
 }
 
 void Correlator::ForEachLink(AlertId a, const std::function<void(AlertId, EntityId, Timestamp)>& visit) {
-  const AlertNode& node = alerts_[a];
+  const AlertNode node = alerts_[a];
   std::vector<EntityId> seen;
-  for (EntityId raw : node.entities) {
-    const EntityId e = FindEntity(raw);
+  for (std::uint32_t k = 0; k < node.entity_count; ++k) {
+    const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
     if (std::find(seen.begin(), seen.end(), e) != seen.end()) continue;
     seen.push_back(e);
     const EntityNode& n = entities_[e];

@@ -50,16 +50,17 @@ class Correlator {
   // links the alerts of entities that are no longer hubs. Call at the end of each batch.
   void SettleTenants();
 
-  // The component (incident) root of `a`, and the members of a root.
+  // The component (incident) root of `a`; its size; its members (appended to *out, in no
+  // particular order).
   AlertId Component(AlertId a);
-  const std::vector<AlertId>& Members(AlertId root);
+  std::size_t ComponentSize(AlertId a);
+  void Members(AlertId a, std::vector<AlertId>* out);
   // Roots of every component changed since the last call, each once.
   std::vector<AlertId> TakeDirtyRoots();
 
   std::size_t alert_count() const { return alerts_.size(); }
   Timestamp AlertTime(AlertId a) const { return alerts_[a].time; }
   TenantId AlertTenant(AlertId a) const { return alerts_[a].tenant; }
-  const std::vector<EntityId>& AlertEntities(AlertId a) const { return alerts_[a].entities; }
 
   std::size_t HubThreshold(TenantId tenant) const;
   std::size_t EntityAlertCount(EntityId e);
@@ -84,12 +85,16 @@ class Correlator {
     TenantId tenant;
     bool correlating;
     bool hub = false;
-    std::vector<Posting> postings;  // sorted by (time, alert)
+    // Sorted by (time, alert) while the entity links alerts; an entity that links nothing (a hub
+    // or a non-correlating kind) only appends, and is sorted when it starts linking.
+    bool sorted = true;
+    std::vector<Posting> postings;
   };
   struct AlertNode {
     TenantId tenant;
     Timestamp time;
-    std::vector<EntityId> entities;  // as given (resolve with FindEntity)
+    std::uint32_t first_entity;  // its entities are entity_ids_[first_entity, +entity_count)
+    std::uint32_t entity_count;
   };
   struct TenantState {
     std::size_t alerts = 0;
@@ -104,17 +109,25 @@ class Correlator {
   void InsertPosting(EntityId e, Timestamp t, AlertId a);
   void RemovePosting(EntityId e, Timestamp t, AlertId a);
   void LinkNeighbours(EntityId e, std::size_t index);
+  void SortPostings(EntityNode& n);
   void LinkChain(EntityId e);
   void MakeHub(EntityId e);
   // Recomputes the components that hold any of `seeds` from the current links.
   void Split(const std::vector<AlertId>& seeds);
+  void LinkAlert(AlertId a);  // links `a` through every linking entity it has
   void CheckHub(EntityId e);
   TenantState& Tenant(TenantId t);
 
   CorrelationConfig config_;
   std::vector<AlertNode> alerts_;
+  std::vector<EntityId> entity_ids_;  // every alert's entities, back to back
+  // Union-find over alerts: parent, and per root the component size. Each component's members
+  // also form a cycle through next_ (a union splices two cycles), so members are enumerated
+  // without a per-component allocation.
   std::vector<AlertId> parent_;
-  std::vector<std::vector<AlertId>> members_;  // non-empty only at roots
+  std::vector<std::uint32_t> size_;
+  std::vector<AlertId> next_;
+  std::vector<AlertId> scratch_;  // reused by Split
   std::vector<EntityNode> entities_;
   std::vector<TenantState> tenants_;
   std::vector<AlertId> dirty_;

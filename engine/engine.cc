@@ -162,14 +162,18 @@ struct Engine::State {
     correlator.SettleTenants();
     const std::vector<Correlator::AlertId> roots = correlator.TakeDirtyRoots();
     std::set<std::uint32_t> old_ids;
+    std::vector<Correlator::AlertId> members;
     for (Correlator::AlertId r : roots) {
-      for (Correlator::AlertId m : correlator.Members(r)) {
+      members.clear();
+      correlator.Members(r, &members);
+      for (Correlator::AlertId m : members) {
         if (alerts[m].incident != kNoIncident) old_ids.insert(alerts[m].incident);
       }
     }
     std::set<std::uint32_t> new_ids;
     for (Correlator::AlertId r : roots) {
-      const std::vector<Correlator::AlertId>& members = correlator.Members(r);
+      members.clear();
+      correlator.Members(r, &members);
       std::uint32_t earliest = 0;
       Incident inc = BuildIncident(members, &earliest);
       const std::uint32_t idx = InternIncident(inc.id);
