@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "cli/progress.h"
 
 namespace weft::cli {
 namespace {
@@ -22,7 +23,6 @@ class EngineSink final : public ImportSink {
  public:
   EngineSink(Engine& engine, IngestReport& report) : engine_(engine), report_(report) {}
   Status Consume(ImportBatch batch) override {
-    const std::size_t n = batch.alerts.size();
     Result<IngestResult> r = engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), NowMillis());
     if (!r.ok()) return r.status();
     report_.totals.new_alerts += r->new_alerts;
@@ -31,10 +31,6 @@ class EngineSink final : public ImportSink {
     report_.totals.relations += r->relations;
     report_.totals.incidents_written += r->incidents_written;
     ++report_.batches;
-    if (isatty(2) && report_.batches % 20 == 0) {
-      std::cerr << "\rweft: ingested " << report_.totals.new_alerts << " new alerts (" << n << " in the last batch)"
-                << std::flush;
-    }
     return Status::Ok();
   }
 
@@ -53,6 +49,9 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
   std::optional<Severity> floor = ParseSeverity(settings.min_severity);
   if (!floor) return Status::InvalidArgument("--min-severity: unknown severity '" + settings.min_severity + "'");
   options.min_severity = *floor;
+  // A progress line on stderr when it is a terminal, fed by the importer as it reads.
+  ProgressLine progress(std::cerr, isatty(2) ? InputBytes(settings.paths) : 0, isatty(2) != 0);
+  options.progress = [&progress](const ImportCounts& c) { progress.Update(c.bytes, c.alerts, c.rejected); };
   if (!settings.tenants_file.empty()) {
     WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(settings.tenants_file));
   }
@@ -63,7 +62,8 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
     if (!*rejects) return Status::IOError("cannot open rejects file '" + settings.rejects_file + "'");
   }
   const bool quiet = settings.quiet_rejects;
-  importer->set_reject_handler([&rejects, quiet](const RejectedRecord& r) {
+  importer->set_reject_handler([&rejects, quiet, &progress](const RejectedRecord& r) {
+    if (!quiet) progress.Clear();
     if (!quiet) std::cerr << "weft: rejected " << r.file << ": " << r.record << ": " << r.reason << "\n";
     if (rejects) {
       nlohmann::json j = {{"file", r.file}, {"record", r.record}, {"reason", r.reason}, {"raw", r.raw}};
@@ -77,7 +77,7 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
     WEFT_RETURN_IF_ERROR(importer->ImportPath(path, sink));
   }
   WEFT_RETURN_IF_ERROR(importer->Flush(sink));
-  if (isatty(2) && report.batches >= 20) std::cerr << "\n";
+  progress.Finish();
   report.counts = importer->counts();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
