@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "importers/internal/csv.h"
+#include "importers/internal/fast_json.h"
 #include "importers/internal/format.h"
 #include "importers/internal/input_reader.h"
 #include "model/canonical.h"
@@ -225,7 +226,7 @@ class Importer::Impl {
       Reject(path, where, limits.message(), line);
       return Status::Ok();
     }
-    Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    Json j = importers::ParseJson(line);
     if (j.is_discarded()) {
       ++counts_.records;
       Reject(path, where, DescribeParseError(line), line);
@@ -246,7 +247,7 @@ class Importer::Impl {
       Reject(path, "document", limits.message(), text);
       return Status::Ok();
     }
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    Json j = importers::ParseJson(text);
     if (!j.is_discarded()) return ProcessValue(j, path, "document", text, sink, 0);
     // Not one JSON value: JSON lines whose first record is broken? Then go line by line.
     std::size_t start = 0, line_no = 0, good = 0, lines = 0;
@@ -420,7 +421,8 @@ class Importer::Impl {
 
   static std::string DescribeParseError(std::string_view text) {
     try {
-      (void)Json::parse(text);
+      const Json unused = Json::parse(text);  // throws the error we describe
+      (void)unused;
     } catch (const Json::parse_error& e) {
       return std::string("invalid JSON: ") + e.what();
     } catch (const std::exception& e) {

@@ -1,5 +1,7 @@
 #include "importers/internal/json_util.h"
 
+#include "importers/internal/fast_json.h"
+
 namespace weft::importers {
 
 const Json* Member(const Json& j, std::string_view key) {
@@ -60,7 +62,7 @@ Json MaybeEmbeddedJson(const Json& j, std::string_view key) {
   const Json* m = Member(j, key);
   if (m == nullptr) return Json();
   if (!m->is_string()) return *m;
-  Json parsed = Json::parse(m->get_ref<const std::string&>(), nullptr, /*allow_exceptions=*/false);
+  Json parsed = ParseJson(m->get_ref<const std::string&>());
   return parsed.is_discarded() ? Json() : parsed;
 }
 
