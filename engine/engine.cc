@@ -23,6 +23,8 @@ struct AlertInfo {
   std::string title;
   std::vector<std::uint32_t> entities;  // resolver ids as resolved at the time
   std::uint32_t incident = kNoIncident;
+  std::uint32_t batch = 0;  // the batch that last wrote it, and its index in that batch's alerts
+  std::uint32_t slot = 0;
 };
 
 bool EarlierAlert(const AlertInfo& a, const AlertInfo& b) {
@@ -47,6 +49,7 @@ struct Engine::State {
   std::vector<std::string> persisted_entity_key;   // entity node -> key of its stored record
   bool config_stored = false;
   bool poisoned = false;
+  std::uint32_t batch = 0;  // batches ingested in this process, from 1
 
   std::uint32_t Tenant(const std::string& name) {
     auto [it, inserted] = tenant_index.emplace(name, static_cast<std::uint32_t>(tenants.size()));
@@ -64,8 +67,7 @@ struct Engine::State {
   }
 
   // Resolves an alert's evidence to entity ids, keeping the correlator's entities in step.
-  std::vector<std::uint32_t> ResolveEvidence(std::uint32_t tenant, const Alert& alert,
-                                             std::vector<std::uint32_t>* touched) {
+  std::vector<std::uint32_t> ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
     std::vector<std::uint32_t> ids;
     ids.reserve(alert.evidence.size());
     std::vector<std::pair<std::uint32_t, std::uint32_t>> merges;
@@ -82,18 +84,14 @@ struct Engine::State {
         assert(cid == c && "resolver and correlator entity ids move in step");
         persisted_entity_key.emplace_back();
       }
-      for (auto [keep, gone] : merges) {
-        correlator.MergeEntities(keep, gone);
-        if (touched != nullptr) touched->push_back(gone);
-      }
+      for (auto [keep, gone] : merges) correlator.MergeEntities(keep, gone);
       ids.push_back(id);
-      if (touched != nullptr) touched->push_back(id);
     }
     return ids;
   }
 
   // Adds a new alert (already finalized) to the in-memory state.
-  void AddAlert(const Alert& alert, std::vector<std::uint32_t>* touched) {
+  void AddAlert(const Alert& alert) {
     const std::uint32_t tenant = Tenant(alert.tenant);
     AlertInfo info;
     info.key = alert.key;
@@ -103,15 +101,15 @@ struct Engine::State {
     info.severity = alert.severity;
     info.status = alert.status;
     info.title = alert.title;
-    info.entities = ResolveEvidence(tenant, alert, touched);
+    info.entities = ResolveEvidence(tenant, alert);
     const Correlator::AlertId a = correlator.AddAlert(tenant, info.first, info.entities);
     alert_index.emplace(info.key, a);
     alerts.push_back(std::move(info));
   }
 
-  void UpdateAlert(std::uint32_t a, const Alert& merged, std::vector<std::uint32_t>* touched) {
+  void UpdateAlert(std::uint32_t a, const Alert& merged) {
     AlertInfo& info = alerts[a];
-    std::vector<std::uint32_t> ids = ResolveEvidence(info.tenant, merged, touched);
+    std::vector<std::uint32_t> ids = ResolveEvidence(info.tenant, merged);
     const Timestamp first = merged.activity_time();
     info.last = std::max(merged.last_activity, first);
     info.severity = merged.severity;
@@ -128,7 +126,7 @@ struct Engine::State {
     Incident inc;
     std::uint32_t best = members.front();
     std::uint32_t top = members.front();
-    std::set<std::string> entity_keys;
+    std::vector<std::uint32_t> entity_reps;
     inc.first_activity = alerts[best].first;
     inc.last_activity = alerts[best].last;
     inc.severity = alerts[best].severity;  // then raised to the highest member's
@@ -145,10 +143,14 @@ struct Engine::State {
       inc.severity = MaxSeverity(inc.severity, info.severity);
       all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
       inc.alert_keys.push_back(info.key);
-      for (std::uint32_t e : info.entities) entity_keys.insert(resolver.Record(resolver.Find(e)).entity.key);
+      for (std::uint32_t e : info.entities) entity_reps.push_back(resolver.Find(e));
     }
     std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
-    inc.entities.assign(entity_keys.begin(), entity_keys.end());
+    std::sort(entity_reps.begin(), entity_reps.end());
+    entity_reps.erase(std::unique(entity_reps.begin(), entity_reps.end()), entity_reps.end());
+    inc.entities.reserve(entity_reps.size());
+    for (std::uint32_t e : entity_reps) inc.entities.push_back(resolver.Record(e).entity.key);
+    std::sort(inc.entities.begin(), inc.entities.end());
     inc.id = MakeIncidentId(alerts[best].key);
     inc.tenant = tenants[alerts[best].tenant];
     inc.status = all_closed ? IncidentStatus::kResolved : IncidentStatus::kActive;
@@ -197,18 +199,23 @@ struct Engine::State {
     }
   }
 
-  void CollectEntities(std::vector<std::uint32_t>& touched, WriteBatch& wb) {
-    std::set<std::uint32_t> done;
-    for (std::uint32_t raw : touched) {
+  // Writes the records of every entity whose record changed in this batch; deletes the stored
+  // record of an entity merged into another or re-keyed.
+  void CollectEntities(WriteBatch& wb) {
+    std::vector<std::uint32_t> reps;
+    for (std::uint32_t raw : resolver.TakeDirty()) {
       const std::uint32_t rep = resolver.Find(raw);
-      if (raw != rep && !persisted_entity_key[raw].empty()) {
-        // Merged away: its record now lives under the representative's key.
-        if (persisted_entity_key[raw] != resolver.Record(rep).entity.key) {
+      if (raw != rep) {
+        if (!persisted_entity_key[raw].empty() && persisted_entity_key[raw] != resolver.Record(rep).entity.key) {
           wb.deleted_entities.emplace_back(resolver.Record(rep).tenant, persisted_entity_key[raw]);
         }
         persisted_entity_key[raw].clear();
       }
-      if (!done.insert(rep).second) continue;
+      reps.push_back(rep);
+    }
+    std::sort(reps.begin(), reps.end());
+    reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+    for (std::uint32_t rep : reps) {
       EntityRecord record = resolver.Record(rep);
       record.possible_matches = resolver.PossibleMatches(rep);
       std::string& persisted = persisted_entity_key[rep];
@@ -288,7 +295,7 @@ std::size_t Engine::alert_count() const { return state_->alerts.size(); }
 Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOptions& options) {
   State fresh(options.config);
   WEFT_RETURN_IF_ERROR(store.ForEachAlert("", [&](const Alert& a) {
-    fresh.AddAlert(a, nullptr);
+    fresh.AddAlert(a);
     return true;
   }));
   std::vector<Incident> computed;
@@ -379,11 +386,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(GraphStore& store, std::optional<Co
   auto state = std::make_unique<State>(effective);
   state->config_stored = stored.has_value();
   Status scan = store.ForEachAlert("", [&](const Alert& a) {
-    state->AddAlert(a, nullptr);
+    state->AddAlert(a);
     return true;
   });
   WEFT_RETURN_IF_ERROR(scan);
   state->SettleIncidents(nullptr);
+  (void)state->resolver.TakeDirty();  // the replay wrote nothing new
   for (std::uint32_t e = 0; e < state->resolver.size(); ++e) {
     if (state->resolver.Find(e) == e) state->persisted_entity_key[e] = state->resolver.Record(e).entity.key;
   }
@@ -395,8 +403,7 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   if (s.poisoned) return Status::Unavailable("an earlier batch failed to commit; reopen the store");
   IngestResult result;
   WriteBatch wb;
-  std::unordered_map<std::string, std::size_t> pending;  // alert key -> index in wb.alerts
-  std::vector<std::uint32_t> touched;
+  const std::uint32_t batch = ++s.batch;
   std::set<std::string> relation_keys;
   auto add_relation = [&](Relation r) {
     if (relation_keys.insert(r.tenant + '\0' + r.from + '\0' + r.relation + '\0' + r.to).second) {
@@ -408,37 +415,39 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
     for (const Relation& r : incoming.relations) add_relation(r);
     auto known = s.alert_index.find(incoming.key);
     if (known == s.alert_index.end()) {
-      s.AddAlert(incoming, &touched);
-      pending.emplace(incoming.key, wb.alerts.size());
+      s.AddAlert(incoming);
+      AlertInfo& info = s.alerts.back();
+      info.batch = batch;
+      info.slot = static_cast<std::uint32_t>(wb.alerts.size());
       wb.alerts.push_back(std::move(incoming));
       ++result.new_alerts;
       continue;
     }
-    auto p = pending.find(incoming.key);
-    if (p == pending.end()) {
+    AlertInfo& info = s.alerts[known->second];
+    if (info.batch != batch) {
+      // Known from an earlier batch: merge into the stored record.
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> stored, store_.GetAlert(incoming.key));
       if (!stored) return Status::Corruption("alert " + incoming.key + " is indexed but not stored");
       stored->ingested = std::min(stored->ingested, now);
-      p = pending.emplace(incoming.key, wb.alerts.size()).first;
-      wb.alerts.push_back(std::move(*stored));
-      if (MergeAlert(wb.alerts.back(), incoming) == MergeOutcome::kDuplicate) {
-        wb.alerts.pop_back();
-        pending.erase(p);
+      if (MergeAlert(*stored, incoming) == MergeOutcome::kDuplicate) {
         ++result.duplicates;
         continue;
       }
-    } else if (MergeAlert(wb.alerts[p->second], incoming) == MergeOutcome::kDuplicate) {
+      info.batch = batch;
+      info.slot = static_cast<std::uint32_t>(wb.alerts.size());
+      wb.alerts.push_back(std::move(*stored));
+    } else if (MergeAlert(wb.alerts[info.slot], incoming) == MergeOutcome::kDuplicate) {
       ++result.duplicates;
       continue;
     }
     ++result.updated_alerts;
-    s.UpdateAlert(known->second, wb.alerts[p->second], &touched);
+    s.UpdateAlert(known->second, wb.alerts[info.slot]);
   }
   for (Relation& r : relations) add_relation(std::move(r));
   result.relations = wb.relations.size();
   s.SettleIncidents(&wb.incidents);
   result.incidents_written = wb.incidents.size();
-  s.CollectEntities(touched, wb);
+  s.CollectEntities(wb);
   if (!s.config_stored) wb.meta.emplace_back(std::string(kConfigMeta), SerializeConfig(s.config));
   if (wb.empty()) return result;
   if (Status st = store_.Apply(wb); !st.ok()) {

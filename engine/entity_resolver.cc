@@ -48,13 +48,37 @@ std::string EntityResolver::CanonicalKey(const Entity& e) {
   return kind + ":" + best->type + ":" + best->value;
 }
 
-std::string EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view alias) {
-  std::string k = std::to_string(tenant);
-  k.push_back('\x1f');
-  k.append(EntityKindName(kind));
-  k.push_back('\x1f');
-  k.append(alias);
-  return k;
+std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value) {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view piece) {
+    for (unsigned char c : piece) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(type);
+  if (!type.empty()) mix(":");
+  mix(value);
+  h ^= (static_cast<std::uint64_t>(tenant) << 8) ^ static_cast<std::uint64_t>(kind);
+  // splitmix64 finalizer: spreads FNV's weak low bits.
+  h += 0x9e3779b97f4a7c15ull;
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
+void EntityResolver::MarkDirty(EntityId e) {
+  if (e >= is_dirty_.size()) is_dirty_.resize(nodes_.size() + 1024, false);
+  if (is_dirty_[e]) return;
+  is_dirty_[e] = true;
+  dirty_.push_back(e);
+}
+
+std::vector<EntityResolver::EntityId> EntityResolver::TakeDirty() {
+  std::vector<EntityId> out;
+  out.swap(dirty_);
+  for (EntityId e : out) is_dirty_[e] = false;
+  return out;
 }
 
 EntityResolver::EntityId EntityResolver::Find(EntityId e) {
@@ -85,14 +109,17 @@ bool EntityResolver::Conflicts(const Entity& a, const Entity& b, std::string* wh
 
 void EntityResolver::Index(EntityId id, const Entity& e) {
   const TenantId t = nodes_[id].tenant;
-  index_.emplace(IndexKey(t, e.kind, e.key), id);
+  index_.emplace(IndexKey(t, e.kind, "", e.key), id);
   for (const Alias& a : e.aliases) {
     if (a.strong()) {
-      index_.emplace(IndexKey(t, e.kind, a.ToString()), id);
-    } else {
-      std::vector<EntityId>& v = weak_index_[IndexKey(t, e.kind, a.ToString())];
-      if (std::find(v.begin(), v.end(), id) == v.end()) v.push_back(id);
+      index_.emplace(IndexKey(t, e.kind, a.type, a.value), id);
+      continue;
     }
+    std::vector<EntityId>& v = weak_index_[IndexKey(t, e.kind, a.type, a.value)];
+    if (std::find(v.begin(), v.end(), id) != v.end()) continue;
+    // The others sharing this weak alias gain a possible match.
+    for (EntityId other : v) MarkDirty(Find(other));
+    v.push_back(id);
   }
 }
 
@@ -101,6 +128,7 @@ EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_vie
   Node n{id, tenant, EntityRecord{std::string(tenant_name), e, {}, {}}};
   n.record.entity.key = CanonicalKey(e);
   nodes_.push_back(std::move(n));
+  MarkDirty(id);
   Index(id, e);
   return id;
 }
@@ -111,10 +139,14 @@ void EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string& w
   };
   add(nodes_[a].record, what + " (" + nodes_[b].record.entity.key + ")");
   add(nodes_[b].record, what + " (" + nodes_[a].record.entity.key + ")");
+  MarkDirty(a);
+  MarkDirty(b);
 }
 
 void EntityResolver::Absorb(EntityId keep, EntityId gone) {
   nodes_[gone].parent = keep;
+  MarkDirty(keep);
+  MarkDirty(gone);
   Entity& k = nodes_[keep].record.entity;
   k.MergeFrom(nodes_[gone].record.entity);
   for (std::string& c : nodes_[gone].record.conflicts) nodes_[keep].record.conflicts.push_back(std::move(c));
@@ -127,16 +159,16 @@ EntityResolver::EntityId EntityResolver::Resolve(TenantId tenant, std::string_vi
                                                  std::vector<EntityId>* created) {
   // Candidates: entities already known by the key or any strong alias.
   std::vector<EntityId> candidates;
-  auto consider = [&](std::string_view alias) {
-    auto it = index_.find(IndexKey(tenant, e.kind, alias));
+  auto consider = [&](std::string_view type, std::string_view value) {
+    auto it = index_.find(IndexKey(tenant, e.kind, type, value));
     if (it == index_.end()) return;
     const EntityId rep = Find(it->second);
     if (std::find(candidates.begin(), candidates.end(), rep) == candidates.end()) candidates.push_back(rep);
   };
-  consider(e.key);
+  consider("", e.key);
   if (UsesAliases(e.kind)) {
     for (const Alias& a : e.aliases) {
-      if (a.strong()) consider(a.ToString());
+      if (a.strong()) consider(a.type, a.value);
     }
   }
   std::sort(candidates.begin(), candidates.end());  // the oldest entity keeps its node
@@ -172,18 +204,29 @@ EntityResolver::EntityId EntityResolver::Resolve(TenantId tenant, std::string_vi
     if (c != result) RecordConflict(result, c, what);
   }
   Entity& r = nodes_[result].record.entity;
-  const std::size_t before = r.aliases.size();
+  const std::size_t aliases = r.aliases.size(), properties = r.properties.size(), tags = r.tags.size();
+  const bool named = !r.display_name.empty();
   r.MergeFrom(e);
-  if (r.aliases.size() != before) {
+  if (r.aliases.size() != aliases) {
     r.key = CanonicalKey(r);
     Index(result, r);
+  }
+  if (r.aliases.size() != aliases || r.properties.size() != properties || r.tags.size() != tags ||
+      named != !r.display_name.empty()) {
+    MarkDirty(result);
   }
   return result;
 }
 
 std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, EntityKind kind,
                                                                 std::string_view key_or_alias) {
-  auto it = index_.find(IndexKey(tenant, kind, key_or_alias));
+  auto it = index_.find(IndexKey(tenant, kind, "", key_or_alias));
+  if (it == index_.end()) {
+    const std::size_t colon = key_or_alias.find(':');
+    if (colon != std::string_view::npos) {
+      it = index_.find(IndexKey(tenant, kind, key_or_alias.substr(0, colon), key_or_alias.substr(colon + 1)));
+    }
+  }
   if (it == index_.end()) return std::nullopt;
   return Find(it->second);
 }
@@ -193,7 +236,7 @@ std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   const Node& n = nodes_[rep];
   for (const Alias& a : n.record.entity.aliases) {
     if (a.strong()) continue;
-    auto it = weak_index_.find(IndexKey(n.tenant, n.record.entity.kind, a.ToString()));
+    auto it = weak_index_.find(IndexKey(n.tenant, n.record.entity.kind, a.type, a.value));
     if (it == weak_index_.end()) continue;
     for (EntityId other : it->second) {
       const EntityId o = Find(other);
