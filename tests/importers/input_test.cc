@@ -30,6 +30,19 @@ using finding_test::ReadFile;
 
 const std::string kData = WEFT_TEST_DATA_DIR;
 
+// AddressSanitizer keeps freed memory in quarantine, so peak RSS says nothing there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kRssIsMeaningful = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+
 // One weft-format alert line with provider id `id`.
 std::string WeftLine(const std::string& id) {
   return R"({"tenant":"contoso","id":")" + id +
@@ -226,7 +239,9 @@ TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {
   EXPECT_EQ((*importer)->counts().bytes, written);
   EXPECT_EQ((*importer)->counts().rejected, 0u);
   // Bounded by the batch (1000 alerts) and the read buffer, not by the 24 MiB input.
-  EXPECT_LT(growth_kib, 8 * 1024) << "peak RSS grew by " << growth_kib << " KiB for " << written << " input bytes";
+  if (kRssIsMeaningful) {
+    EXPECT_LT(growth_kib, 8 * 1024) << "peak RSS grew by " << growth_kib << " KiB for " << written << " input bytes";
+  }
 }
 
 TEST_F(InputTest, LineOverTheRecordLimitIsRejectedWithoutBufferingIt) {
@@ -261,7 +276,9 @@ TEST_F(InputTest, LineOverTheRecordLimitIsRejectedWithoutBufferingIt) {
   EXPECT_EQ(r.rejects[0].record, "line 2");
   EXPECT_EQ(r.rejects[0].reason, "line longer than the record limit of 1048576 bytes");
   EXPECT_EQ(r.rejects[0].raw.size(), 1u << 20);  // the first max_record_bytes bytes only
-  EXPECT_LT(growth_kib, 16 * 1024) << "peak RSS grew by " << growth_kib << " KiB for a " << kHugeLine << " byte line";
+  if (kRssIsMeaningful) {
+    EXPECT_LT(growth_kib, 16 * 1024) << "peak RSS grew by " << growth_kib << " KiB for a " << kHugeLine << " byte line";
+  }
 }
 
 }  // namespace
