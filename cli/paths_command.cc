@@ -30,6 +30,15 @@ struct PathsArgs {
   int hops = 2;
 };
 
+std::string Join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -40,35 +49,58 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+// A command-line entity key: "kind:value" normalized like the exports, or "alert:<alert key>"
+// (an alert node of --include-evidence). InvalidArgument, naming the flag, when it is not a key.
+Result<std::string> ParseKeyArg(std::string_view flag, const std::string& text) {
+  if (text.rfind("alert:", 0) == 0 && text.size() > 6) return text;
+  Result<std::string> key = NormalizeEntityKey(text);
+  if (!key.ok()) {
+    std::string message = std::string(flag) + ": " + std::string(key.status().message());
+    if (message.find("kind:value") == std::string::npos) message += " (keys are kind:value, e.g. ip:10.1.2.3)";
+    return Status::InvalidArgument(message);
+  }
+  return *key;
+}
+
 // The tenant to query: --tenant, else the incident's, else the tenant of the first source
-// entity found in the store (one-tenant stores need no flag).
+// entity found in the store by key or strong alias (one-tenant stores need no flag).
 Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args, const std::vector<std::string>& sources) {
   if (!args.tenant.empty()) return args.tenant;
+  auto is_source = [&](const std::string& key) { return std::find(sources.begin(), sources.end(), key) != sources.end(); };
   std::string found;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
-    if (std::find(sources.begin(), sources.end(), r.entity.key) != sources.end()) {
-      found = r.tenant;
-      return false;
+    bool match = is_source(r.entity.key);
+    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
+    for (const Alias& a : r.entity.aliases) {
+      if (!match && a.strong()) match = is_source(kind + a.ToString());
     }
-    return true;
+    if (match) found = r.tenant;
+    return !match;
   }));
   if (!found.empty()) return found;
   WEFT_RETURN_IF_ERROR(store.ForEachRelation("", [&](const Relation& r) {
-    if (std::find(sources.begin(), sources.end(), r.from) != sources.end() ||
-        std::find(sources.begin(), sources.end(), r.to) != sources.end()) {
+    if (is_source(r.from) || is_source(r.to)) {
       found = r.tenant;
       return false;
     }
     return true;
   }));
-  if (found.empty()) return Status::NotFound("no source entity is in the store (give --tenant?)");
+  if (found.empty()) return Status::NotFound("no entity " + Join(sources, ", ") + " in the store (or give --tenant)");
   return found;
 }
 
 Status RunPaths(const PathsArgs& args, bool reach) {
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<GraphStore> store, OpenStore(args.db, true));
   std::vector<std::string> sources;
-  for (const std::string& f : args.from) sources.push_back(NormalizeQueryKey(f));
+  for (const std::string& f : args.from) {
+    WEFT_ASSIGN_OR_RETURN(std::string key, ParseKeyArg("--from", f));
+    sources.push_back(std::move(key));
+  }
+  std::vector<std::string> to_keys;
+  for (const std::string& t : args.to) {
+    WEFT_ASSIGN_OR_RETURN(std::string key, ParseKeyArg("--to", t));
+    to_keys.push_back(std::move(key));
+  }
   std::string tenant = args.tenant;
   if (!args.from_incident.empty()) {
     WEFT_ASSIGN_OR_RETURN(IncidentStory story, BuildStory(*store, args.from_incident));
@@ -87,6 +119,10 @@ Status RunPaths(const PathsArgs& args, bool reach) {
   // Sources typed as aliases resolve to the resolved entity keys.
   WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(*store, tenant));
   for (std::string& s : sources) s = index.Resolve(s);
+  auto none_in_graph = [&graph](const std::vector<std::string>& keys) {
+    return std::none_of(keys.begin(), keys.end(), [&graph](const std::string& k) { return graph.Find(k).has_value(); });
+  };
+  if (none_in_graph(sources)) return Status::NotFound("no entity " + Join(sources, ", ") + " in tenant " + tenant);
 
   TraversalOptions options;
   options.relations = SplitList(args.relations);
@@ -110,7 +146,10 @@ Status RunPaths(const PathsArgs& args, bool reach) {
     return Status::Ok();
   }
   std::vector<std::string> targets;
-  for (const std::string& t : args.to) targets.push_back(index.Resolve(NormalizeQueryKey(t)));
+  for (const std::string& t : to_keys) targets.push_back(index.Resolve(t));
+  if (!targets.empty() && none_in_graph(targets)) {
+    return Status::NotFound("no entity " + Join(targets, ", ") + " in tenant " + tenant);
+  }
   if (!args.to_tag.empty()) {
     for (const std::string& t : graph.Tagged(args.to_tag)) targets.push_back(t);
     if (targets.empty()) return Status::NotFound("no entity is tagged '" + args.to_tag + "'");
