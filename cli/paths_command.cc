@@ -26,6 +26,7 @@ struct PathsArgs {
   std::string as_of;
   bool undirected = false;
   bool include_evidence = false;
+  bool json = false;  // --json: the same as --format json
   std::string format = "text";
   int hops = 2;
 };
@@ -89,7 +90,8 @@ Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args, const
   return found;
 }
 
-Status RunPaths(const PathsArgs& args, bool reach) {
+Status RunPaths(PathsArgs args, bool reach) {
+  if (args.json) args.format = "json";
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<GraphStore> store, OpenStore(args.db, true));
   std::vector<std::string> sources;
   for (const std::string& f : args.from) {
@@ -174,6 +176,7 @@ void AddCommonOptions(CLI::App* cmd, PathsArgs& a) {
   cmd->add_option("--as-of", a.as_of, "Only relations valid at this time (valid_from <= TIME)");
   cmd->add_flag("--undirected", a.undirected, "Ignore relation direction");
   cmd->add_flag("--include-evidence", a.include_evidence, "Also traverse alert evidence (alert:<key> nodes)");
+  cmd->add_flag("--json", a.json, "JSON output (the same as --format json)");
 }
 
 }  // namespace
