@@ -22,10 +22,12 @@ asan: deps
 demo: release
 	./build/release/cli/weft demo
 
-# The whole suite: a Debug build, then the same tests under AddressSanitizer + UBSan.
+# The whole suite: a Debug build, then the same tests under AddressSanitizer + UBSan, then a
+# short libFuzzer run of the importers where clang is installed.
 test: debug asan
 	ctest --preset debug -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+	bash scripts/fuzz-smoke.sh 10
 
 bench: release
 	./build/release/cli/weft bench --alerts 100000

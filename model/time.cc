@@ -68,7 +68,7 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
   if (s.empty()) return std::nullopt;
   if (s.size() < 10 || s[4] != '-') return ParseEpochNumber(s);
   size_t pos = 0;
-  int year, month, day, hour = 0, minute = 0, second = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(s, &pos, 4, &year) || s[pos++] != '-' || !ReadDigits(s, &pos, 2, &month) ||
       pos >= s.size() || s[pos++] != '-' || !ReadDigits(s, &pos, 2, &day)) {
     return std::nullopt;
