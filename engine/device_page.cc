@@ -47,6 +47,17 @@ std::vector<std::string> WeakNames(const Entity& e) {
   return names;
 }
 
+// The name to show for a device: its display name, else its host name or FQDN alias.
+std::string ShownName(const Entity& e) {
+  if (!e.display_name.empty()) return e.display_name;
+  for (const char* type : {"host", "fqdn"}) {
+    for (const Alias& a : e.aliases) {
+      if (a.type == type) return a.value;
+    }
+  }
+  return "";
+}
+
 bool SharesStrongAlias(const Entity& a, const Entity& b) {
   for (const Alias& x : a.aliases) {
     if (!x.strong()) continue;
@@ -78,7 +89,7 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std
   DeviceLookup lookup;
   if (found.empty()) return Status::NotFound("no device known as '" + std::string(query) + "'");
   if (found.size() > 1) {
-    for (const EntityRecord& r : found) lookup.candidates.push_back(DeviceMatch{r.tenant, r.entity.key, r.entity.display_name});
+    for (const EntityRecord& r : found) lookup.candidates.push_back(DeviceMatch{r.tenant, r.entity.key, ShownName(r.entity)});
     return lookup;
   }
   const EntityRecord& record = found.front();
@@ -100,7 +111,7 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std
   }
   for (const std::string& key : possible) {
     const EntityRecord* r = index.Record(key);
-    page.possible_matches.push_back(DeviceMatch{record.tenant, key, r != nullptr ? r->entity.display_name : ""});
+    page.possible_matches.push_back(DeviceMatch{record.tenant, key, r != nullptr ? ShownName(r->entity) : ""});
   }
 
   // Every alert whose evidence resolves to this device.
