@@ -69,6 +69,9 @@ class RocksStore final : public GraphStore {
   RocksStore& operator=(const RocksStore&) = delete;
 
   ~RocksStore() override {
+    // A clean close flushes the memtables, so the next open reads sorted files instead of
+    // replaying the write-ahead log into memory (a 1M-alert store: seconds saved at reopen).
+    if (!options_.read_only) db_->Flush(rocksdb::FlushOptions(), cfs_).PermitUncheckedError();
     for (rocksdb::ColumnFamilyHandle* h : cfs_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     db_->Close().PermitUncheckedError();  // nothing to report to from a destructor
   }
