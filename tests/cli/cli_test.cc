@@ -12,37 +12,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_test_util.h"
+
 namespace {
 
+using weft::clitest::JsonLines;
+using weft::clitest::RunResult;
+using weft::clitest::Weft;
+
 namespace fs = std::filesystem;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-};
-
-// Runs the weft binary with `args` (a shell-quoted string); stdout captured, stderr to `err_file`.
-RunResult Weft(const std::string& args, const std::string& err_file = "/dev/null") {
-  const std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>" + err_file;
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  }
-  return out;
-}
 
 class CliTest : public ::testing::Test {
  protected:
@@ -139,15 +117,12 @@ TEST_F(CliTest, BadRecordsAreRejectedWithFileRecordAndReasonAndTheRestGoesIn) {
     f << R"({"tenant":"t","id":"a-2","time":"2026-01-01T00:00:00Z",)" "\n";
     f << R"({"tenant":"t","id":"a-3","time":"2026-01-01T01:00:00Z","severity":"low","entities":[{"kind":"ip","id":"203.0.113.7"}]})" "\n";
   }
-  RunResult r = Weft("ingest --json --db " + Path("x.db") + " --rejects " + Path("rejects.jsonl") + " " + Path("mixed.jsonl"),
-               Path("err.txt"));
+  RunResult r = Weft("ingest --json --db " + Path("x.db") + " --rejects " + Path("rejects.jsonl") + " " + Path("mixed.jsonl"));
   EXPECT_EQ(r.code, 1);
   nlohmann::json summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary["accepted"], 2);
   EXPECT_EQ(summary["rejected"], 1);
-  std::ifstream err(Path("err.txt"));
-  std::string line;
-  std::getline(err, line);
+  const std::string line = r.err.substr(0, r.err.find('\n'));
   EXPECT_NE(line.find("mixed.jsonl: line 2: invalid JSON"), std::string::npos) << line;
   std::vector<nlohmann::json> rejects = [&] {
     std::ifstream in(Path("rejects.jsonl"));

@@ -14,47 +14,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_test_util.h"
+
 namespace {
+
+using weft::clitest::JsonLines;
+using weft::clitest::RunResult;
+using weft::clitest::Weft;
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the weft binary with `args` (shell-quoted); stdout and stderr captured.
-RunResult Weft(const std::string& args) {
-  static int counter = 0;
-  const std::string err_file =
-      (fs::temp_directory_path() / ("weft-story-err-" + std::to_string(::getpid()) + "-" + std::to_string(counter++))).string();
-  const std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>" + err_file;
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  std::stringstream ss;
-  ss << err.rdbuf();
-  r.err = ss.str();
-  fs::remove(err_file);
-  return r;
-}
-
-std::vector<Json> JsonLines(const std::string& text) {
-  std::vector<Json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(Json::parse(line));
-  }
-  return out;
-}
 
 class StoryCommandTest : public ::testing::Test {
  protected:
