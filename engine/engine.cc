@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "model/canonical.h"
 
 namespace weft {
@@ -40,11 +41,11 @@ struct Engine::State {
   Correlator correlator;
   EntityResolver resolver;
   std::vector<AlertInfo> alerts;  // index = Correlator::AlertId
-  std::unordered_map<std::string, std::uint32_t> alert_index;
+  absl::flat_hash_map<std::string, std::uint32_t> alert_index;
   std::vector<std::string> tenants;
-  std::unordered_map<std::string, std::uint32_t> tenant_index;
+  absl::flat_hash_map<std::string, std::uint32_t> tenant_index;
   std::vector<std::string> incident_ids;
-  std::unordered_map<std::string, std::uint32_t> incident_index;
+  absl::flat_hash_map<std::string, std::uint32_t> incident_index;
   std::vector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
   std::vector<std::string> persisted_entity_key;   // entity node -> key of its stored record
   bool config_stored = false;

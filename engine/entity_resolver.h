@@ -8,11 +8,11 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "graph/graph_store.h"
 #include "model/entity.h"
 
@@ -64,8 +64,8 @@ class EntityResolver {
   void RecordConflict(EntityId a, EntityId b, const std::string& what);
 
   std::vector<Node> nodes_;
-  std::unordered_map<std::uint64_t, EntityId> index_;                     // strong alias / key -> entity
-  std::unordered_map<std::uint64_t, std::vector<EntityId>> weak_index_;   // weak alias -> entities
+  absl::flat_hash_map<std::uint64_t, EntityId> index_;                     // strong alias / key -> entity
+  absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;   // weak alias -> entities
   std::vector<EntityId> dirty_;
   std::vector<bool> is_dirty_;
 };

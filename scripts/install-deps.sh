@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config ccache
   libboost-graph-dev librocksdb-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev zlib1g-dev
-  libjemalloc-dev
+  libjemalloc-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz
 )
