@@ -177,7 +177,7 @@ void BM_ParseWeft(benchmark::State& state) {
     options.alerts = 8000;
     const std::string dir = (std::filesystem::temp_directory_path() / "weft_importers_bench").string();
     auto summary = generator::GenerateToDirectory(options, dir);
-    std::string text = summary.ok() ? ReadFile(dir + "/weft.jsonl") : std::string();
+    std::string text = summary.ok() ? ReadFile(dir + "/alerts/weft.jsonl") : std::string();
     std::filesystem::remove_all(dir);
     return text;
   }();

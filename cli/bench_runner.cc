@@ -245,9 +245,8 @@ Status Runner::ParseFormat(const std::string& format, const std::string& key) {
   ImportOptions options;
   WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(dir + "/tenants.json"));
   std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".jsonl" && name != "labels.jsonl") files.push_back(entry.path().string());
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/alerts")) {
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Importer> importer, Importer::Create(options));

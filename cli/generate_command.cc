@@ -28,8 +28,8 @@ void AddGenerateCommand(CLI::App& app, CommandContext& ctx) {
       "generate",
       "Write a synthetic multi-cloud alert stream with its true incidents\n"
       "(planted attack chains, noise, hub entities, late and duplicate alerts).\n"
-      "Writes one file per source format plus labels.jsonl, tenants.json and summary.json.\n"
-      "Ingest AWS/GCP records with `weft ingest --tenants DIR/tenants.json`.\n\n"
+      "Writes one file per source format under DIR/alerts/, plus labels.jsonl, tenants.json and\n"
+      "summary.json in DIR. Ingest with `weft ingest --tenants DIR/tenants.json DIR/alerts`.\n\n"
       "Example:\n"
       "  weft generate --alerts 100000 --tenants 8 --seed 7 --format mixed --out /tmp/stream");
   cmd->add_option("--alerts", args->options.alerts, "Records to write, duplicates included")

@@ -98,6 +98,10 @@ Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, co
   fs::create_directories(out_dir, ec);
   if (ec) return Status::IOError("cannot create '" + out_dir + "': " + ec.message());
   const fs::path dir(out_dir);
+  // Alert files go to DIR/alerts so that `weft ingest DIR/alerts` reads alerts only; labels,
+  // tenants and the summary stay beside it.
+  fs::create_directories(dir / "alerts", ec);
+  if (ec) return Status::IOError("cannot create '" + (dir / "alerts").string() + "': " + ec.message());
   // Identifiers do not depend on pool sizes: small tenants suffice for rendering.
   std::vector<internal::Tenant> tenants;
   for (int t = 0; t < options.tenants; ++t) tenants.emplace_back(t, 0.0, 0, options.entity_zipf);
@@ -108,7 +112,7 @@ Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, co
   std::vector<GeneratedAlert> batch;
   while (stream->Next(batch)) {
     for (const GeneratedAlert& g : batch) {
-      const std::string name = weft ? "weft.jsonl" : FileNameOf(ChannelFormat(g.channel));
+      const std::string name = std::string("alerts/") + (weft ? "weft.jsonl" : FileNameOf(ChannelFormat(g.channel)));
       WEFT_RETURN_IF_ERROR(files.Write(name, internal::RenderRecord(g, tenants[static_cast<std::size_t>(g.tenant_index)], weft)));
       ++per_file[name];
       if (g.duplicate) continue;

@@ -137,12 +137,17 @@ TEST(GeneratorTest, SameSeedWritesByteIdenticalFiles) {
   ASSERT_TRUE(GenerateToDirectory(Small(3000), d1.string()).ok());
   ASSERT_TRUE(GenerateToDirectory(Small(3000), d2.string()).ok());
   std::set<std::string> names1, names2;
-  for (const auto& e : fs::directory_iterator(d1)) names1.insert(e.path().filename().string());
-  for (const auto& e : fs::directory_iterator(d2)) names2.insert(e.path().filename().string());
+  for (const auto& e : fs::recursive_directory_iterator(d1)) {
+    if (e.is_regular_file()) names1.insert(fs::relative(e.path(), d1).string());
+  }
+  for (const auto& e : fs::recursive_directory_iterator(d2)) {
+    if (e.is_regular_file()) names2.insert(fs::relative(e.path(), d2).string());
+  }
   EXPECT_EQ(names1, names2);
-  EXPECT_EQ(names1, (std::set<std::string>{"defender-for-cloud.jsonl", "graph-alerts.jsonl", "guardduty.jsonl",
-                                           "labels.jsonl", "ocsf.jsonl", "scc.jsonl", "securityhub.jsonl",
-                                           "sentinel-securityalert.jsonl", "summary.json", "tenants.json"}));
+  EXPECT_EQ(names1, (std::set<std::string>{"alerts/defender-for-cloud.jsonl", "alerts/graph-alerts.jsonl",
+                                           "alerts/guardduty.jsonl", "labels.jsonl", "alerts/ocsf.jsonl",
+                                           "alerts/scc.jsonl", "alerts/securityhub.jsonl",
+                                           "alerts/sentinel-securityalert.jsonl", "summary.json", "tenants.json"}));
   for (const std::string& n : names1) EXPECT_EQ(ReadFile(d1 / n), ReadFile(d2 / n)) << n;
   fs::remove_all(d1);
   fs::remove_all(d2);
@@ -161,7 +166,7 @@ TEST(GeneratorTest, RecordCountsMatchTheOptionsForEveryFormat) {
       EXPECT_EQ(CountLines(dir / name), records) << name;
       in_files += records;
       if (format != "mixed") {
-        EXPECT_EQ(name, format + ".jsonl");
+        EXPECT_EQ(name, "alerts/" + format + ".jsonl");
       }
     }
     EXPECT_EQ(in_files, 1500u);
@@ -209,7 +214,7 @@ TEST(GeneratorTest, WeftOutputImportsWithNoRejectAndExactlyTheLabelledKeysAndEnt
   const fs::path dir = TempDir("weft");
   Result<GeneratorSummary> s = GenerateToDirectory(Small(3000, "weft"), dir.string());
   ASSERT_TRUE(s.ok());
-  Imported imp = ImportDir(dir, dir / "weft.jsonl");
+  Imported imp = ImportDir(dir, dir / "alerts" / "weft.jsonl");
   EXPECT_EQ(imp.counts.rejected, 0u) << (imp.rejects.empty() ? "" : imp.rejects[0].reason);
   EXPECT_EQ(imp.counts.per_format["weft"], imp.alerts.size());
   std::uint64_t informational_records = 0;
@@ -466,7 +471,7 @@ TEST(GeneratorTest, NativeRecordsHaveTheFieldsOfRealSamples) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.generated);
-    std::vector<Json> ours = ReadJsonLines(dir / c.generated);
+    std::vector<Json> ours = ReadJsonLines(dir / "alerts" / c.generated);
     ASSERT_FALSE(ours.empty());
     const std::set<std::string> have = Fields(ours.front(), c.nested);
     const std::string text = ReadFile(data / c.sample);
