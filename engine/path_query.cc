@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "absl/container/flat_hash_map.h"
 #include "model/entity.h"
 
 namespace weft {
@@ -288,7 +289,7 @@ class PathSearch {
       Step step;
       int depth;
     };
-    std::unordered_map<NodeId, Visit> seen;
+    absl::flat_hash_map<NodeId, Visit> seen;  // open addressing: the BFS's hottest structure
     seen.emplace(start, Visit{start, Step{start, 0, false}, 0});
     std::deque<NodeId> queue{start};
     while (!queue.empty()) {
@@ -374,7 +375,7 @@ class PathSearch {
   }
 
   std::vector<Reached> Reach(int hops) const {
-    std::unordered_map<NodeId, int> dist;
+    absl::flat_hash_map<NodeId, int> dist;
     std::deque<NodeId> queue;
     for (NodeId s : sources_) {
       if (dist.emplace(s, 0).second) queue.push_back(s);
