@@ -296,11 +296,7 @@ Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::str
   } else {
     return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity + "'");
   }
-  a.native_status = Str(j, "status");
-  a.status = ParseAlertStatus(a.native_status).value_or(AlertStatus::kNew);
-  if (a.status == AlertStatus::kResolved && ToLower(Str(j, "classification")) == "falsepositive") {
-    a.status = AlertStatus::kDismissed;
-  }
+  ReadXdrStatusAndMitre(j, a);
   a.first_activity = Time(j, "firstActivityDateTime");
   a.last_activity = Time(j, "lastActivityDateTime");
   a.created = Time(j, "createdDateTime");
@@ -308,11 +304,6 @@ Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::str
   if (a.first_activity == kNoTime && a.created == kNoTime) {
     return Status::InvalidArgument("missing required field 'firstActivityDateTime'");
   }
-  AddTactics(StringListCi(j, "category"), a.tactics);
-  for (const std::string& t : StringListCi(j, "mitreTechniques")) {
-    for (std::string& tid : ExtractTechniqueIds(t)) a.techniques.push_back(std::move(tid));
-  }
-  a.upstream_incident_id = Str(j, "incidentId");
   if (a.upstream_incident_id.empty()) a.upstream_incident_id = std::string(incident_id);
 
   EvidenceBuilder(a, SourceProductName(a.source)).Build(Member(j, "evidence") ? *Member(j, "evidence") : Json());

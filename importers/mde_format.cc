@@ -39,11 +39,7 @@ class MdeApiFormat final : public Format {
     } else {
       return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity + "'");
     }
-    a.native_status = Str(j, "status");
-    a.status = ParseAlertStatus(a.native_status).value_or(AlertStatus::kNew);
-    if (a.status == AlertStatus::kResolved && ToLower(Str(j, "classification")) == "falsepositive") {
-      a.status = AlertStatus::kDismissed;
-    }
+    ReadXdrStatusAndMitre(j, a);
     a.first_activity = Time(j, "firstEventTime");
     a.last_activity = Time(j, "lastEventTime");
     a.created = Time(j, "alertCreationTime");
@@ -51,11 +47,6 @@ class MdeApiFormat final : public Format {
     if (a.first_activity == kNoTime && a.created == kNoTime) {
       return Status::InvalidArgument("missing required field 'firstEventTime'");
     }
-    AddTactics(StringListCi(j, "category"), a.tactics);
-    for (const std::string& t : StringListCi(j, "mitreTechniques")) {
-      for (std::string& id : ExtractTechniqueIds(t)) a.techniques.push_back(std::move(id));
-    }
-    a.upstream_incident_id = Str(j, "incidentId");
 
     DeviceIds ids;
     ids.mde_device_id = Str(j, "machineId");

@@ -389,6 +389,19 @@ std::string NormalizeTactic(std::string_view text) {
   return "";
 }
 
+void ReadXdrStatusAndMitre(const Json& j, Alert& a) {
+  a.native_status = Str(j, "status");
+  a.status = ParseAlertStatus(a.native_status).value_or(AlertStatus::kNew);
+  if (a.status == AlertStatus::kResolved && ToLower(Str(j, "classification")) == "falsepositive") {
+    a.status = AlertStatus::kDismissed;
+  }
+  AddTactics(StringListCi(j, "category"), a.tactics);
+  for (const std::string& t : StringListCi(j, "mitreTechniques")) {
+    for (std::string& id : ExtractTechniqueIds(t)) a.techniques.push_back(std::move(id));
+  }
+  a.upstream_incident_id = Str(j, "incidentId");
+}
+
 void AddTactics(const std::vector<std::string>& values, std::vector<std::string>& out) {
   for (const std::string& v : values) {
     std::string t = NormalizeTactic(v);

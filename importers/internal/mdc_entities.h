@@ -41,6 +41,11 @@ void AddTactics(const std::vector<std::string>& values, std::vector<std::string>
 // "PowerShell (T1059.001)". Upper case.
 std::vector<std::string> ExtractTechniqueIds(std::string_view text);
 
+// The fields Defender XDR alerts share in the Graph alerts_v2 and MDE API shapes: status (a
+// resolved false positive becomes dismissed), tactics from `category`, techniques from
+// `mitreTechniques`, and the upstream `incidentId`.
+void ReadXdrStatusAndMitre(const Json& j, Alert& a);
+
 // The Azure subscription id of an ARM id ("/subscriptions/<id>/..."), lower case, or "".
 std::string SubscriptionOf(std::string_view arm_id);
 // The tenant of a record: `record_tenant` (remapped when the tenant map has an entry for it),
