@@ -166,22 +166,37 @@ Status RocksStore::Apply(const WriteBatch& batch) {
 
   // Same order of effects as InMemoryStore::Apply: within a batch, deletes come before upserts
   // of the same kind, and a later upsert of a key replaces an earlier one.
+  //
+  // Upserts of one kind go in key order: RocksDB's memtable skip list reuses the position of the
+  // previous insert, so neighbouring keys cost a few comparisons instead of a full descent (the
+  // skip list was the largest cost of a durable batch). Order inside a kind only matters for
+  // equal keys, which keep their batch order (stable sort), so the later upsert still wins.
   rocksdb::WriteBatch wb;
   std::string value;
   auto put = [&](Cf c, std::string_view key) { return wb.Put(cf(c), ToSlice(key), value); };
   rocksdb::Status s;
-  for (const Alert& a : batch.alerts) {
+  std::vector<std::uint32_t> order;
+  auto sorted_by = [&order](std::size_t n, auto key_of) -> const std::vector<std::uint32_t>& {
+    order.resize(n);
+    for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return key_of(x) < key_of(y); });
+    return order;
+  };
+  for (std::uint32_t i : sorted_by(batch.alerts.size(), [&](std::uint32_t x) -> std::string_view { return batch.alerts[x].key; })) {
     value.clear();
-    codec::AppendAlert(a, value);
-    if (s.ok()) s = put(Cf::kAlerts, a.key);
+    codec::AppendAlert(batch.alerts[i], value);
+    if (s.ok()) s = put(Cf::kAlerts, batch.alerts[i].key);
   }
   for (const auto& [tenant, key] : batch.deleted_entities) {
     if (s.ok()) s = wb.Delete(cf(Cf::kEntities), EntityStoreKey(tenant, key));
   }
-  for (const EntityRecord& e : batch.entities) {
+  std::vector<std::string> entity_keys;
+  entity_keys.reserve(batch.entities.size());
+  for (const EntityRecord& e : batch.entities) entity_keys.push_back(EntityStoreKey(e.tenant, e.entity.key));
+  for (std::uint32_t i : sorted_by(entity_keys.size(), [&](std::uint32_t x) -> std::string_view { return entity_keys[x]; })) {
     value.clear();
-    codec::AppendEntityRecord(e, value);
-    if (s.ok()) s = put(Cf::kEntities, EntityStoreKey(e.tenant, e.entity.key));
+    codec::AppendEntityRecord(batch.entities[i], value);
+    if (s.ok()) s = put(Cf::kEntities, entity_keys[i]);
   }
   for (const Relation& r : batch.relations) {
     value.clear();
@@ -191,10 +206,10 @@ Status RocksStore::Apply(const WriteBatch& batch) {
   for (const std::string& id : batch.deleted_incidents) {
     if (s.ok()) s = wb.Delete(cf(Cf::kIncidents), id);
   }
-  for (const Incident& i : batch.incidents) {
+  for (std::uint32_t i : sorted_by(batch.incidents.size(), [&](std::uint32_t x) -> std::string_view { return batch.incidents[x].id; })) {
     value.clear();
-    codec::AppendIncident(i, value);
-    if (s.ok()) s = put(Cf::kIncidents, i.id);
+    codec::AppendIncident(batch.incidents[i], value);
+    if (s.ok()) s = put(Cf::kIncidents, batch.incidents[i].id);
   }
   for (const auto& [name, v] : batch.meta) {
     if (s.ok()) s = wb.Put(cf(Cf::kMeta), name, v);

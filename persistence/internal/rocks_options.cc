@@ -35,7 +35,7 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
   // Two cores are the norm for weft hosts: one flush and one compaction in the background.
   db.max_background_jobs = 2;
   // All memtables together may hold this much before RocksDB forces a flush.
-  db.db_write_buffer_size = 512 * kMiB;
+  db.db_write_buffer_size = 256 * kMiB;
   // Smooth out page-cache write-back of SST files instead of one large burst at file close.
   db.bytes_per_sync = 1 * kMiB;
   // The WAL may grow to this much before the oldest memtables are flushed to release it.
@@ -50,18 +50,20 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
 
 rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
-  // Alerts are most of the bytes: a large memtable absorbs batches of 10,000 alerts without
-  // stalling, and 4 of them let writes continue while one is flushed. Entities, relations and
-  // incidents are smaller and rewritten often; meta is tiny.
+  // Small memtables: a batch's inserts land in a skip list whose nodes stay in the CPU caches.
+  // With 128 MiB alert memtables (~140k alerts each) every insert walked cache-missing levels
+  // and the skip list was the largest cost of a durable batch; 32 MiB took 1M-alert durable
+  // ingest from 31k to 49k alerts/s (docs/benchmarks.md) and bounds the memory they hold.
+  // Entities and incidents are rewritten often and smaller still; meta is tiny.
   switch (cf) {
     case Cf::kAlerts:
-      o.write_buffer_size = 128 * kMiB;
+      o.write_buffer_size = 32 * kMiB;
       o.max_write_buffer_number = 4;
       break;
     case Cf::kEntities:
     case Cf::kRelations:
     case Cf::kIncidents:
-      o.write_buffer_size = 64 * kMiB;
+      o.write_buffer_size = 16 * kMiB;
       o.max_write_buffer_number = 3;
       break;
     case Cf::kDefault:
