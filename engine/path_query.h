@@ -1,6 +1,7 @@
 #pragma once
 // Attack-path queries over one tenant's relation graph: shortest path, k shortest simple paths
-// (Yen's algorithm over hop-limited BFS) and blast radius (entities within N hops).
+// (Yen's algorithm over hop-limited bidirectional BFS, engine/path_search.h) and blast radius
+// (entities within N hops).
 //
 // PathGraph is a read-only snapshot in compressed sparse row form: entity keys are interned to
 // dense ids, out- and in-edges are offset/target vectors carrying the relation id and valid_from
@@ -9,7 +10,9 @@
 // path can list the alerts on it. Entity keys in relations and evidence are resolved to the
 // store's resolved entities through ResolvedEntityIndex.
 //
-// Threading: a built PathGraph is immutable; queries are const and may run concurrently.
+// Threading: a built PathGraph is immutable; queries are const and may run concurrently. Each
+// thread that queries keeps a scratch of about 16 bytes per node (thread_local, reused by every
+// later query on that thread, so a query costs what it visits rather than the graph size).
 
 #include <cstdint>
 #include <optional>

@@ -1,0 +1,373 @@
+#include "engine/path_search.h"
+
+#include <algorithm>
+#include <cassert>
+#include <set>
+#include <string_view>
+#include <tuple>
+
+namespace weft {
+namespace {
+
+using NodeId = PathGraph::NodeId;
+
+// Distance of a node from one side of the search, valid while stamp == the scratch generation.
+struct Mark {
+  std::uint32_t stamp = 0;
+  std::int32_t dist = 0;
+};
+constexpr std::int32_t kBanned = -1;  // excluded from this search (Yen's root path)
+constexpr std::int32_t kDead = -2;    // forward: on no shortest path (path extraction)
+
+// Per-thread marks and frontiers. Begin() starts a search: bumping the generation invalidates
+// every mark at once, so a search costs what it touches, not the graph size.
+struct Scratch {
+  std::vector<Mark> fwd, bwd;
+  std::vector<NodeId> fwd_frontier, bwd_frontier, next;
+  std::uint32_t gen = 0;
+
+  void Begin(std::size_t nodes) {
+    if (fwd.size() < nodes) {  // new entries carry stamp 0, older than any generation
+      fwd.resize(nodes);
+      bwd.resize(nodes);
+    }
+    if (++gen == 0) {  // wrapped: clear so no stale stamp matches
+      std::fill(fwd.begin(), fwd.end(), Mark{});
+      std::fill(bwd.begin(), bwd.end(), Mark{});
+      gen = 1;
+    }
+  }
+  bool Has(const std::vector<Mark>& side, NodeId u, std::int32_t dist) const {
+    return side[u].stamp == gen && side[u].dist == dist;
+  }
+  bool Reached(const std::vector<Mark>& side, NodeId u) const { return side[u].stamp == gen && side[u].dist >= 0; }
+};
+
+Scratch& ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
+bool operator<(const PathSearch::VPath& a, const PathSearch::VPath& b) {
+  if (a.steps.size() != b.steps.size()) return a.steps.size() < b.steps.size();
+  if (a.nodes != b.nodes) return a.nodes < b.nodes;
+  return std::lexicographical_compare(a.steps.begin(), a.steps.end(), b.steps.begin(), b.steps.end(),
+                                      [](const PathSearch::Step& x, const PathSearch::Step& y) {
+                                        return std::tie(x.to, x.edge, x.reversed) < std::tie(y.to, y.edge, y.reversed);
+                                      });
+}
+
+struct PathSearch::Query {
+  NodeId start;
+  int base_depth;  // distance of start from S
+  const std::vector<std::uint64_t>& banned_steps;
+
+  bool StepBanned(NodeId from, std::uint64_t step) const {
+    return from == start && !banned_steps.empty() &&
+           std::find(banned_steps.begin(), banned_steps.end(), step) != banned_steps.end();
+  }
+};
+
+PathSearch::PathSearch(const PathGraph& g, std::vector<NodeId> sources, std::vector<NodeId> targets,
+                       const TraversalOptions& options)
+    : g_(g), options_(options), sources_(std::move(sources)), targets_(std::move(targets)) {
+  n_ = static_cast<NodeId>(g_.keys_.size());
+  s_ = n_;
+  t_ = n_ + 1;
+  e_ = static_cast<std::uint32_t>(g_.edge_to_.size());
+  all_relations_ = options.relations.empty();
+  allowed_.assign(g_.relation_names_.size(), all_relations_);
+  for (const std::string& name : options.relations) {
+    auto it = std::find(g_.relation_names_.begin(), g_.relation_names_.end(), name);
+    if (it != g_.relation_names_.end()) allowed_[it - g_.relation_names_.begin()] = true;
+  }
+}
+
+std::int64_t PathSearch::SourceIndex(NodeId u) const {
+  auto it = std::lower_bound(sources_.begin(), sources_.end(), u);
+  return it != sources_.end() && *it == u ? it - sources_.begin() : -1;
+}
+
+std::int64_t PathSearch::TargetIndex(NodeId u) const {
+  auto it = std::lower_bound(targets_.begin(), targets_.end(), u);
+  return it != targets_.end() && *it == u ? it - targets_.begin() : -1;
+}
+
+std::uint64_t PathSearch::ForwardCost(NodeId u) const {
+  if (u == s_) return sources_.size();
+  if (u == t_) return 0;
+  std::uint64_t c = g_.out_offsets_[u + 1] - g_.out_offsets_[u] + 1;
+  if (options_.undirected) c += g_.in_offsets_[u + 1] - g_.in_offsets_[u];
+  return c;
+}
+
+std::uint64_t PathSearch::BackwardCost(NodeId u) const {
+  if (u == t_) return targets_.size();
+  if (u == s_) return 0;
+  std::uint64_t c = g_.in_offsets_[u + 1] - g_.in_offsets_[u] + 1;
+  if (options_.undirected) c += g_.out_offsets_[u + 1] - g_.out_offsets_[u];
+  return c;
+}
+
+// The rule "a target steps to T only at distance >= 2 from S" as a property of the node: the
+// nodes at distance 1 are the sources S steps to directly (search from S) or the start itself
+// (a spur search from a source). A FIFO BFS meets each node only at its distance, so this is the
+// same graph the BFS saw.
+bool PathSearch::TStepAllowed(const Query& q, NodeId x) const {
+  if (q.base_depth == 1) return x != q.start;
+  if (q.base_depth != 0) return true;
+  const std::int64_t i = SourceIndex(x);
+  return i < 0 || q.StepBanned(s_, StepId(e_ + static_cast<std::uint32_t>(i), false));
+}
+
+template <typename F>
+bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& fn) const {
+  if (u == s_) {
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (fn(Step{sources_[i], e_ + static_cast<std::uint32_t>(i), false})) return true;
+    }
+    return false;
+  }
+  if (u == t_) return false;
+  for (std::uint32_t e = g_.out_offsets_[u]; e < g_.out_offsets_[u + 1]; ++e) {
+    if (EdgeOk(e) && fn(Step{g_.edge_to_[e], e, false})) return true;
+  }
+  if (options_.undirected) {
+    for (std::uint32_t i = g_.in_offsets_[u]; i < g_.in_offsets_[u + 1]; ++i) {
+      if (EdgeOk(g_.in_edges_[i]) && fn(Step{g_.in_from_[i], g_.in_edges_[i], true})) return true;
+    }
+  }
+  const std::int64_t j = TargetIndex(u);
+  if (j >= 0 && TStepAllowed(q, u)) {
+    return fn(Step{t_, e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)), false});
+  }
+  return false;
+}
+
+template <typename F>
+void PathSearch::ForEachPredecessor(const Query& q, NodeId w, F&& fn) const {
+  if (w == s_) return;
+  if (w == t_) {
+    for (std::size_t j = 0; j < targets_.size(); ++j) {
+      const NodeId x = targets_[j];
+      if (TStepAllowed(q, x) && fn(x, StepId(e_ + static_cast<std::uint32_t>(sources_.size() + j), false))) return;
+    }
+    return;
+  }
+  for (std::uint32_t i = g_.in_offsets_[w]; i < g_.in_offsets_[w + 1]; ++i) {
+    const std::uint32_t e = g_.in_edges_[i];
+    if (EdgeOk(e) && fn(g_.in_from_[i], StepId(e, false))) return;
+  }
+  if (options_.undirected) {
+    for (std::uint32_t e = g_.out_offsets_[w]; e < g_.out_offsets_[w + 1]; ++e) {
+      if (EdgeOk(e) && fn(g_.edge_to_[e], StepId(e, true))) return;
+    }
+  }
+  const std::int64_t i = SourceIndex(w);
+  if (i >= 0) fn(s_, StepId(e_ + static_cast<std::uint32_t>(i), false));
+}
+
+std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_depth, int limit,
+                                                      const std::vector<NodeId>& banned_nodes,
+                                                      const std::vector<std::uint64_t>& banned_steps) const {
+  Scratch& sc = ThreadScratch();
+  sc.Begin(static_cast<std::size_t>(n_) + 2);
+  const std::uint32_t gen = sc.gen;
+  const Query q{start, base_depth, banned_steps};
+  for (NodeId b : banned_nodes) sc.fwd[b] = sc.bwd[b] = Mark{gen, kBanned};
+  sc.fwd[start] = Mark{gen, 0};
+  sc.bwd[t_] = Mark{gen, 0};
+  sc.fwd_frontier.assign(1, start);
+  sc.bwd_frontier.assign(1, t_);
+  std::uint64_t fwd_cost = ForwardCost(start), bwd_cost = BackwardCost(t_);
+
+  // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
+  // path is longer than a + b; the first node reached from both gives length a + b + 1.
+  int a = 0, b = 0;
+  bool met = false;
+  while (!met && a + b < limit) {
+    sc.next.clear();
+    std::uint64_t next_cost = 0;
+    if (fwd_cost <= bwd_cost) {
+      const std::int32_t d = a + 1;
+      for (NodeId u : sc.fwd_frontier) {
+        met = ForEachStep(q, u, [&](const Step& st) {
+          Mark& m = sc.fwd[st.to];
+          if (m.stamp == gen || q.StepBanned(u, StepId(st))) return false;
+          m = Mark{gen, d};
+          if (sc.Reached(sc.bwd, st.to)) return true;
+          sc.next.push_back(st.to);
+          next_cost += ForwardCost(st.to);
+          return false;
+        });
+        if (met) break;
+      }
+      if (met) break;
+      std::swap(sc.fwd_frontier, sc.next);
+      fwd_cost = next_cost;
+      ++a;
+      if (sc.fwd_frontier.empty()) return std::nullopt;
+    } else {
+      const std::int32_t d = b + 1;
+      for (NodeId w : sc.bwd_frontier) {
+        ForEachPredecessor(q, w, [&](NodeId u, std::uint64_t step) {
+          Mark& m = sc.bwd[u];
+          if (m.stamp == gen || q.StepBanned(u, step)) return false;
+          m = Mark{gen, d};
+          if (sc.Reached(sc.fwd, u)) return met = true;
+          sc.next.push_back(u);
+          next_cost += BackwardCost(u);
+          return false;
+        });
+        if (met) break;
+      }
+      if (met) break;
+      std::swap(sc.bwd_frontier, sc.next);
+      bwd_cost = next_cost;
+      ++b;
+      if (sc.bwd_frontier.empty()) return std::nullopt;
+    }
+  }
+  if (!met) return std::nullopt;
+
+  // The shortest paths have a + b + 1 steps: positions 0..a are forward levels, a+1.. backward
+  // levels b, b-1, .., 0. Walk them in enumeration order, depth first, marking forward nodes
+  // that lead nowhere: the first complete path is the lexicographically smallest.
+  VPath p;
+  p.nodes.push_back(start);
+  auto forward = [&](auto& self, NodeId u, std::int32_t i) -> bool {
+    return ForEachStep(q, u, [&](const Step& st) {
+      if (q.StepBanned(u, StepId(st))) return false;
+      if (i == a) {
+        if (!sc.Has(sc.bwd, st.to, b)) return false;
+        p.steps.push_back(st);
+        p.nodes.push_back(st.to);
+        return true;
+      }
+      Mark& m = sc.fwd[st.to];
+      if (m.stamp != gen || m.dist != i + 1) return false;
+      p.steps.push_back(st);
+      p.nodes.push_back(st.to);
+      if (self(self, st.to, i + 1)) return true;
+      p.steps.pop_back();
+      p.nodes.pop_back();
+      m.dist = kDead;
+      return false;
+    });
+  };
+  const bool found = forward(forward, start, 0);
+  assert(found && "bidirectional search met but no path was walked");
+  if (!found) return std::nullopt;
+  for (std::int32_t rest = b; rest > 0; --rest) {
+    const NodeId u = p.nodes.back();
+    const bool stepped = ForEachStep(q, u, [&](const Step& st) {
+      if (!sc.Has(sc.bwd, st.to, rest - 1) || q.StepBanned(u, StepId(st))) return false;
+      p.steps.push_back(st);
+      p.nodes.push_back(st.to);
+      return true;
+    });
+    assert(stepped && "a node at backward distance d has a step to distance d - 1");
+    if (!stepped) return std::nullopt;
+  }
+  return p;
+}
+
+std::vector<PathSearch::VPath> PathSearch::Yen(std::size_t k) const {
+  const int limit = options_.max_hops + 2;
+  std::vector<VPath> found;
+  std::optional<VPath> first = Shortest(s_, 0, limit, {}, {});
+  if (!first) return found;
+  found.push_back(std::move(*first));
+  std::set<VPath> candidates;
+  std::vector<std::uint64_t> banned_steps;
+  std::vector<NodeId> banned_nodes;
+  while (found.size() < k) {
+    const VPath& prev = found.back();
+    for (std::size_t i = 0; i + 1 < prev.nodes.size(); ++i) {
+      const NodeId spur = prev.nodes[i];
+      banned_steps.clear();
+      for (const VPath& p : found) {
+        if (p.nodes.size() > i + 1 && std::equal(p.nodes.begin(), p.nodes.begin() + i + 1, prev.nodes.begin()) &&
+            std::equal(p.steps.begin(), p.steps.begin() + i, prev.steps.begin())) {
+          banned_steps.push_back(StepId(p.steps[i]));
+        }
+      }
+      banned_nodes.assign(prev.nodes.begin(), prev.nodes.begin() + i);
+      std::optional<VPath> spur_path =
+          Shortest(spur, static_cast<int>(i), limit - static_cast<int>(i), banned_nodes, banned_steps);
+      if (!spur_path) continue;
+      VPath total;
+      total.nodes.assign(prev.nodes.begin(), prev.nodes.begin() + i);
+      total.steps.assign(prev.steps.begin(), prev.steps.begin() + i);
+      total.nodes.insert(total.nodes.end(), spur_path->nodes.begin(), spur_path->nodes.end());
+      total.steps.insert(total.steps.end(), spur_path->steps.begin(), spur_path->steps.end());
+      if (std::find(found.begin(), found.end(), total) == found.end()) candidates.insert(std::move(total));
+    }
+    if (candidates.empty()) break;
+    found.push_back(*candidates.begin());
+    candidates.erase(candidates.begin());
+  }
+  return found;
+}
+
+AttackPath PathSearch::ToAttackPath(const VPath& v) const {
+  AttackPath p;
+  std::vector<const std::vector<std::string>*> lists;
+  for (std::size_t i = 1; i + 1 < v.nodes.size(); ++i) {
+    p.nodes.push_back(g_.keys_[v.nodes[i]]);
+    const std::vector<std::string>& on = g_.AlertsOn(p.nodes.back());
+    if (!on.empty()) lists.push_back(&on);
+  }
+  for (std::size_t i = 1; i + 2 < v.nodes.size(); ++i) {
+    const Step& st = v.steps[i];
+    p.hops.push_back(PathHop{g_.keys_[v.nodes[i]], g_.keys_[v.nodes[i + 1]],
+                             g_.relation_names_[g_.edge_relation_[st.edge]], st.reversed});
+  }
+  // Each list is sorted and unique: one list is the answer as it is, several are merged.
+  if (lists.size() == 1) {
+    p.alerts = *lists.front();
+  } else if (lists.size() > 1) {
+    std::vector<std::string_view> all;
+    for (const auto* l : lists) all.insert(all.end(), l->begin(), l->end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    p.alerts.assign(all.begin(), all.end());
+  }
+  return p;
+}
+
+std::vector<Reached> PathSearch::Reach(int hops) const {
+  Scratch& sc = ThreadScratch();
+  sc.Begin(static_cast<std::size_t>(n_) + 2);
+  const std::uint32_t gen = sc.gen;
+  static const std::vector<std::uint64_t> kNoSteps;
+  const Query q{s_, 1, kNoSteps};  // no targets: no step into T
+  sc.fwd_frontier.clear();
+  for (NodeId s : sources_) {
+    if (sc.fwd[s].stamp == gen) continue;
+    sc.fwd[s] = Mark{gen, 0};
+    sc.fwd_frontier.push_back(s);
+  }
+  std::vector<Reached> out;
+  for (std::int32_t d = 1; d <= hops && !sc.fwd_frontier.empty(); ++d) {
+    sc.next.clear();
+    for (NodeId u : sc.fwd_frontier) {
+      ForEachStep(q, u, [&](const Step& st) {
+        Mark& m = sc.fwd[st.to];
+        if (st.to >= n_ || m.stamp == gen) return false;
+        m = Mark{gen, d};
+        out.push_back(Reached{g_.keys_[st.to], d});
+        sc.next.push_back(st.to);
+        return false;
+      });
+    }
+    std::swap(sc.fwd_frontier, sc.next);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Reached& a, const Reached& b) { return std::tie(a.distance, a.key) < std::tie(b.distance, b.key); });
+  return out;
+}
+
+}  // namespace weft

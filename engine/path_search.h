@@ -1,0 +1,99 @@
+#pragma once
+// PathSearch: the traversals behind PathGraph::KShortestPaths and PathGraph::Reach (engine
+// internal; include engine/path_query.h instead).
+//
+// A search runs over the PathGraph plus a virtual source S (a step to every source) and a virtual
+// target T (a step from every target), so "shortest path from any source to any target" is one
+// S -> T search. Steps are identified by (edge id, reversed): real edges are [0, E), S -> source i
+// is E + i, target j -> T is E + |sources| + j. A target may step to T only when it is not at
+// distance 1 from S (a path has at least one real hop).
+//
+// Shortest S -> T (or spur -> T) paths come from a bidirectional BFS that always expands the side
+// whose next level touches fewer edges, then picks, among all shortest paths, the one whose step
+// sequence is lexicographically smallest in enumeration order (out edges in CSR order, then in
+// edges, then the step to T): exactly the path a FIFO BFS keeping the first-discovered parent
+// returns. k paths are Yen's algorithm with the same search for spur paths.
+//
+// Threading: a PathSearch is used by one thread. Per-node marks live in a thread_local scratch
+// (dense arrays stamped with a generation counter, reset in O(1) per search), so concurrent
+// queries on one const PathGraph from different threads do not share state.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "engine/path_query.h"
+
+namespace weft {
+
+class PathSearch {
+ public:
+  using NodeId = PathGraph::NodeId;
+  struct Step {
+    NodeId to;
+    std::uint32_t edge;
+    bool reversed;
+    friend bool operator==(const Step& a, const Step& b) { return a.edge == b.edge && a.reversed == b.reversed; }
+  };
+  // A path over the virtual graph: nodes[0] is the search start, steps[i] leads nodes[i] -> nodes[i+1].
+  struct VPath {
+    std::vector<NodeId> nodes;
+    std::vector<Step> steps;
+    friend bool operator<(const VPath& a, const VPath& b);
+    friend bool operator==(const VPath& a, const VPath& b) { return a.nodes == b.nodes && a.steps == b.steps; }
+  };
+
+  // `sources` and `targets` are sorted, without duplicates. `g` must outlive the search.
+  PathSearch(const PathGraph& g, std::vector<NodeId> sources, std::vector<NodeId> targets,
+             const TraversalOptions& options);
+
+  // Up to k shortest simple S -> T paths, at most options.max_hops real hops each (Yen).
+  std::vector<VPath> Yen(std::size_t k) const;
+  // Entities within `hops` hops of the sources, by distance then key.
+  std::vector<Reached> Reach(int hops) const;
+  AttackPath ToAttackPath(const VPath& v) const;
+
+ private:
+  struct Query;  // one bidirectional search: start, bans, budget
+
+  // Shortest path from `start` (at distance `base_depth` from S) to T of at most `limit` steps,
+  // avoiding `banned_nodes` and the steps `banned_steps` out of `start`.
+  std::optional<VPath> Shortest(NodeId start, int base_depth, int limit, const std::vector<NodeId>& banned_nodes,
+                                const std::vector<std::uint64_t>& banned_steps) const;
+
+  bool EdgeOk(std::uint32_t e) const {
+    return (all_relations_ || allowed_[g_.edge_relation_[e]]) &&
+           (options_.as_of == kNoTime || g_.edge_valid_from_[e] <= options_.as_of);
+  }
+  static std::uint64_t StepId(std::uint32_t edge, bool reversed) {
+    return (static_cast<std::uint64_t>(edge) << 1) | (reversed ? 1 : 0);
+  }
+  static std::uint64_t StepId(const Step& s) { return StepId(s.edge, s.reversed); }
+  // Index of `u` in sources_ / targets_, or -1.
+  std::int64_t SourceIndex(NodeId u) const;
+  std::int64_t TargetIndex(NodeId u) const;
+  // Edges a forward (backward) expansion of `u` scans: the cost estimate of a frontier.
+  std::uint64_t ForwardCost(NodeId u) const;
+  std::uint64_t BackwardCost(NodeId u) const;
+  // Whether target `x` may step to T: not when x is at distance 1 from S.
+  bool TStepAllowed(const Query& q, NodeId x) const;
+
+  // Calls fn(Step) for each step out of u, in enumeration order, until fn returns true; returns
+  // whether it stopped. Steps into T honour `q`'s "no target at distance 1 from S" rule.
+  template <typename F>
+  bool ForEachStep(const Query& q, NodeId u, F&& fn) const;
+  // Calls fn(NodeId u, std::uint64_t step id) for each step u -> w, in no particular order.
+  template <typename F>
+  void ForEachPredecessor(const Query& q, NodeId w, F&& fn) const;
+
+  const PathGraph& g_;
+  TraversalOptions options_;
+  std::vector<NodeId> sources_;
+  std::vector<NodeId> targets_;
+  std::vector<bool> allowed_;
+  bool all_relations_ = true;
+  NodeId n_ = 0, s_ = 0, t_ = 0;
+  std::uint32_t e_ = 0;
+};
+
+}  // namespace weft
