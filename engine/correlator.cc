@@ -2,11 +2,18 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <unordered_set>
 
 namespace weft {
 
-Correlator::Correlator(CorrelationConfig config) : config_(std::move(config)) {}
+using internal::PostingPool;
+
+static_assert(sizeof(internal::Posting) == 16);
+
+Correlator::Correlator(CorrelationConfig config)
+    : config_(std::move(config)),
+      window_(config_.window ? static_cast<std::uint64_t>(*config_.window) : std::numeric_limits<std::uint64_t>::max()) {}
 
 Correlator::TenantState& Correlator::Tenant(TenantId t) {
   if (t >= tenants_.size()) tenants_.resize(t + 1);
@@ -19,8 +26,15 @@ std::size_t Correlator::HubThreshold(TenantId tenant) const {
 }
 
 Correlator::EntityId Correlator::AddEntity(TenantId tenant, bool correlating) {
+  assert(tenant < (1u << 29) && "tenant ids are below 2^29");
   const auto id = static_cast<EntityId>(entities_.size());
-  entities_.push_back(EntityNode{id, tenant, correlating, false, true, {}});
+  EntityNode n{};
+  n.parent = id;
+  n.tenant = tenant;
+  n.correlating = correlating ? 1 : 0;
+  n.hub = 0;
+  n.sorted = 1;
+  entities_.push_back(n);
   Tenant(tenant);
   return id;
 }
@@ -34,84 +48,185 @@ Correlator::EntityId Correlator::FindEntity(EntityId e) {
 }
 
 Correlator::AlertId Correlator::FindAlert(AlertId a) {
-  while (parent_[a] != a) {
-    parent_[a] = parent_[parent_[a]];
-    a = parent_[a];
+  while (links_[a].parent != a) {
+    links_[a].parent = links_[links_[a].parent].parent;
+    a = links_[a].parent;
   }
   return a;
 }
 
-void Correlator::Union(AlertId a, AlertId b) {
+void Correlator::Unite(AlertId a, AlertId b) {
   a = FindAlert(a);
   b = FindAlert(b);
   if (a == b) return;
-  if (size_[a] < size_[b]) std::swap(a, b);
-  parent_[b] = a;
-  size_[a] += size_[b];
-  std::swap(next_[a], next_[b]);  // splice the two member cycles into one
+  if (links_[a].size < links_[b].size) std::swap(a, b);
+  links_[b].parent = a;
+  links_[a].size += links_[b].size;
+  std::swap(links_[a].next, links_[b].next);  // splice the two member cycles into one
+}
+
+void Correlator::Union(AlertId a, AlertId b) {
+  Unite(a, b);
   dirty_.push_back(a);
 }
 
 bool Correlator::WithinWindow(Timestamp a, Timestamp b) const {
-  if (!config_.window) return true;
-  const Timestamp gap = a > b ? a - b : b - a;
-  return gap <= *config_.window;
+  // Unsigned, so that no pair of timestamps overflows.
+  const std::uint64_t gap = a > b ? static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b)
+                                  : static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a);
+  return gap <= window_;
 }
 
-bool Correlator::EntityCorrelating(EntityId e) { return entities_[FindEntity(e)].correlating; }
+bool Correlator::EntityCorrelating(EntityId e) { return entities_[FindEntity(e)].correlating != 0; }
 
-bool Correlator::IsHub(EntityId e) { return entities_[FindEntity(e)].hub; }
+bool Correlator::IsHub(EntityId e) { return entities_[FindEntity(e)].hub != 0; }
 
 bool Correlator::Links(EntityId e) {
   const EntityNode& n = entities_[FindEntity(e)];
   return n.correlating && !n.hub;
 }
 
-std::size_t Correlator::EntityAlertCount(EntityId e) { return entities_[FindEntity(e)].postings.size(); }
+std::size_t Correlator::EntityAlertCount(EntityId e) { return entities_[FindEntity(e)].count; }
+
+std::span<internal::Posting> Correlator::Postings(EntityNode& n) {
+  if (n.count == 0) return {};
+  if (n.count == 1) return {&n.last, 1};
+  return {pool_.data(n.block), n.count};
+}
+
+void Correlator::SetPostings(EntityNode& n, std::span<const Posting> p) {
+  if (n.count >= 2) pool_.Free(n.block, n.count);
+  n.count = static_cast<std::uint32_t>(p.size());
+  n.block = 0;
+  n.sorted = 1;
+  if (p.empty()) return;
+  n.last = p.back();
+  if (n.count >= 2) {
+    n.block = pool_.Allocate(n.count);
+    std::copy(p.begin(), p.end(), pool_.data(n.block));
+  }
+}
+
+internal::Posting* Correlator::Reserve(EntityNode& n) {
+  if (n.count == PostingPool::Capacity(n.count)) {  // full: move to a block twice the size
+    const std::uint32_t block = pool_.Allocate(n.count + 1);
+    const Posting* old = pool_.data(n.block);
+    std::copy(old, old + n.count, pool_.data(block));
+    pool_.Free(n.block, n.count);
+    n.block = block;
+  }
+  return pool_.data(n.block);
+}
+
+void Correlator::AppendRaw(EntityNode& n, const Posting& item) {
+  if (n.count == 0) {
+    n.last = item;
+    n.count = 1;
+    return;
+  }
+  if (n.count == 1) {
+    n.block = pool_.Allocate(2);
+    Posting* p = pool_.data(n.block);
+    p[0] = n.last;
+    p[1] = item;
+    n.count = 2;
+    return;
+  }
+  Reserve(n)[n.count++] = item;
+}
+
+void Correlator::AppendUnsorted(EntityNode& n, const Posting& item) {
+  const bool in_order = n.count == 0 || (n.sorted && n.last < item);
+  AppendRaw(n, item);
+  if (in_order) {
+    n.last = item;
+  } else {
+    n.sorted = 0;
+  }
+}
 
 void Correlator::SortPostings(EntityNode& n) {
   if (n.sorted) return;
-  std::sort(n.postings.begin(), n.postings.end());
-  n.sorted = true;
+  std::span<Posting> p = Postings(n);
+  std::sort(p.begin(), p.end());
+  n.sorted = 1;
+  n.last = p.back();
 }
 
-void Correlator::InsertPosting(EntityId e, Timestamp t, AlertId a) {
+void Correlator::InsertAndLink(EntityId e, Timestamp t, AlertId a) {
   EntityNode& n = entities_[e];
-  std::vector<Posting>& p = n.postings;
   const Posting item{t, a};
-  if (p.empty() || p.back() < item) {
-    p.push_back(item);
-  } else if (!n.correlating || n.hub) {
-    p.push_back(item);  // links nothing: order does not matter until it does
-    n.sorted = false;
-  } else {
-    auto it = std::lower_bound(p.begin(), p.end(), item);
-    if (it != p.end() && it->alert == a && it->time == t) return;
-    p.insert(it, item);
+  if (!n.correlating || n.hub) {
+    AppendUnsorted(n, item);
+    return;
   }
+  // A linking entity is sorted; most alerts arrive after its latest one and link to that alone.
+  if (n.count == 0 || n.last < item) {
+    const Posting prev = n.last;
+    const bool had = n.count != 0;
+    AppendRaw(n, item);
+    n.last = item;
+    if (had && WithinWindow(prev.time, t)) Unite(prev.alert, a);
+    return;
+  }
+  if (n.last == item) return;
+  if (n.count == 1) {  // before the only posting
+    const Posting only = n.last;
+    n.block = pool_.Allocate(2);
+    Posting* p = pool_.data(n.block);
+    p[0] = item;
+    p[1] = only;
+    n.count = 2;
+    if (WithinWindow(t, only.time)) Unite(a, only.alert);
+    return;
+  }
+  const Posting* begin = pool_.data(n.block);
+  const Posting* it = std::lower_bound(begin, begin + n.count, item);
+  if (*it == item) return;  // it < end: item < last
+  const auto i = static_cast<std::size_t>(it - begin);
+  Posting* p = Reserve(n);
+  std::move_backward(p + i, p + n.count, p + n.count + 1);
+  p[i] = item;
+  ++n.count;
+  LinkNeighbours({p, n.count}, i);
 }
 
 void Correlator::RemovePosting(EntityId e, Timestamp t, AlertId a) {
   EntityNode& n = entities_[e];
-  std::vector<Posting>& p = n.postings;
-  if (!n.sorted) {
-    auto it = std::find_if(p.begin(), p.end(), [&](const Posting& x) { return x.alert == a && x.time == t; });
-    if (it != p.end()) p.erase(it);
+  std::span<Posting> p = Postings(n);
+  const Posting item{t, a};
+  auto it = n.sorted ? std::lower_bound(p.begin(), p.end(), item) : std::find(p.begin(), p.end(), item);
+  if (it == p.end() || !(*it == item)) return;
+  const auto i = static_cast<std::size_t>(it - p.begin());
+  if (n.count <= 2) {
+    const Posting keep = n.count == 2 ? p[1 - i] : Posting{};
+    if (n.count == 2) pool_.Free(n.block, 2);
+    n.count -= 1;
+    n.last = keep;
+    n.sorted = 1;
     return;
   }
-  auto it = std::lower_bound(p.begin(), p.end(), Posting{t, a});
-  if (it != p.end() && it->alert == a) p.erase(it);
+  std::move(p.begin() + static_cast<std::ptrdiff_t>(i) + 1, p.end(), p.begin() + static_cast<std::ptrdiff_t>(i));
+  --n.count;
+  if (PostingPool::Capacity(n.count) < PostingPool::Capacity(n.count + 1)) {  // back to the smaller block
+    const std::uint32_t block = pool_.Allocate(n.count);
+    const Posting* old = pool_.data(n.block);
+    std::copy(old, old + n.count, pool_.data(block));
+    pool_.Free(n.block, n.count + 1);
+    n.block = block;
+  }
+  if (n.sorted) n.last = pool_.data(n.block)[n.count - 1];
 }
 
-void Correlator::LinkNeighbours(EntityId e, std::size_t i) {
-  const std::vector<Posting>& p = entities_[e].postings;
-  if (i > 0 && WithinWindow(p[i - 1].time, p[i].time)) Union(p[i - 1].alert, p[i].alert);
-  if (i + 1 < p.size() && WithinWindow(p[i].time, p[i + 1].time)) Union(p[i].alert, p[i + 1].alert);
+void Correlator::LinkNeighbours(std::span<const Posting> p, std::size_t i) {
+  if (i > 0 && WithinWindow(p[i - 1].time, p[i].time)) Unite(p[i - 1].alert, p[i].alert);
+  if (i + 1 < p.size() && WithinWindow(p[i].time, p[i + 1].time)) Unite(p[i].alert, p[i + 1].alert);
 }
 
 void Correlator::LinkChain(EntityId e) {
-  SortPostings(entities_[e]);
-  const std::vector<Posting>& p = entities_[e].postings;
+  EntityNode& n = entities_[e];
+  SortPostings(n);
+  const std::span<const Posting> p = Postings(n);
   for (std::size_t i = 1; i < p.size(); ++i) {
     if (WithinWindow(p[i - 1].time, p[i].time)) Union(p[i - 1].alert, p[i].alert);
   }
@@ -119,34 +234,38 @@ void Correlator::LinkChain(EntityId e) {
 
 void Correlator::MakeHub(EntityId e) {
   EntityNode& n = entities_[e];
-  n.hub = true;
+  n.hub = 1;
   tenants_[n.tenant].hubs.push_back(e);
   if (!n.correlating) return;  // it never linked anything: nothing to split
   std::vector<AlertId> seeds;
-  seeds.reserve(n.postings.size());
-  for (const Posting& p : n.postings) seeds.push_back(p.alert);
+  seeds.reserve(n.count);
+  for (const Posting& p : Postings(n)) seeds.push_back(p.alert);
   Split(seeds);
-}
-
-void Correlator::CheckHub(EntityId e) {
-  EntityNode& n = entities_[e];
-  if (!n.hub && n.postings.size() > HubThreshold(n.tenant)) MakeHub(e);
 }
 
 void Correlator::LinkAlert(AlertId a) {
   const AlertNode node = alerts_[a];
+  const EntityId* ids = entity_ids_.data() + node.first_entity;
+  // Start every entity's cache miss at once, then each linked alert's.
+  for (std::uint32_t k = 0; k < node.entity_count; ++k) __builtin_prefetch(&entities_[ids[k]]);
+  resolved_.clear();
   for (std::uint32_t k = 0; k < node.entity_count; ++k) {
-    const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
-    InsertPosting(e, node.time, a);
+    const EntityId e = FindEntity(ids[k]);
+    if (std::find(resolved_.begin(), resolved_.end(), e) != resolved_.end()) continue;  // a repeat
+    resolved_.push_back(e);
+    const EntityNode& n = entities_[e];
+    if (n.count != 0) __builtin_prefetch(&links_[n.last.alert]);
+  }
+  const std::size_t threshold = HubThreshold(node.tenant);
+  for (const EntityId e : resolved_) {
     EntityNode& n = entities_[e];
-    if (n.hub) continue;
-    if (n.postings.size() > HubThreshold(n.tenant)) {
+    const std::size_t limit = n.tenant == node.tenant ? threshold : HubThreshold(n.tenant);
+    if (!n.hub && n.count >= limit) {  // this alert makes it a hub: it links nothing
+      AppendUnsorted(n, Posting{node.time, a});
       MakeHub(e);
       continue;
     }
-    if (!n.correlating) continue;
-    const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{node.time, a});
-    LinkNeighbours(e, static_cast<std::size_t>(it - n.postings.begin()));
+    InsertAndLink(e, node.time, a);
   }
 }
 
@@ -155,14 +274,12 @@ Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const 
   alerts_.push_back(AlertNode{tenant, time, static_cast<std::uint32_t>(entity_ids_.size()),
                               static_cast<std::uint32_t>(entities.size())});
   entity_ids_.insert(entity_ids_.end(), entities.begin(), entities.end());
-  parent_.push_back(a);
-  size_.push_back(1);
-  next_.push_back(a);
-  dirty_.push_back(a);
+  links_.push_back(AlertLink{a, 1, a});
   TenantState& ts = Tenant(tenant);
   ++ts.alerts;
   ts.changed = true;
   LinkAlert(a);
+  dirty_.push_back(a);  // its root, whatever it joined, is resolved by TakeDirtyRoots
   return a;
 }
 
@@ -192,23 +309,22 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
   assert(k.tenant == g.tenant && "entities of different tenants never merge");
   SortPostings(k);
   SortPostings(g);
+  const std::span<const Posting> kp = Postings(k);
+  const std::span<const Posting> gp = Postings(g);
   std::vector<Posting> merged;
-  merged.reserve(k.postings.size() + g.postings.size());
-  std::merge(k.postings.begin(), k.postings.end(), g.postings.begin(), g.postings.end(), std::back_inserter(merged));
-  merged.erase(std::unique(merged.begin(), merged.end(),
-                           [](const Posting& x, const Posting& y) { return x.alert == y.alert && x.time == y.time; }),
-               merged.end());
+  merged.reserve(kp.size() + gp.size());
+  std::merge(kp.begin(), kp.end(), gp.begin(), gp.end(), std::back_inserter(merged));
+  merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
   g.parent = keep;
-  g.postings.clear();
-  g.postings.shrink_to_fit();
+  SetPostings(g, {});
   const bool was_linking = (k.correlating && !k.hub) || (g.correlating && !g.hub);
-  k.postings = std::move(merged);
+  SetPostings(k, merged);
   k.correlating = k.correlating && g.correlating;
   if (g.hub && !k.hub) {
-    k.hub = true;
+    k.hub = 1;
     tenants_[k.tenant].hubs.push_back(keep);
   }
-  if (!k.hub && k.postings.size() > HubThreshold(k.tenant)) {
+  if (!k.hub && k.count > HubThreshold(k.tenant)) {
     MakeHub(keep);
     return;
   }
@@ -216,7 +332,7 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
     LinkChain(keep);
   } else if (was_linking) {
     std::vector<AlertId> seeds;
-    for (const Posting& p : k.postings) seeds.push_back(p.alert);
+    for (const Posting& p : merged) seeds.push_back(p.alert);
     Split(seeds);
   }
 }
@@ -232,11 +348,11 @@ void Correlator::SettleTenants() {
     for (EntityId e : ts.hubs) {
       if (FindEntity(e) != e) continue;  // merged away
       EntityNode& n = entities_[e];
-      if (n.postings.size() > threshold) {
+      if (n.count > threshold) {
         still.push_back(e);
         continue;
       }
-      n.hub = false;
+      n.hub = 0;
       if (n.correlating) LinkChain(e);
     }
     ts.hubs = std::move(still);
@@ -256,23 +372,19 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
     for (AlertId a : affected) dirty_.push_back(a);
     return;
   }
-  for (AlertId a : affected) {
-    parent_[a] = a;
-    size_[a] = 1;
-    next_[a] = a;
-  }
+  for (AlertId a : affected) links_[a] = AlertLink{a, 1, a};
   // Re-link from the current postings: a link never joins an affected alert to an unaffected
   // one (they were in different components and links are only ever removed here).
-  const std::vector<AlertId> members(affected);  // Union may not touch scratch_, but Members may
+  const std::vector<AlertId> members(affected);  // Unite may not touch scratch_, but Members may
   for (AlertId a : members) {
     const AlertNode node = alerts_[a];
     for (std::uint32_t k = 0; k < node.entity_count; ++k) {
-      const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
-      const EntityNode& n = entities_[e];
+      EntityNode& n = entities_[FindEntity(entity_ids_[node.first_entity + k])];
       if (!n.correlating || n.hub) continue;
-      const auto it = std::lower_bound(n.postings.begin(), n.postings.end(), Posting{node.time, a});
-      if (it == n.postings.end() || it->alert != a) continue;
-      LinkNeighbours(e, static_cast<std::size_t>(it - n.postings.begin()));
+      const std::span<const Posting> p = Postings(n);
+      const auto it = std::lower_bound(p.begin(), p.end(), Posting{node.time, a});
+      if (it == p.end() || it->alert != a) continue;
+      LinkNeighbours(p, static_cast<std::size_t>(it - p.begin()));
     }
   }
   for (AlertId a : members) dirty_.push_back(a);
@@ -280,13 +392,13 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
 
 Correlator::AlertId Correlator::Component(AlertId a) { return FindAlert(a); }
 
-std::size_t Correlator::ComponentSize(AlertId a) { return size_[FindAlert(a)]; }
+std::size_t Correlator::ComponentSize(AlertId a) { return links_[FindAlert(a)].size; }
 
 void Correlator::Members(AlertId a, std::vector<AlertId>* out) {
   const AlertId start = a;
   do {
     out->push_back(a);
-    a = next_[a];
+    a = links_[a].next;
   } while (a != start);
 }
 
@@ -307,9 +419,9 @@ void Correlator::ForEachLink(AlertId a, const std::function<void(AlertId, Entity
     const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
     if (std::find(seen.begin(), seen.end(), e) != seen.end()) continue;
     seen.push_back(e);
-    const EntityNode& n = entities_[e];
+    EntityNode& n = entities_[e];
     if (!n.correlating || n.hub) continue;
-    for (const Posting& p : n.postings) {
+    for (const Posting& p : Postings(n)) {
       if (p.alert == a || !WithinWindow(p.time, node.time)) continue;
       visit(p.alert, e, p.time > node.time ? p.time - node.time : node.time - p.time);
     }

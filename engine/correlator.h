@@ -15,9 +15,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "engine/correlation_config.h"
+#include "engine/internal/posting_pool.h"
 #include "model/time.h"
 
 namespace weft {
@@ -73,22 +75,21 @@ class Correlator {
   void ForEachLink(AlertId a, const std::function<void(AlertId, EntityId, Timestamp)>& visit);
 
  private:
-  struct Posting {
-    Timestamp time;
-    AlertId alert;
-    friend bool operator<(const Posting& x, const Posting& y) {
-      return x.time != y.time ? x.time < y.time : x.alert < y.alert;
-    }
-  };
+  using Posting = internal::Posting;
+  // 32 bytes, so one cache line holds it whole: the hot path touches an entity once.
   struct EntityNode {
     EntityId parent;
-    TenantId tenant;
-    bool correlating;
-    bool hub = false;
-    // Sorted by (time, alert) while the entity links alerts; an entity that links nothing (a hub
-    // or a non-correlating kind) only appends, and is sorted when it starts linking.
-    bool sorted = true;
-    std::vector<Posting> postings;
+    std::uint32_t tenant : 29;
+    std::uint32_t correlating : 1;
+    std::uint32_t hub : 1;
+    // Postings are sorted by (time, alert) while the entity links alerts; an entity that links
+    // nothing (a hub or a non-correlating kind) only appends, and is sorted when it starts linking.
+    std::uint32_t sorted : 1;
+    std::uint32_t count;  // postings
+    std::uint32_t block;  // pool block holding all postings when count >= 2
+    // The greatest posting when count == 1 or the list is sorted: an alert arriving in time
+    // order links to it without reading the block.
+    Posting last;
   };
   struct AlertNode {
     TenantId tenant;
@@ -96,39 +97,55 @@ class Correlator {
     std::uint32_t first_entity;  // its entities are entity_ids_[first_entity, +entity_count)
     std::uint32_t entity_count;
   };
+  // Union-find over alerts: parent, and per root the component size. Each component's members
+  // also form a cycle through next (a union splices two cycles), so members are enumerated
+  // without a per-component allocation. One struct so a union touches one line per alert.
+  struct alignas(16) AlertLink {
+    AlertId parent;
+    std::uint32_t size;
+    AlertId next;
+  };
   struct TenantState {
     std::size_t alerts = 0;
-    std::size_t threshold = 0;
+    std::size_t threshold = 0;  // of the last SettleTenants
     std::vector<EntityId> hubs;
     bool changed = false;
   };
 
+  std::span<Posting> Postings(EntityNode& n);
+  // Replaces the postings of `n` by `p` (sorted, or `n` links nothing).
+  void SetPostings(EntityNode& n, std::span<const Posting> p);
   AlertId FindAlert(AlertId a);
+  void Unite(AlertId a, AlertId b);  // without marking the root dirty
   void Union(AlertId a, AlertId b);
   bool WithinWindow(Timestamp a, Timestamp b) const;
-  void InsertPosting(EntityId e, Timestamp t, AlertId a);
+  // Adds (t, a) to the postings of `e` and links `a` to its in-window neighbours when `e` links.
+  void InsertAndLink(EntityId e, Timestamp t, AlertId a);
+  // Appends without keeping the order (for an entity that links nothing).
+  void AppendUnsorted(EntityNode& n, const Posting& item);
+  // Appends at the end of the block, growing it when full.
+  void AppendRaw(EntityNode& n, const Posting& item);
+  // Room for one more posting in the block of `n` (count >= 2); the block.
+  Posting* Reserve(EntityNode& n);
   void RemovePosting(EntityId e, Timestamp t, AlertId a);
-  void LinkNeighbours(EntityId e, std::size_t index);
+  void LinkNeighbours(std::span<const Posting> p, std::size_t index);
   void SortPostings(EntityNode& n);
   void LinkChain(EntityId e);
   void MakeHub(EntityId e);
   // Recomputes the components that hold any of `seeds` from the current links.
   void Split(const std::vector<AlertId>& seeds);
   void LinkAlert(AlertId a);  // links `a` through every linking entity it has
-  void CheckHub(EntityId e);
   TenantState& Tenant(TenantId t);
 
   CorrelationConfig config_;
+  std::uint64_t window_;  // config_.window in ms, or the largest value when off
   std::vector<AlertNode> alerts_;
   std::vector<EntityId> entity_ids_;  // every alert's entities, back to back
-  // Union-find over alerts: parent, and per root the component size. Each component's members
-  // also form a cycle through next_ (a union splices two cycles), so members are enumerated
-  // without a per-component allocation.
-  std::vector<AlertId> parent_;
-  std::vector<std::uint32_t> size_;
-  std::vector<AlertId> next_;
-  std::vector<AlertId> scratch_;  // reused by Split
+  std::vector<AlertLink> links_;
+  std::vector<AlertId> scratch_;     // reused by Split
+  std::vector<EntityId> resolved_;   // reused by LinkAlert
   std::vector<EntityNode> entities_;
+  internal::PostingPool pool_;
   std::vector<TenantState> tenants_;
   std::vector<AlertId> dirty_;
 };
