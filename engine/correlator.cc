@@ -79,14 +79,21 @@ bool Correlator::WithinWindow(Timestamp a, Timestamp b) const {
 
 bool Correlator::EntityCorrelating(EntityId e) { return entities_[FindEntity(e)].correlating != 0; }
 
-bool Correlator::IsHub(EntityId e) { return entities_[FindEntity(e)].hub != 0; }
+bool Correlator::IsHub(EntityId e) {
+  LinkPending();
+  return entities_[FindEntity(e)].hub != 0;
+}
 
 bool Correlator::Links(EntityId e) {
+  LinkPending();
   const EntityNode& n = entities_[FindEntity(e)];
   return n.correlating && !n.hub;
 }
 
-std::size_t Correlator::EntityAlertCount(EntityId e) { return entities_[FindEntity(e)].count; }
+std::size_t Correlator::EntityAlertCount(EntityId e) {
+  LinkPending();
+  return entities_[FindEntity(e)].count;
+}
 
 std::span<internal::Posting> Correlator::Postings(EntityNode& n) {
   if (n.count == 0) return {};
@@ -245,21 +252,17 @@ void Correlator::MakeHub(EntityId e) {
 
 void Correlator::LinkAlert(AlertId a) {
   const AlertNode node = alerts_[a];
-  const EntityId* ids = entity_ids_.data() + node.first_entity;
-  // Start every entity's cache miss at once, then each linked alert's.
-  for (std::uint32_t k = 0; k < node.entity_count; ++k) __builtin_prefetch(&entities_[ids[k]]);
+  const TenantId tenant = links_[a].tenant;
   resolved_.clear();
   for (std::uint32_t k = 0; k < node.entity_count; ++k) {
-    const EntityId e = FindEntity(ids[k]);
+    const EntityId e = FindEntity(entity_ids_[node.first_entity + k]);
     if (std::find(resolved_.begin(), resolved_.end(), e) != resolved_.end()) continue;  // a repeat
     resolved_.push_back(e);
-    const EntityNode& n = entities_[e];
-    if (n.count != 0) __builtin_prefetch(&links_[n.last.alert]);
   }
-  const std::size_t threshold = HubThreshold(node.tenant);
+  const std::size_t threshold = HubThreshold(tenant);
   for (const EntityId e : resolved_) {
     EntityNode& n = entities_[e];
-    const std::size_t limit = n.tenant == node.tenant ? threshold : HubThreshold(n.tenant);
+    const std::size_t limit = n.tenant == tenant ? threshold : HubThreshold(n.tenant);
     if (!n.hub && n.count >= limit) {  // this alert makes it a hub: it links nothing
       AppendUnsorted(n, Posting{node.time, a});
       MakeHub(e);
@@ -269,21 +272,53 @@ void Correlator::LinkAlert(AlertId a) {
   }
 }
 
+void Correlator::LinkPending() {
+  // Three stages run ahead of the alert being linked: its entities' nodes are fetched kNodes
+  // alerts ahead, the alerts they last linked kLinks ahead, and those alerts' parents kRoots
+  // ahead. Only hints: LinkAlert reads everything again.
+  constexpr std::size_t kNodes = 12, kLinks = 6, kRoots = 2;
+  const std::size_t end = alerts_.size();
+  for (std::size_t a = linked_; a < end; ++a) {
+    if (a + kNodes < end) {
+      const AlertNode& ahead = alerts_[a + kNodes];
+      for (std::uint32_t k = 0; k < ahead.entity_count; ++k) {
+        __builtin_prefetch(&entities_[entity_ids_[ahead.first_entity + k]]);
+      }
+    }
+    if (a + kLinks < end) {
+      const AlertNode& ahead = alerts_[a + kLinks];
+      for (std::uint32_t k = 0; k < ahead.entity_count; ++k) {
+        const EntityNode& n = entities_[entity_ids_[ahead.first_entity + k]];
+        if (n.count != 0) __builtin_prefetch(&links_[n.last.alert]);
+      }
+    }
+    if (a + kRoots < end) {
+      const AlertNode& ahead = alerts_[a + kRoots];
+      for (std::uint32_t k = 0; k < ahead.entity_count; ++k) {
+        const EntityNode& n = entities_[entity_ids_[ahead.first_entity + k]];
+        if (n.count != 0) __builtin_prefetch(&links_[links_[n.last.alert].parent]);
+      }
+    }
+    linked_ = a + 1;  // before LinkAlert: nothing it calls links pending alerts again
+    LinkAlert(static_cast<AlertId>(a));
+  }
+}
+
 Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const std::vector<EntityId>& entities) {
   const auto a = static_cast<AlertId>(alerts_.size());
-  alerts_.push_back(AlertNode{tenant, time, static_cast<std::uint32_t>(entity_ids_.size()),
+  alerts_.push_back(AlertNode{time, static_cast<std::uint32_t>(entity_ids_.size()),
                               static_cast<std::uint32_t>(entities.size())});
-  entity_ids_.insert(entity_ids_.end(), entities.begin(), entities.end());
-  links_.push_back(AlertLink{a, 1, a});
+  for (const EntityId e : entities) entity_ids_.push_back(e);
+  links_.push_back(AlertLink{a, 1, a, tenant});
   TenantState& ts = Tenant(tenant);
   ++ts.alerts;
   ts.changed = true;
-  LinkAlert(a);
-  dirty_.push_back(a);  // its root, whatever it joined, is resolved by TakeDirtyRoots
+  dirty_.push_back(a);  // its root, whatever it joins, is resolved by TakeDirtyRoots
   return a;
 }
 
 void Correlator::UpdateAlert(AlertId a, Timestamp time, const std::vector<EntityId>& entities) {
+  LinkPending();
   AlertNode& node = alerts_[a];
   for (std::uint32_t k = 0; k < node.entity_count; ++k) {
     RemovePosting(FindEntity(entity_ids_[node.first_entity + k]), node.time, a);
@@ -294,13 +329,14 @@ void Correlator::UpdateAlert(AlertId a, Timestamp time, const std::vector<Entity
   fresh.time = time;
   fresh.first_entity = static_cast<std::uint32_t>(entity_ids_.size());
   fresh.entity_count = static_cast<std::uint32_t>(entities.size());
-  entity_ids_.insert(entity_ids_.end(), entities.begin(), entities.end());
-  Tenant(fresh.tenant).changed = true;  // entity counts moved: hubs are re-checked
+  for (const EntityId e : entities) entity_ids_.push_back(e);
+  Tenant(links_[a].tenant).changed = true;  // entity counts moved: hubs are re-checked
   LinkAlert(a);
   dirty_.push_back(a);
 }
 
 void Correlator::MergeEntities(EntityId keep, EntityId gone) {
+  LinkPending();
   keep = FindEntity(keep);
   gone = FindEntity(gone);
   if (keep == gone) return;
@@ -338,6 +374,7 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
 }
 
 void Correlator::SettleTenants() {
+  LinkPending();
   for (TenantId t = 0; t < tenants_.size(); ++t) {
     TenantState& ts = tenants_[t];
     if (!ts.changed) continue;
@@ -366,16 +403,16 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
   std::unordered_set<AlertId> roots;
   for (AlertId s : seeds) {
     const AlertId r = FindAlert(s);
-    if (roots.insert(r).second) Members(r, &affected);
+    if (roots.insert(r).second) AppendMembers(r, &affected);
   }
   if (affected.size() <= 1) {
     for (AlertId a : affected) dirty_.push_back(a);
     return;
   }
-  for (AlertId a : affected) links_[a] = AlertLink{a, 1, a};
+  for (AlertId a : affected) links_[a] = AlertLink{a, 1, a, links_[a].tenant};
   // Re-link from the current postings: a link never joins an affected alert to an unaffected
   // one (they were in different components and links are only ever removed here).
-  const std::vector<AlertId> members(affected);  // Unite may not touch scratch_, but Members may
+  const std::vector<AlertId> members(affected);  // Unite may not touch scratch_, but Split may
   for (AlertId a : members) {
     const AlertNode node = alerts_[a];
     for (std::uint32_t k = 0; k < node.entity_count; ++k) {
@@ -390,11 +427,22 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
   for (AlertId a : members) dirty_.push_back(a);
 }
 
-Correlator::AlertId Correlator::Component(AlertId a) { return FindAlert(a); }
+Correlator::AlertId Correlator::Component(AlertId a) {
+  LinkPending();
+  return FindAlert(a);
+}
 
-std::size_t Correlator::ComponentSize(AlertId a) { return links_[FindAlert(a)].size; }
+std::size_t Correlator::ComponentSize(AlertId a) {
+  LinkPending();
+  return links_[FindAlert(a)].size;
+}
 
 void Correlator::Members(AlertId a, std::vector<AlertId>* out) {
+  LinkPending();
+  AppendMembers(a, out);
+}
+
+void Correlator::AppendMembers(AlertId a, std::vector<AlertId>* out) {
   const AlertId start = a;
   do {
     out->push_back(a);
@@ -403,6 +451,7 @@ void Correlator::Members(AlertId a, std::vector<AlertId>* out) {
 }
 
 std::vector<Correlator::AlertId> Correlator::TakeDirtyRoots() {
+  LinkPending();
   std::vector<AlertId> roots;
   roots.reserve(dirty_.size());
   for (AlertId a : dirty_) roots.push_back(FindAlert(a));
@@ -413,6 +462,7 @@ std::vector<Correlator::AlertId> Correlator::TakeDirtyRoots() {
 }
 
 void Correlator::ForEachLink(AlertId a, const std::function<void(AlertId, EntityId, Timestamp)>& visit) {
+  LinkPending();
   const AlertNode node = alerts_[a];
   std::vector<EntityId> seen;
   for (std::uint32_t k = 0; k < node.entity_count; ++k) {

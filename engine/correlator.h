@@ -11,6 +11,9 @@
 // components it touches are recomputed, and they split; when a tenant grows so that a hub falls
 // back under the threshold, its links are added. The result depends only on the set of alerts
 // and the configuration, never on the arrival order.
+// AddAlert records an alert; its links are made at the next call that reads components, hubs or
+// links (or changes entities), alerts in arrival order in one pass whose memory accesses run a
+// few alerts ahead, so that the cache misses of consecutive alerts overlap.
 // Not thread-safe.
 
 #include <cstdint>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "engine/correlation_config.h"
+#include "engine/internal/paged_array.h"
 #include "engine/internal/posting_pool.h"
 #include "model/time.h"
 
@@ -62,7 +66,7 @@ class Correlator {
 
   std::size_t alert_count() const { return alerts_.size(); }
   Timestamp AlertTime(AlertId a) const { return alerts_[a].time; }
-  TenantId AlertTenant(AlertId a) const { return alerts_[a].tenant; }
+  TenantId AlertTenant(AlertId a) const { return links_[a].tenant; }
 
   std::size_t HubThreshold(TenantId tenant) const;
   std::size_t EntityAlertCount(EntityId e);
@@ -92,7 +96,6 @@ class Correlator {
     Posting last;
   };
   struct AlertNode {
-    TenantId tenant;
     Timestamp time;
     std::uint32_t first_entity;  // its entities are entity_ids_[first_entity, +entity_count)
     std::uint32_t entity_count;
@@ -104,6 +107,7 @@ class Correlator {
     AlertId parent;
     std::uint32_t size;
     AlertId next;
+    TenantId tenant;  // the alert's (here, so that AlertNode is 16 bytes)
   };
   struct TenantState {
     std::size_t alerts = 0;
@@ -135,16 +139,20 @@ class Correlator {
   // Recomputes the components that hold any of `seeds` from the current links.
   void Split(const std::vector<AlertId>& seeds);
   void LinkAlert(AlertId a);  // links `a` through every linking entity it has
+  void LinkPending();         // links the alerts added since the last call
+  void AppendMembers(AlertId a, std::vector<AlertId>* out);
   TenantState& Tenant(TenantId t);
 
   CorrelationConfig config_;
   std::uint64_t window_;  // config_.window in ms, or the largest value when off
-  std::vector<AlertNode> alerts_;
-  std::vector<EntityId> entity_ids_;  // every alert's entities, back to back
-  std::vector<AlertLink> links_;
+  // Paged, so that growing them never copies (docs/correlation.md, Speed).
+  internal::PagedArray<AlertNode> alerts_;
+  internal::PagedArray<EntityId> entity_ids_;  // every alert's entities, back to back
+  internal::PagedArray<AlertLink> links_;
+  std::size_t linked_ = 0;  // alerts [0, linked_) are linked
   std::vector<AlertId> scratch_;     // reused by Split
   std::vector<EntityId> resolved_;   // reused by LinkAlert
-  std::vector<EntityNode> entities_;
+  internal::PagedArray<EntityNode> entities_;
   internal::PostingPool pool_;
   std::vector<TenantState> tenants_;
   std::vector<AlertId> dirty_;
