@@ -87,9 +87,57 @@ struct PathGraph::Builder {
       if (name.rfind("to_tag:", 0) == 0) g.tags_[name.substr(7)].push_back(r.to);
     }
   }
-  void AddAlert(const std::string& alert_key, const std::string& entity_key, Timestamp time, bool evidence_edge) {
-    g.alerts_by_entity_[entity_key].push_back(alert_key);
-    if (evidence_edge) AddEdge("alert:" + alert_key, entity_key, "evidence", time);
+  // Alerts in arrival order (a key may repeat) and (entity, alert) evidence pairs; entities not
+  // yet interned wait in pending_evidence until Finish (a later relation may intern them).
+  std::vector<std::string> alert_keys;
+  std::vector<std::pair<NodeId, std::uint32_t>> evidence;
+  std::vector<std::pair<std::string, std::uint32_t>> pending_evidence;
+
+  std::uint32_t BeginAlert(const std::string& alert_key) {
+    alert_keys.push_back(alert_key);
+    return static_cast<std::uint32_t>(alert_keys.size() - 1);
+  }
+  void AddAlert(std::uint32_t alert, const std::string& entity_key, Timestamp time, bool evidence_edge) {
+    if (evidence_edge) AddEdge("alert:" + alert_keys[alert], entity_key, "evidence", time);
+    auto it = g.ids_.find(entity_key);
+    if (it != g.ids_.end()) {
+      evidence.emplace_back(it->second, alert);
+    } else {
+      pending_evidence.emplace_back(entity_key, alert);
+    }
+  }
+
+  // Sorts the alert keys into g's buffer and turns the evidence pairs into per-node alert lists.
+  void FinishAlerts() {
+    std::vector<std::uint32_t> order(alert_keys.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(alert_keys[a], a) < std::tie(alert_keys[b], b);
+    });
+    std::vector<std::uint32_t> rank(alert_keys.size());
+    g.alert_offsets_.assign(1, 0);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const std::string& key = alert_keys[order[i]];
+      if (i == 0 || key != alert_keys[order[i - 1]]) {
+        g.alert_chars_ += key;
+        g.alert_offsets_.push_back(g.alert_chars_.size());
+      }
+      rank[order[i]] = static_cast<std::uint32_t>(g.alert_offsets_.size() - 2);
+    }
+    for (const auto& [key, alert] : pending_evidence) {
+      auto it = g.ids_.find(key);
+      if (it != g.ids_.end()) evidence.emplace_back(it->second, alert);
+    }
+    for (auto& [node, alert] : evidence) alert = rank[alert];
+    std::sort(evidence.begin(), evidence.end());
+    evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+    g.node_alert_offsets_.assign(g.keys_.size() + 1, 0);
+    g.node_alerts_.resize(evidence.size());
+    for (std::size_t i = 0; i < evidence.size(); ++i) {
+      ++g.node_alert_offsets_[evidence[i].first + 1];
+      g.node_alerts_[i] = evidence[i].second;
+    }
+    for (std::size_t u = 0; u < g.keys_.size(); ++u) g.node_alert_offsets_[u + 1] += g.node_alert_offsets_[u];
   }
 
   PathGraph Finish() {
@@ -132,10 +180,7 @@ struct PathGraph::Builder {
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     }
-    for (auto& [entity, alerts] : g.alerts_by_entity_) {
-      std::sort(alerts.begin(), alerts.end());
-      alerts.erase(std::unique(alerts.begin(), alerts.end()), alerts.end());
-    }
+    FinishAlerts();
     return std::move(g);
   }
 };
@@ -155,7 +200,9 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
   }
   for (const Alert& a : alerts) {
     for (const Relation& r : a.relations) b.AddEdge(r.from, r.to, r.relation, r.valid_from);
-    for (const Evidence& ev : a.evidence) b.AddAlert(a.key, ev.entity.key, a.activity_time(), options.include_evidence);
+    if (a.evidence.empty()) continue;
+    const std::uint32_t alert = b.BeginAlert(a.key);
+    for (const Evidence& ev : a.evidence) b.AddAlert(alert, ev.entity.key, a.activity_time(), options.include_evidence);
   }
   return b.Finish();
 }
@@ -180,8 +227,10 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant, co
   }));
   WEFT_RETURN_IF_ERROR(store.ForEachAlert(tenant, [&](const Alert& a) {
     for (const Relation& r : a.relations) add_relation(r);
+    if (a.evidence.empty()) return true;
+    const std::uint32_t alert = b.BeginAlert(a.key);
     for (const Evidence& ev : a.evidence) {
-      b.AddAlert(a.key, index.ResolveEntity(ev.entity), a.activity_time(), options.include_evidence);
+      b.AddAlert(alert, index.ResolveEntity(ev.entity), a.activity_time(), options.include_evidence);
     }
     return true;
   }));
@@ -199,10 +248,14 @@ std::vector<std::string> PathGraph::Tagged(std::string_view tag) const {
   return it == tags_.end() ? std::vector<std::string>{} : it->second;
 }
 
-const std::vector<std::string>& PathGraph::AlertsOn(std::string_view key) const {
-  static const std::vector<std::string> kNone;
-  auto it = alerts_by_entity_.find(std::string(key));
-  return it == alerts_by_entity_.end() ? kNone : it->second;
+std::vector<std::string> PathGraph::AlertsOn(std::string_view key) const {
+  std::vector<std::string> out;
+  const std::optional<NodeId> u = Find(key);
+  if (!u) return out;
+  for (std::uint32_t i = node_alert_offsets_[*u]; i < node_alert_offsets_[*u + 1]; ++i) {
+    out.emplace_back(AlertKey(node_alerts_[i]));
+  }
+  return out;
 }
 
 namespace {

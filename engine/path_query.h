@@ -102,8 +102,8 @@ class PathGraph {
   std::size_t edge_count() const { return edge_to_.size(); }
   // Entities carrying `tag`, sorted by key.
   std::vector<std::string> Tagged(std::string_view tag) const;
-  // Alert keys whose evidence names `key` (sorted); empty when none.
-  const std::vector<std::string>& AlertsOn(std::string_view key) const;
+  // Alert keys whose evidence names `key` (sorted); empty when none or when `key` is not a node.
+  std::vector<std::string> AlertsOn(std::string_view key) const;
 
   // Up to `k` shortest simple paths from any of `sources` to any of `targets`, in
   // non-decreasing length (ties in a deterministic order), no node visited twice, no two paths
@@ -137,7 +137,16 @@ class PathGraph {
   std::vector<std::uint32_t> in_edges_;
   std::vector<NodeId> in_from_;
   std::unordered_map<std::string, std::vector<std::string>> tags_;  // tag -> keys
-  std::unordered_map<std::string, std::vector<std::string>> alerts_by_entity_;
+  // Alert keys, sorted and unique, in one buffer: key i is [alert_offsets_[i], alert_offsets_[i+1]).
+  std::string alert_chars_;
+  std::vector<std::uint64_t> alert_offsets_;
+  // Alerts whose evidence names node u: node_alerts_[node_alert_offsets_[u] ..
+  // node_alert_offsets_[u+1]), ascending indices into the alert keys (so in key order).
+  std::vector<std::uint32_t> node_alert_offsets_;
+  std::vector<std::uint32_t> node_alerts_;
+  std::string_view AlertKey(std::uint32_t i) const {
+    return std::string_view(alert_chars_).substr(alert_offsets_[i], alert_offsets_[i + 1] - alert_offsets_[i]);
+  }
 };
 
 // Interpretation of command-line entity keys: NormalizeEntityKey, else the text as given.

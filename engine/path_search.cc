@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -11,36 +12,39 @@ namespace {
 
 using NodeId = PathGraph::NodeId;
 
-// Distance of a node from one side of the search, valid while stamp == the scratch generation.
+// A node's distances from the two sides of a search, valid while stamp == the scratch generation
+// (one cache line holds both, so a meet check costs no extra miss).
 struct Mark {
   std::uint32_t stamp = 0;
-  std::int32_t dist = 0;
+  std::int32_t fwd = 0;
+  std::int32_t bwd = 0;
 };
-constexpr std::int32_t kBanned = -1;  // excluded from this search (Yen's root path)
-constexpr std::int32_t kDead = -2;    // forward: on no shortest path (path extraction)
+constexpr std::int32_t kUnset = -1;   // not reached from that side
+constexpr std::int32_t kBanned = -2;  // excluded from this search (Yen's root path)
+constexpr std::int32_t kDead = -3;    // forward: on no shortest path (path extraction)
 
 // Per-thread marks and frontiers. Begin() starts a search: bumping the generation invalidates
 // every mark at once, so a search costs what it touches, not the graph size.
 struct Scratch {
-  std::vector<Mark> fwd, bwd;
+  std::vector<Mark> marks;
   std::vector<NodeId> fwd_frontier, bwd_frontier, next;
   std::uint32_t gen = 0;
 
   void Begin(std::size_t nodes) {
-    if (fwd.size() < nodes) {  // new entries carry stamp 0, older than any generation
-      fwd.resize(nodes);
-      bwd.resize(nodes);
-    }
+    if (marks.size() < nodes) marks.resize(nodes);  // new entries carry stamp 0, older than any generation
     if (++gen == 0) {  // wrapped: clear so no stale stamp matches
-      std::fill(fwd.begin(), fwd.end(), Mark{});
-      std::fill(bwd.begin(), bwd.end(), Mark{});
+      std::fill(marks.begin(), marks.end(), Mark{});
       gen = 1;
     }
   }
-  bool Has(const std::vector<Mark>& side, NodeId u, std::int32_t dist) const {
-    return side[u].stamp == gen && side[u].dist == dist;
+  // The mark of u, reset to unreached on the first touch of this search.
+  Mark& Touch(NodeId u) {
+    Mark& m = marks[u];
+    if (m.stamp != gen) m = Mark{gen, kUnset, kUnset};
+    return m;
   }
-  bool Reached(const std::vector<Mark>& side, NodeId u) const { return side[u].stamp == gen && side[u].dist >= 0; }
+  std::int32_t Fwd(NodeId u) const { return marks[u].stamp == gen ? marks[u].fwd : kUnset; }
+  std::int32_t Bwd(NodeId u) const { return marks[u].stamp == gen ? marks[u].bwd : kUnset; }
 };
 
 Scratch& ThreadScratch() {
@@ -174,37 +178,39 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_dep
                                                       const std::vector<std::uint64_t>& banned_steps) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
-  const std::uint32_t gen = sc.gen;
   const Query q{start, base_depth, banned_steps};
-  for (NodeId b : banned_nodes) sc.fwd[b] = sc.bwd[b] = Mark{gen, kBanned};
-  sc.fwd[start] = Mark{gen, 0};
-  sc.bwd[t_] = Mark{gen, 0};
+  for (NodeId b : banned_nodes) sc.Touch(b) = Mark{sc.gen, kBanned, kBanned};
+  sc.Touch(start).fwd = 0;
+  sc.Touch(t_).bwd = 0;
   sc.fwd_frontier.assign(1, start);
   sc.bwd_frontier.assign(1, t_);
   std::uint64_t fwd_cost = ForwardCost(start), bwd_cost = BackwardCost(t_);
 
   // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
-  // path is longer than a + b; the first node reached from both gives length a + b + 1.
+  // path is longer than a + b; the first node reached from both gives length a + b + 1. The last
+  // level the budget allows only looks for a meet: it marks nothing and costs nothing.
   int a = 0, b = 0;
   bool met = false;
   while (!met && a + b < limit) {
+    const bool last = a + b + 1 == limit;
     sc.next.clear();
     std::uint64_t next_cost = 0;
     if (fwd_cost <= bwd_cost) {
       const std::int32_t d = a + 1;
       for (NodeId u : sc.fwd_frontier) {
         met = ForEachStep(q, u, [&](const Step& st) {
-          Mark& m = sc.fwd[st.to];
-          if (m.stamp == gen || q.StepBanned(u, StepId(st))) return false;
-          m = Mark{gen, d};
-          if (sc.Reached(sc.bwd, st.to)) return true;
+          if (last) return sc.Bwd(st.to) >= 0 && !q.StepBanned(u, StepId(st));
+          Mark& m = sc.Touch(st.to);
+          if (m.fwd != kUnset || q.StepBanned(u, StepId(st))) return false;
+          m.fwd = d;
+          if (m.bwd >= 0) return true;
           sc.next.push_back(st.to);
           next_cost += ForwardCost(st.to);
           return false;
         });
         if (met) break;
       }
-      if (met) break;
+      if (met || last) break;
       std::swap(sc.fwd_frontier, sc.next);
       fwd_cost = next_cost;
       ++a;
@@ -213,17 +219,18 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_dep
       const std::int32_t d = b + 1;
       for (NodeId w : sc.bwd_frontier) {
         ForEachPredecessor(q, w, [&](NodeId u, std::uint64_t step) {
-          Mark& m = sc.bwd[u];
-          if (m.stamp == gen || q.StepBanned(u, step)) return false;
-          m = Mark{gen, d};
-          if (sc.Reached(sc.fwd, u)) return met = true;
+          if (last) return met = sc.Fwd(u) >= 0 && !q.StepBanned(u, step);
+          Mark& m = sc.Touch(u);
+          if (m.bwd != kUnset || q.StepBanned(u, step)) return false;
+          m.bwd = d;
+          if (m.fwd >= 0) return met = true;
           sc.next.push_back(u);
           next_cost += BackwardCost(u);
           return false;
         });
         if (met) break;
       }
-      if (met) break;
+      if (met || last) break;
       std::swap(sc.bwd_frontier, sc.next);
       bwd_cost = next_cost;
       ++b;
@@ -241,19 +248,18 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_dep
     return ForEachStep(q, u, [&](const Step& st) {
       if (q.StepBanned(u, StepId(st))) return false;
       if (i == a) {
-        if (!sc.Has(sc.bwd, st.to, b)) return false;
+        if (sc.Bwd(st.to) != b) return false;
         p.steps.push_back(st);
         p.nodes.push_back(st.to);
         return true;
       }
-      Mark& m = sc.fwd[st.to];
-      if (m.stamp != gen || m.dist != i + 1) return false;
+      if (sc.Fwd(st.to) != i + 1) return false;
       p.steps.push_back(st);
       p.nodes.push_back(st.to);
       if (self(self, st.to, i + 1)) return true;
       p.steps.pop_back();
       p.nodes.pop_back();
-      m.dist = kDead;
+      sc.marks[st.to].fwd = kDead;
       return false;
     });
   };
@@ -263,7 +269,7 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_dep
   for (std::int32_t rest = b; rest > 0; --rest) {
     const NodeId u = p.nodes.back();
     const bool stepped = ForEachStep(q, u, [&](const Step& st) {
-      if (!sc.Has(sc.bwd, st.to, rest - 1) || q.StepBanned(u, StepId(st))) return false;
+      if (sc.Bwd(st.to) != rest - 1 || q.StepBanned(u, StepId(st))) return false;
       p.steps.push_back(st);
       p.nodes.push_back(st.to);
       return true;
@@ -314,40 +320,44 @@ std::vector<PathSearch::VPath> PathSearch::Yen(std::size_t k) const {
 
 AttackPath PathSearch::ToAttackPath(const VPath& v) const {
   AttackPath p;
-  std::vector<const std::vector<std::string>*> lists;
+  // Alert lists of the path's nodes: ascending indices into the sorted alert keys.
+  std::vector<std::pair<const std::uint32_t*, const std::uint32_t*>> lists;
   for (std::size_t i = 1; i + 1 < v.nodes.size(); ++i) {
-    p.nodes.push_back(g_.keys_[v.nodes[i]]);
-    const std::vector<std::string>& on = g_.AlertsOn(p.nodes.back());
-    if (!on.empty()) lists.push_back(&on);
+    const NodeId u = v.nodes[i];
+    p.nodes.push_back(g_.keys_[u]);
+    const std::uint32_t* begin = g_.node_alerts_.data() + g_.node_alert_offsets_[u];
+    const std::uint32_t* end = g_.node_alerts_.data() + g_.node_alert_offsets_[u + 1];
+    if (begin != end) lists.emplace_back(begin, end);
   }
   for (std::size_t i = 1; i + 2 < v.nodes.size(); ++i) {
     const Step& st = v.steps[i];
     p.hops.push_back(PathHop{g_.keys_[v.nodes[i]], g_.keys_[v.nodes[i + 1]],
                              g_.relation_names_[g_.edge_relation_[st.edge]], st.reversed});
   }
-  // Each list is sorted and unique: one list is the answer as it is, several are merged.
-  if (lists.size() == 1) {
-    p.alerts = *lists.front();
-  } else if (lists.size() > 1) {
-    std::vector<std::string_view> all;
-    for (const auto* l : lists) all.insert(all.end(), l->begin(), l->end());
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    p.alerts.assign(all.begin(), all.end());
+  if (lists.empty()) return p;
+  // A hub on the path brings thousands of alerts: merge the sorted lists as integers, then make
+  // each key string once.
+  std::vector<std::uint32_t> merged(lists.front().first, lists.front().second), buffer;
+  for (std::size_t i = 1; i < lists.size(); ++i) {
+    buffer.clear();
+    std::set_union(merged.begin(), merged.end(), lists[i].first, lists[i].second, std::back_inserter(buffer));
+    merged.swap(buffer);
   }
+  p.alerts.reserve(merged.size());
+  for (std::uint32_t a : merged) p.alerts.emplace_back(g_.AlertKey(a));
   return p;
 }
 
 std::vector<Reached> PathSearch::Reach(int hops) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
-  const std::uint32_t gen = sc.gen;
   static const std::vector<std::uint64_t> kNoSteps;
   const Query q{s_, 1, kNoSteps};  // no targets: no step into T
   sc.fwd_frontier.clear();
   for (NodeId s : sources_) {
-    if (sc.fwd[s].stamp == gen) continue;
-    sc.fwd[s] = Mark{gen, 0};
+    Mark& m = sc.Touch(s);
+    if (m.fwd != kUnset) continue;
+    m.fwd = 0;
     sc.fwd_frontier.push_back(s);
   }
   std::vector<Reached> out;
@@ -355,9 +365,10 @@ std::vector<Reached> PathSearch::Reach(int hops) const {
     sc.next.clear();
     for (NodeId u : sc.fwd_frontier) {
       ForEachStep(q, u, [&](const Step& st) {
-        Mark& m = sc.fwd[st.to];
-        if (st.to >= n_ || m.stamp == gen) return false;
-        m = Mark{gen, d};
+        if (st.to >= n_) return false;
+        Mark& m = sc.Touch(st.to);
+        if (m.fwd != kUnset) return false;
+        m.fwd = d;
         out.push_back(Reached{g_.keys_[st.to], d});
         sc.next.push_back(st.to);
         return false;
