@@ -1,5 +1,6 @@
-// PathGraph: shortest paths against Boost.Graph BFS distances, Yen's k shortest simple paths
-// against a brute-force enumeration, filters, direction, as-of, reach.
+// PathGraph: shortest paths against Boost.Graph BFS distances (also on graphs with hubs and under
+// relation / as-of filters), Yen's k shortest simple paths against a brute-force enumeration,
+// tie order, filters, direction, as-of, alerts on a path, reach, concurrent queries.
 #include "engine/path_query.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace weft {
 namespace {
@@ -281,6 +283,177 @@ TEST(PathQueryTest, MultipleSourcesAndTargetsGiveShortestOverAll) {
   EXPECT_EQ((*paths)[0].length(), 1u);
   EXPECT_EQ((*paths)[1].length(), 2u);
   EXPECT_EQ((*paths)[2].length(), 3u);
+}
+
+// Random graph where a few hub nodes take a third of the edges, as NAT or scanner IPs do.
+std::vector<Relation> HubRelations(std::mt19937& rng, int nodes, int edges, int hubs) {
+  std::uniform_int_distribution<int> pick(0, nodes - 1);
+  std::uniform_int_distribution<int> hub(0, hubs - 1);
+  std::uniform_int_distribution<int> day(1, 30);
+  const char* names[] = {"runs_on", "can_assume", "member_of"};
+  std::vector<Relation> rels;
+  for (int i = 0; i < edges; ++i) {
+    const int a = i % 3 == 0 ? hub(rng) : pick(rng);
+    const int b = pick(rng);
+    if (a == b) continue;
+    if (i % 2 == 0) {
+      rels.push_back(Rel(Node(a), Node(b), names[i % 3], day(rng)));
+    } else {
+      rels.push_back(Rel(Node(b), Node(a), names[i % 3], day(rng)));
+    }
+  }
+  return rels;
+}
+
+// Issue #6: the bidirectional search crosses hubs from the cheaper side and splits the hop budget;
+// lengths must still be BFS distances, with relation and as-of filters applied on both sides.
+TEST(PathQueryTest, Issue6HubGraphsMatchBoostBfsUnderRelationAndAsOfFilters) {
+  std::mt19937 rng(6);
+  for (int round = 0; round < 8; ++round) {
+    const int nodes = 200;
+    const bool undirected = round % 2 == 0;
+    std::vector<Relation> rels = HubRelations(rng, nodes, 330, 3);
+    PathGraph g = PathGraph::Build(rels);
+    TraversalOptions opt;
+    opt.undirected = undirected;
+    opt.max_hops = 3 + round % 4;
+    if (round >= 4) {
+      opt.relations = {"runs_on", "member_of"};
+      opt.as_of = 20;
+    }
+    std::vector<Relation> kept;
+    for (const Relation& r : rels) {
+      const bool relation_ok = opt.relations.empty() || r.relation != "can_assume";
+      if (relation_ok && (opt.as_of == kNoTime || r.valid_from <= opt.as_of)) kept.push_back(r);
+    }
+    int found = 0, missing = 0;
+    for (int src = 0; src < nodes; src += 7) {
+      if (!g.Find(Node(src))) continue;
+      std::vector<int> dist = BoostDistances(kept, nodes, src, undirected);
+      for (int dst = 0; dst < nodes; dst += 3) {
+        if (dst == src || !g.Find(Node(dst))) continue;
+        Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(src)}, {Node(dst)}, 1, opt);
+        ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+        if (dist[dst] >= 1 && dist[dst] <= opt.max_hops) {
+          ASSERT_EQ(paths->size(), 1u) << Node(src) << " -> " << Node(dst) << " round " << round;
+          EXPECT_EQ(static_cast<int>((*paths)[0].length()), dist[dst]) << Node(src) << " -> " << Node(dst);
+          ExpectValidPath(g, kept, (*paths)[0], Node(src), Node(dst), undirected);
+          ++found;
+        } else {
+          EXPECT_TRUE(paths->empty()) << Node(src) << " -> " << Node(dst) << " boost distance " << dist[dst];
+          ++missing;
+        }
+      }
+    }
+    EXPECT_GT(found, 40) << "round " << round;
+    EXPECT_GT(missing, 10) << "round " << round;
+  }
+}
+
+TEST(PathQueryTest, Issue6KShortestPathsThroughHubsMatchBruteForce) {
+  std::mt19937 rng(16);
+  for (int round = 0; round < 6; ++round) {
+    const int nodes = 16;
+    std::vector<Relation> rels = HubRelations(rng, nodes, 30, 2);
+    PathGraph g = PathGraph::Build(rels);
+    TraversalOptions opt;
+    opt.undirected = round % 2 == 0;
+    opt.max_hops = 4;
+    for (int src = 2; src < 6; ++src) {
+      for (int dst = nodes - 4; dst < nodes; ++dst) {
+        if (!g.Find(Node(src)) || !g.Find(Node(dst))) continue;
+        Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(src)}, {Node(dst)}, 8, opt);
+        ASSERT_TRUE(paths.ok());
+        std::vector<int> brute = BruteForceLengths(rels, Node(src), Node(dst), opt.max_hops, opt.undirected);
+        ASSERT_EQ(paths->size(), std::min<std::size_t>(8, brute.size())) << Node(src) << " -> " << Node(dst);
+        for (std::size_t i = 0; i < paths->size(); ++i) {
+          ExpectValidPath(g, rels, (*paths)[i], Node(src), Node(dst), opt.undirected);
+          EXPECT_EQ(static_cast<int>((*paths)[i].length()), brute[i]) << "path " << i;
+        }
+      }
+    }
+  }
+}
+
+// Among equally short paths the answer is the one a FIFO BFS keeping the first-discovered parent
+// gives: the first step in edge order (out edges in insertion order of their targets, then
+// reversed edges) at every position, wherever the two search sides happened to meet.
+TEST(PathQueryTest, EqualLengthPathsResolveToFirstStepsInEdgeOrder) {
+  // Three 3-hop routes n0 -> n9; n1 is interned before n2, n3 before n4. A hub n5 hangs on n9 so
+  // the search starts from n0's side.
+  std::vector<Relation> rels = {Rel(Node(0), Node(1), "owns"), Rel(Node(0), Node(2), "owns"),
+                                Rel(Node(2), Node(3), "owns"), Rel(Node(1), Node(4), "owns"),
+                                Rel(Node(3), Node(9), "owns"), Rel(Node(4), Node(9), "owns"),
+                                Rel(Node(1), Node(6), "owns"), Rel(Node(6), Node(9), "reads_data")};
+  for (int i = 10; i < 40; ++i) rels.push_back(Rel(Node(9), Node(i), "contains"));
+  PathGraph g = PathGraph::Build(rels);
+  Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(0)}, {Node(9)}, 1, {});
+  ASSERT_TRUE(paths.ok());
+  ASSERT_EQ(paths->size(), 1u);
+  // n0 -> n1 (first out edge of n0), then n1 -> n4 (n4 interned before n6), then n4 -> n9.
+  EXPECT_EQ((*paths)[0].nodes, (std::vector<std::string>{Node(0), Node(1), Node(4), Node(9)}));
+
+  // Undirected from the other end: n9's out edges come before its in edges, so the hub's edges
+  // are tried first but lead nowhere; of the in edges n3 -> n9 is first (inserted first).
+  TraversalOptions undirected;
+  undirected.undirected = true;
+  paths = g.KShortestPaths({Node(9)}, {Node(0)}, 3, undirected);
+  ASSERT_TRUE(paths.ok());
+  ASSERT_EQ(paths->size(), 3u);
+  EXPECT_EQ((*paths)[0].nodes, (std::vector<std::string>{Node(9), Node(3), Node(2), Node(0)}));
+  EXPECT_TRUE((*paths)[0].hops[0].reversed);
+  EXPECT_EQ((*paths)[1].length(), 3u);
+  EXPECT_EQ((*paths)[2].length(), 3u);
+}
+
+TEST(PathQueryTest, AlertsOnPathAreTheSortedUnionOverItsNodes) {
+  std::vector<Relation> rels = {Rel(Node(0), Node(1), "owns"), Rel(Node(1), Node(2), "owns")};
+  auto make = [](const std::string& key, std::vector<int> nodes) {
+    Alert a;
+    a.key = key;
+    for (int n : nodes) {
+      Entity e;
+      e.kind = EntityKind::kDevice;
+      e.key = Node(n);
+      a.evidence.push_back(Evidence{e, EvidenceRole::kImpacted});
+    }
+    return a;
+  };
+  // "t/x/b" names two nodes of the path, "t/x/d" none, "t/x/a" arrives twice.
+  std::vector<Alert> alerts = {make("t/x/c", {2}), make("t/x/b", {0, 1}), make("t/x/d", {7}),
+                               make("t/x/a", {1}), make("t/x/a", {1})};
+  PathGraph g = PathGraph::Build(rels, alerts);
+  Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(0)}, {Node(2)}, 1, {});
+  ASSERT_TRUE(paths.ok());
+  ASSERT_EQ(paths->size(), 1u);
+  EXPECT_EQ((*paths)[0].alerts, (std::vector<std::string>{"t/x/a", "t/x/b", "t/x/c"}));
+  EXPECT_EQ(g.AlertsOn(Node(1)), (std::vector<std::string>{"t/x/a", "t/x/b"}));
+  EXPECT_TRUE(g.AlertsOn(Node(7)).empty());  // not a node of the relation graph
+}
+
+TEST(PathQueryTest, ConcurrentQueriesOnOneGraphAgreeWithSequentialOnes) {
+  std::mt19937 rng(3);
+  std::vector<Relation> rels = HubRelations(rng, 300, 600, 4);
+  PathGraph g = PathGraph::Build(rels);
+  TraversalOptions opt;
+  opt.undirected = true;
+  auto run = [&](int first) {
+    std::vector<std::size_t> lengths;
+    for (int i = first; i < 300; i += 2) {
+      Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(i)}, {Node((i * 7 + 3) % 300)}, 3, opt);
+      lengths.push_back(paths.ok() ? paths->size() * 100 + (paths->empty() ? 0 : paths->front().length()) : 999);
+    }
+    return lengths;
+  };
+  const std::vector<std::size_t> even = run(0), odd = run(1);
+  std::vector<std::size_t> even_threaded, odd_threaded;
+  std::thread a([&] { even_threaded = run(0); });
+  std::thread b([&] { odd_threaded = run(1); });
+  a.join();
+  b.join();
+  EXPECT_EQ(even_threaded, even);
+  EXPECT_EQ(odd_threaded, odd);
+  EXPECT_GT(std::count_if(even.begin(), even.end(), [](std::size_t v) { return v >= 100 && v != 999; }), 20);
 }
 
 }  // namespace
