@@ -112,6 +112,9 @@ class Correlator {
   struct TenantState {
     std::size_t alerts = 0;
     std::size_t threshold = 0;  // of the last SettleTenants
+    // HubThreshold(alerts) for alerts == threshold_for: constant while a batch is linked.
+    std::size_t threshold_for = SIZE_MAX;
+    std::size_t current_threshold = 0;
     std::vector<EntityId> hubs;
     bool changed = false;
   };
@@ -142,6 +145,7 @@ class Correlator {
   void LinkPending();         // links the alerts added since the last call
   void AppendMembers(AlertId a, std::vector<AlertId>* out);
   TenantState& Tenant(TenantId t);
+  std::size_t CurrentThreshold(TenantId t);  // HubThreshold(t), cached
 
   CorrelationConfig config_;
   std::uint64_t window_;  // config_.window in ms, or the largest value when off
@@ -156,6 +160,7 @@ class Correlator {
   internal::PostingPool pool_;
   std::vector<TenantState> tenants_;
   std::vector<AlertId> dirty_;
+  std::vector<AlertId> sort_buffer_;  // reused by TakeDirtyRoots
 };
 
 }  // namespace weft
