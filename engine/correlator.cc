@@ -105,29 +105,29 @@ std::size_t Correlator::EntityAlertCount(EntityId e) {
   return entities_[FindEntity(e)].count;
 }
 
-std::span<internal::Posting> Correlator::Postings(EntityNode& n) {
+std::span<Correlator::AlertId> Correlator::Postings(EntityNode& n) {
   if (n.count == 0) return {};
-  if (n.count == 1) return {&n.last, 1};
+  if (n.count == 1) return {&n.last.alert, 1};
   return {pool_.data(n.block), n.count};
 }
 
-void Correlator::SetPostings(EntityNode& n, std::span<const Posting> p) {
+void Correlator::SetPostings(EntityNode& n, std::span<const AlertId> p) {
   if (n.count >= 2) pool_.Free(n.block, n.count);
   n.count = static_cast<std::uint32_t>(p.size());
   n.block = 0;
   n.sorted = 1;
   if (p.empty()) return;
-  n.last = p.back();
+  n.last = Key(p.back());
   if (n.count >= 2) {
     n.block = pool_.Allocate(n.count);
     std::copy(p.begin(), p.end(), pool_.data(n.block));
   }
 }
 
-internal::Posting* Correlator::Reserve(EntityNode& n) {
+Correlator::AlertId* Correlator::Reserve(EntityNode& n) {
   if (n.count == PostingPool::Capacity(n.count)) {  // full: move to a block twice the size
     const std::uint32_t block = pool_.Allocate(n.count + 1);
-    const Posting* old = pool_.data(n.block);
+    const AlertId* old = pool_.data(n.block);
     std::copy(old, old + n.count, pool_.data(block));
     pool_.Free(n.block, n.count);
     n.block = block;
@@ -143,13 +143,13 @@ void Correlator::AppendRaw(EntityNode& n, const Posting& item) {
   }
   if (n.count == 1) {
     n.block = pool_.Allocate(2);
-    Posting* p = pool_.data(n.block);
-    p[0] = n.last;
-    p[1] = item;
+    AlertId* p = pool_.data(n.block);
+    p[0] = n.last.alert;
+    p[1] = item.alert;
     n.count = 2;
     return;
   }
-  Reserve(n)[n.count++] = item;
+  Reserve(n)[n.count++] = item.alert;
 }
 
 void Correlator::AppendUnsorted(EntityNode& n, const Posting& item) {
@@ -164,10 +164,10 @@ void Correlator::AppendUnsorted(EntityNode& n, const Posting& item) {
 
 void Correlator::SortPostings(EntityNode& n) {
   if (n.sorted) return;
-  std::span<Posting> p = Postings(n);
-  std::sort(p.begin(), p.end());
+  std::span<AlertId> p = Postings(n);
+  std::sort(p.begin(), p.end(), [this](AlertId x, AlertId y) { return Before(x, y); });
   n.sorted = 1;
-  n.last = p.back();
+  n.last = Key(p.back());
 }
 
 void Correlator::InsertAndLink(EntityId e, Timestamp t, AlertId a) {
@@ -177,7 +177,8 @@ void Correlator::InsertAndLink(EntityId e, Timestamp t, AlertId a) {
     AppendUnsorted(n, item);
     return;
   }
-  // A linking entity is sorted; most alerts arrive after its latest one and link to that alone.
+  // A linking entity is sorted; most alerts arrive after its latest one and link to that alone,
+  // without reading the block.
   if (n.count == 0 || n.last < item) {
     const Posting prev = n.last;
     const bool had = n.count != 0;
@@ -190,33 +191,34 @@ void Correlator::InsertAndLink(EntityId e, Timestamp t, AlertId a) {
   if (n.count == 1) {  // before the only posting
     const Posting only = n.last;
     n.block = pool_.Allocate(2);
-    Posting* p = pool_.data(n.block);
-    p[0] = item;
-    p[1] = only;
+    AlertId* p = pool_.data(n.block);
+    p[0] = a;
+    p[1] = only.alert;
     n.count = 2;
     if (WithinWindow(t, only.time)) Unite(a, only.alert);
     return;
   }
-  const Posting* begin = pool_.data(n.block);
-  const Posting* it = std::lower_bound(begin, begin + n.count, item);
-  if (*it == item) return;  // it < end: item < last
+  const AlertId* begin = pool_.data(n.block);
+  const AlertId* it =
+      std::lower_bound(begin, begin + n.count, a, [this](AlertId x, AlertId y) { return Before(x, y); });
+  if (*it == a) return;  // it < end: item < last
   const auto i = static_cast<std::size_t>(it - begin);
-  Posting* p = Reserve(n);
+  AlertId* p = Reserve(n);
   std::move_backward(p + i, p + n.count, p + n.count + 1);
-  p[i] = item;
+  p[i] = a;
   ++n.count;
   LinkNeighbours({p, n.count}, i);
 }
 
 void Correlator::RemovePosting(EntityId e, Timestamp t, AlertId a) {
+  (void)t;  // alerts_[a].time still holds it
   EntityNode& n = entities_[e];
-  std::span<Posting> p = Postings(n);
-  const Posting item{t, a};
-  auto it = n.sorted ? std::lower_bound(p.begin(), p.end(), item) : std::find(p.begin(), p.end(), item);
-  if (it == p.end() || !(*it == item)) return;
+  std::span<AlertId> p = Postings(n);
+  auto it = std::find(p.begin(), p.end(), a);  // rare (an update): a scan keeps it simple
+  if (it == p.end()) return;
   const auto i = static_cast<std::size_t>(it - p.begin());
   if (n.count <= 2) {
-    const Posting keep = n.count == 2 ? p[1 - i] : Posting{};
+    const Posting keep = n.count == 2 ? Key(p[1 - i]) : Posting{};
     if (n.count == 2) pool_.Free(n.block, 2);
     n.count -= 1;
     n.last = keep;
@@ -227,25 +229,26 @@ void Correlator::RemovePosting(EntityId e, Timestamp t, AlertId a) {
   --n.count;
   if (PostingPool::Capacity(n.count) < PostingPool::Capacity(n.count + 1)) {  // back to the smaller block
     const std::uint32_t block = pool_.Allocate(n.count);
-    const Posting* old = pool_.data(n.block);
+    const AlertId* old = pool_.data(n.block);
     std::copy(old, old + n.count, pool_.data(block));
     pool_.Free(n.block, n.count + 1);
     n.block = block;
   }
-  if (n.sorted) n.last = pool_.data(n.block)[n.count - 1];
+  if (n.sorted) n.last = Key(pool_.data(n.block)[n.count - 1]);
 }
 
-void Correlator::LinkNeighbours(std::span<const Posting> p, std::size_t i) {
-  if (i > 0 && WithinWindow(p[i - 1].time, p[i].time)) Unite(p[i - 1].alert, p[i].alert);
-  if (i + 1 < p.size() && WithinWindow(p[i].time, p[i + 1].time)) Unite(p[i].alert, p[i + 1].alert);
+void Correlator::LinkNeighbours(std::span<const AlertId> p, std::size_t i) {
+  const Timestamp t = alerts_[p[i]].time;
+  if (i > 0 && WithinWindow(alerts_[p[i - 1]].time, t)) Unite(p[i - 1], p[i]);
+  if (i + 1 < p.size() && WithinWindow(t, alerts_[p[i + 1]].time)) Unite(p[i], p[i + 1]);
 }
 
 void Correlator::LinkChain(EntityId e) {
   EntityNode& n = entities_[e];
   SortPostings(n);
-  const std::span<const Posting> p = Postings(n);
+  const std::span<const AlertId> p = Postings(n);
   for (std::size_t i = 1; i < p.size(); ++i) {
-    if (WithinWindow(p[i - 1].time, p[i].time)) Union(p[i - 1].alert, p[i].alert);
+    if (WithinWindow(alerts_[p[i - 1]].time, alerts_[p[i]].time)) Union(p[i - 1], p[i]);
   }
 }
 
@@ -256,7 +259,7 @@ void Correlator::MakeHub(EntityId e) {
   if (!n.correlating) return;  // it never linked anything: nothing to split
   std::vector<AlertId> seeds;
   seeds.reserve(n.count);
-  for (const Posting& p : Postings(n)) seeds.push_back(p.alert);
+  for (const AlertId p : Postings(n)) seeds.push_back(p);
   Split(seeds);
 }
 
@@ -355,11 +358,12 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
   assert(k.tenant == g.tenant && "entities of different tenants never merge");
   SortPostings(k);
   SortPostings(g);
-  const std::span<const Posting> kp = Postings(k);
-  const std::span<const Posting> gp = Postings(g);
-  std::vector<Posting> merged;
+  const std::span<const AlertId> kp = Postings(k);
+  const std::span<const AlertId> gp = Postings(g);
+  std::vector<AlertId> merged;
   merged.reserve(kp.size() + gp.size());
-  std::merge(kp.begin(), kp.end(), gp.begin(), gp.end(), std::back_inserter(merged));
+  std::merge(kp.begin(), kp.end(), gp.begin(), gp.end(), std::back_inserter(merged),
+             [this](AlertId x, AlertId y) { return Before(x, y); });
   merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
   g.parent = keep;
   SetPostings(g, {});
@@ -377,7 +381,7 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
     LinkChain(keep);
   } else if (was_linking) {  // links through either part are gone (it is a hub, or no longer correlates)
     std::vector<AlertId> seeds;
-    for (const Posting& p : merged) seeds.push_back(p.alert);
+    for (const AlertId p : merged) seeds.push_back(p);
     Split(seeds);
   }
 }
@@ -427,9 +431,9 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
     for (std::uint32_t k = 0; k < node.entity_count; ++k) {
       EntityNode& n = entities_[FindEntity(entity_ids_[node.first_entity + k])];
       if (!n.correlating || n.hub) continue;
-      const std::span<const Posting> p = Postings(n);
-      const auto it = std::lower_bound(p.begin(), p.end(), Posting{node.time, a});
-      if (it == p.end() || it->alert != a) continue;
+      const std::span<const AlertId> p = Postings(n);
+      const auto it = std::lower_bound(p.begin(), p.end(), a, [this](AlertId x, AlertId y) { return Before(x, y); });
+      if (it == p.end() || *it != a) continue;
       LinkNeighbours(p, static_cast<std::size_t>(it - p.begin()));
     }
   }
@@ -502,9 +506,10 @@ void Correlator::ForEachLink(AlertId a, const std::function<void(AlertId, Entity
     seen.push_back(e);
     EntityNode& n = entities_[e];
     if (!n.correlating || n.hub) continue;
-    for (const Posting& p : Postings(n)) {
-      if (p.alert == a || !WithinWindow(p.time, node.time)) continue;
-      visit(p.alert, e, p.time > node.time ? p.time - node.time : node.time - p.time);
+    for (const AlertId b : Postings(n)) {
+      const Timestamp t = alerts_[b].time;
+      if (b == a || !WithinWindow(t, node.time)) continue;
+      visit(b, e, t > node.time ? t - node.time : node.time - t);
     }
   }
 }

@@ -119,9 +119,12 @@ class Correlator {
     bool changed = false;
   };
 
-  std::span<Posting> Postings(EntityNode& n);
-  // Replaces the postings of `n` by `p` (sorted, or `n` links nothing).
-  void SetPostings(EntityNode& n, std::span<const Posting> p);
+  // The alerts of `n`: sorted by (time, id) when n.sorted. Valid until `n` changes.
+  std::span<AlertId> Postings(EntityNode& n);
+  // Replaces the postings of `n` by `p` (sorted).
+  void SetPostings(EntityNode& n, std::span<const AlertId> p);
+  Posting Key(AlertId a) const { return Posting{alerts_[a].time, a}; }
+  bool Before(AlertId x, AlertId y) const { return Key(x) < Key(y); }
   AlertId FindAlert(AlertId a);
   void Unite(AlertId a, AlertId b);  // without marking the root dirty
   void Union(AlertId a, AlertId b);
@@ -133,9 +136,9 @@ class Correlator {
   // Appends at the end of the block, growing it when full.
   void AppendRaw(EntityNode& n, const Posting& item);
   // Room for one more posting in the block of `n` (count >= 2); the block.
-  Posting* Reserve(EntityNode& n);
+  AlertId* Reserve(EntityNode& n);
   void RemovePosting(EntityId e, Timestamp t, AlertId a);
-  void LinkNeighbours(std::span<const Posting> p, std::size_t index);
+  void LinkNeighbours(std::span<const AlertId> p, std::size_t index);
   void SortPostings(EntityNode& n);
   void LinkChain(EntityId e);
   void MakeHub(EntityId e);

@@ -1,6 +1,6 @@
 #pragma once
-// PostingPool: one arena for the Correlator's per-entity posting lists (alert, time). A list of
-// n >= 2 postings lives in a block of Capacity(n) slots (a power of two), addressed by a 32-bit
+// PostingPool: one arena for the Correlator's per-entity posting lists. A posting is an alert
+// id (4 bytes; the Correlator looks its time up when it needs the order). A list of n >= 2 lives in a block of Capacity(n) slots (a power of two), addressed by a 32-bit
 // offset, so an entity costs no allocation of its own and a block freed by growth is reused by
 // the next list of that size. Blocks are carved from 2 MiB pages (paged_array.h) and never straddle one, so the
 // arena grows without copying; a block larger than a page is allocated on its own. Pointers
@@ -29,9 +29,10 @@ struct Posting {
 
 class PostingPool {
  public:
-  static constexpr unsigned kLog2Page = 17;  // 131,072 postings: one 2 MiB (huge) page
+  using Slot = std::uint32_t;                // an alert id
+  static constexpr unsigned kLog2Page = 19;  // 524,288 postings: one 2 MiB (huge) page
   static constexpr std::uint32_t kPage = 1u << kLog2Page;
-  static_assert(kPage * sizeof(Posting) == kHugePage);
+  static_assert(kPage * sizeof(Slot) == kHugePage);
 
   PostingPool() = default;
   PostingPool(const PostingPool&) = delete;
@@ -65,7 +66,7 @@ class PostingPool {
     free_[std::countr_zero(Capacity(count))].push_back(block);
   }
 
-  Posting* data(std::uint32_t block) {
+  Slot* data(std::uint32_t block) {
     if ((block & kBig) != 0) return big_[block & ~kBig].get();
     return pages_[block >> kLog2Page].get() + (block & (kPage - 1));
   }
@@ -83,7 +84,7 @@ class PostingPool {
       at += piece;
     }
     assert(pages_.size() < (kBig >> kLog2Page) && "posting pool below 2^31 slots");
-    pages_.push_back(AllocatePage<Posting>(!pages_.empty()));
+    pages_.push_back(AllocatePage<Slot>(!pages_.empty()));
     used_ = 0;
   }
   std::uint32_t AllocateBig(std::uint32_t cap) {
@@ -95,14 +96,14 @@ class PostingPool {
       i = big_free_.back();
       big_free_.pop_back();
     }
-    big_[i] = std::make_unique_for_overwrite<Posting[]>(cap);
+    big_[i] = std::make_unique_for_overwrite<Slot[]>(cap);
     return kBig | i;
   }
 
-  std::vector<Page<Posting>> pages_;
+  std::vector<Page<Slot>> pages_;
   std::uint32_t used_ = kPage;  // slots taken in the last page
   std::array<std::vector<std::uint32_t>, 32> free_;  // by log2(capacity)
-  std::vector<std::unique_ptr<Posting[]>> big_;
+  std::vector<std::unique_ptr<Slot[]>> big_;
   std::vector<std::uint32_t> big_free_;
 };
 
