@@ -3,8 +3,8 @@
 // alerts to one node per real thing, links alerts under the CorrelationConfig, maintains
 // incidents incrementally, and writes each ingested batch (alerts, entities, relations, changed
 // incidents) to the store as one atomic WriteBatch. Opening an Engine on a store replays the
-// stored alerts to rebuild the in-memory correlation state. Explains links (Why) and rebuilds
-// incidents under new rules (Recorrelate, in recorrelator.h).
+// stored entities and alerts to rebuild the in-memory correlation state. Explains links (Why)
+// and rebuilds incidents under new rules (Recorrelate, in recorrelate.cc).
 // Not thread-safe: one writer at a time; the store may serve readers meanwhile.
 
 #include <memory>
@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "engine/correlation_config.h"
-#include "engine/correlator.h"
-#include "engine/entity_resolver.h"
 #include "graph/graph_store.h"
 #include "model/alert.h"
 #include "model/incident.h"
 
 namespace weft {
+namespace internal {
+struct EngineState;
+}  // namespace internal
 
 struct IngestResult {
   std::size_t new_alerts = 0;
@@ -97,10 +98,12 @@ class Engine {
   std::size_t alert_count() const;
 
  private:
-  struct State;
-  Engine(GraphStore& store, std::unique_ptr<State> state);
+  Engine(GraphStore& store, std::unique_ptr<internal::EngineState> state);
   GraphStore& store_;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<internal::EngineState> state_;
+  bool config_stored_ = false;
+  bool poisoned_ = false;
+  std::uint32_t batch_ = 0;  // batches ingested in this process, from 1
 };
 
 // Serialized form of a CorrelationConfig as stored in the store's meta ("key=value" lines).

@@ -28,7 +28,31 @@ bool UsesAliases(EntityKind kind) {
   return kind == EntityKind::kDevice || kind == EntityKind::kUser || kind == EntityKind::kFile;
 }
 
+bool IsPrivateIp(const Entity& e) { return e.kind == EntityKind::kIp && e.properties.count("scope") != 0; }
+
+std::uint64_t Fnv(std::string_view s, std::uint64_t h = 14695981039346656037ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Fact kinds and alias flags.
+enum : std::uint8_t { kAlias, kProperty, kTag, kName, kCloud };
+enum : std::uint8_t { kStrongFlag = 1, kSourcedFlag = 2 };
+
 }  // namespace
+
+EntityResolver::Node EntityResolver::NewNode(EntityId id, TenantId tenant, EntityKind kind) {
+  Node n;
+  n.parent = id;
+  n.tenant = tenant;
+  n.kind = kind;
+  return n;
+}
+
+EntityResolver::EntityResolver(RecordLoader loader) : loader_(std::move(loader)) {}
 
 std::string EntityResolver::CanonicalKey(const Entity& e) {
   if (!UsesAliases(e.kind)) return e.key;
@@ -49,16 +73,9 @@ std::string EntityResolver::CanonicalKey(const Entity& e) {
 }
 
 std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value) {
-  std::uint64_t h = 14695981039346656037ull;
-  auto mix = [&h](std::string_view piece) {
-    for (unsigned char c : piece) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-  };
-  mix(type);
-  if (!type.empty()) mix(":");
-  mix(value);
+  std::uint64_t h = Fnv(type);
+  if (!type.empty()) h = Fnv(":", h);
+  h = Fnv(value, h);
   h ^= (static_cast<std::uint64_t>(tenant) << 8) ^ static_cast<std::uint64_t>(kind);
   // splitmix64 finalizer: spreads FNV's weak low bits.
   h += 0x9e3779b97f4a7c15ull;
@@ -67,29 +84,40 @@ std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::st
   return h ^ (h >> 31);
 }
 
-void EntityResolver::MarkDirty(EntityId e) {
-  if (e >= is_dirty_.size()) is_dirty_.resize(nodes_.size() + 1024, false);
-  if (is_dirty_[e]) return;
-  is_dirty_[e] = true;
-  dirty_.push_back(e);
-}
-
-std::vector<EntityResolver::EntityId> EntityResolver::TakeDirty() {
-  std::vector<EntityId> out;
-  out.swap(dirty_);
-  for (EntityId e : out) is_dirty_[e] = false;
-  return out;
-}
-
-EntityResolver::EntityId EntityResolver::Find(EntityId e) {
-  while (nodes_[e].parent != e) {
-    nodes_[e].parent = nodes_[nodes_[e].parent].parent;
-    e = nodes_[e].parent;
+EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e) const {
+  Facts facts;
+  for (const Alias& a : e.aliases) {
+    Fact f;
+    f.hash = IndexKey(tenant, e.kind, a.type, a.value);
+    f.type_tag = static_cast<std::uint32_t>(Fnv(a.type));
+    f.what = kAlias;
+    f.flags = static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) | (a.source.empty() ? 0 : kSourcedFlag));
+    facts.push_back(f);
   }
-  return e;
+  for (const auto& [k, v] : e.properties) facts.push_back(Fact{Fnv(k), 0, kProperty, 0});
+  for (const std::string& t : e.tags) facts.push_back(Fact{Fnv(t), 0, kTag, 0});
+  if (!e.display_name.empty()) facts.push_back(Fact{0, 0, kName, 0});
+  if (e.cloud != Cloud::kUnknown) facts.push_back(Fact{0, 0, kCloud, 0});
+  return facts;
 }
 
-bool EntityResolver::Conflicts(const Entity& a, const Entity& b, std::string* what) const {
+bool EntityResolver::Knows(const Node& n, const Facts& incoming) const {
+  for (const Fact& in : incoming) {
+    bool known = false;
+    for (const Fact& f : n.facts) {
+      if (f.what != in.what || f.hash != in.hash) continue;
+      // An alias is known when it is at least as strong and as sourced as the incoming one.
+      if ((in.flags & ~f.flags) == 0) {
+        known = true;
+        break;
+      }
+    }
+    if (!known) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> EntityResolver::Conflict(const Entity& a, const Entity& b) const {
   for (const Alias& x : a.aliases) {
     if (!x.strong()) continue;
     bool same_type = false, same_value = false;
@@ -100,11 +128,73 @@ bool EntityResolver::Conflicts(const Entity& a, const Entity& b, std::string* wh
     }
     if (same_type && !same_value) {
       const Alias* y = b.FindAlias(x.type);
-      if (what != nullptr) *what = x.ToString() + " vs " + (y ? y->ToString() : std::string());
-      return true;
+      return x.ToString() + " vs " + (y ? y->ToString() : std::string());
     }
   }
+  return std::nullopt;
+}
+
+bool EntityResolver::MayConflict(const Facts& a, const Facts& b) {
+  for (const Fact& x : a) {
+    if (x.what != kAlias || (x.flags & kStrongFlag) == 0) continue;
+    bool same_type = false, same_value = false;
+    for (const Fact& y : b) {
+      if (y.what != kAlias || (y.flags & kStrongFlag) == 0 || y.type_tag != x.type_tag) continue;
+      same_type = true;
+      same_value |= y.hash == x.hash;
+    }
+    if (same_type && !same_value) return true;
+  }
   return false;
+}
+
+void EntityResolver::NoteTenant(TenantId t, std::string_view name) {
+  if (t >= tenant_names_.size()) tenant_names_.resize(t + 1);
+  if (tenant_names_[t].empty()) tenant_names_[t] = std::string(name);
+}
+
+void EntityResolver::MarkDirty(EntityId e) {
+  if (e >= is_dirty_.size()) is_dirty_.resize(nodes_.size() + 1024, false);
+  if (is_dirty_[e]) return;
+  is_dirty_[e] = true;
+  dirty_.push_back(e);
+}
+
+EntityResolver::EntityId EntityResolver::Find(EntityId e) {
+  while (nodes_[e].parent != e) {
+    nodes_[e].parent = nodes_[nodes_[e].parent].parent;
+    e = nodes_[e].parent;
+  }
+  return e;
+}
+
+Result<EntityRecord*> EntityResolver::Full(EntityId id) {
+  auto it = records_.find(id);
+  if (it != records_.end()) return &it->second;
+  const Node& n = nodes_[id];
+  if (!n.persisted) return Status::Internal("entity " + std::string(n.key.view()) + " has no record in memory or store");
+  WEFT_ASSIGN_OR_RETURN(std::optional<EntityRecord> stored, loader_(TenantName(n.tenant), n.key.view()));
+  if (!stored) return Status::Corruption("entity " + std::string(n.key.view()) + " is indexed but not stored");
+  return &records_.emplace(id, std::move(*stored)).first->second;
+}
+
+void EntityResolver::SetKey(EntityId id, std::string_view key) {
+  Node& n = nodes_[id];
+  if (n.key.data != nullptr && n.key.view() == key) return;
+  if (n.persisted) {
+    // The stored record under the old key is replaced by the one under the new key.
+    deletes_.emplace_back(std::string(TenantName(n.tenant)), std::string(n.key.view()));
+    n.persisted = false;
+  }
+  n.key = keys_.Store(key);
+}
+
+void EntityResolver::Refresh(EntityId id) {
+  EntityRecord& r = records_.at(id);
+  r.entity.key = CanonicalKey(r.entity);
+  SetKey(id, r.entity.key);
+  nodes_[id].facts = FactsOf(nodes_[id].tenant, r.entity);
+  nodes_[id].private_ip = IsPrivateIp(r.entity);
 }
 
 void EntityResolver::Index(EntityId id, const Entity& e) {
@@ -125,40 +215,67 @@ void EntityResolver::Index(EntityId id, const Entity& e) {
 
 EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_view tenant_name, const Entity& e) {
   const auto id = static_cast<EntityId>(nodes_.size());
-  Node n{id, tenant, EntityRecord{std::string(tenant_name), e, {}, {}}};
-  n.record.entity.key = CanonicalKey(e);
-  nodes_.push_back(std::move(n));
+  nodes_.push_back(NewNode(id, tenant, e.kind));
+  EntityRecord& r = records_[id];
+  r.tenant = std::string(tenant_name);
+  r.entity = e;
+  Refresh(id);
   MarkDirty(id);
   Index(id, e);
   return id;
 }
 
-void EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string& what) {
+EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityRecord& record) {
+  NoteTenant(tenant, record.tenant);
+  const auto id = static_cast<EntityId>(nodes_.size());
+  nodes_.push_back(NewNode(id, tenant, record.entity.kind));
+  Node& n = nodes_.back();
+  n.key = keys_.Store(record.entity.key);
+  n.facts = FactsOf(tenant, record.entity);
+  n.private_ip = IsPrivateIp(record.entity);
+  n.persisted = true;
+  Index(id, record.entity);
+  return id;
+}
+
+Status EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string& what) {
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * ra, Full(a));
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * rb, Full(b));
   auto add = [](EntityRecord& r, std::string text) {
     if (std::find(r.conflicts.begin(), r.conflicts.end(), text) == r.conflicts.end()) r.conflicts.push_back(std::move(text));
   };
-  add(nodes_[a].record, what + " (" + nodes_[b].record.entity.key + ")");
-  add(nodes_[b].record, what + " (" + nodes_[a].record.entity.key + ")");
+  add(*ra, what + " (" + rb->entity.key + ")");
+  add(*rb, what + " (" + ra->entity.key + ")");
   MarkDirty(a);
   MarkDirty(b);
+  return Status::Ok();
 }
 
-void EntityResolver::Absorb(EntityId keep, EntityId gone) {
+Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * k, Full(keep));
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * g, Full(gone));
   nodes_[gone].parent = keep;
   MarkDirty(keep);
   MarkDirty(gone);
-  Entity& k = nodes_[keep].record.entity;
-  k.MergeFrom(nodes_[gone].record.entity);
-  for (std::string& c : nodes_[gone].record.conflicts) nodes_[keep].record.conflicts.push_back(std::move(c));
-  k.key = CanonicalKey(k);
-  Index(keep, k);
+  k->entity.MergeFrom(g->entity);
+  for (std::string& c : g->conflicts) k->conflicts.push_back(std::move(c));
+  if (nodes_[gone].persisted) {
+    deletes_.emplace_back(std::string(TenantName(nodes_[gone].tenant)), std::string(nodes_[gone].key.view()));
+    nodes_[gone].persisted = false;
+  }
+  records_.erase(gone);
+  nodes_[gone].facts.clear();
+  Refresh(keep);
+  Index(keep, records_.at(keep).entity);
+  return Status::Ok();
 }
 
-EntityResolver::EntityId EntityResolver::Resolve(TenantId tenant, std::string_view tenant_name, const Entity& e,
-                                                 std::vector<std::pair<EntityId, EntityId>>* merges,
-                                                 std::vector<EntityId>* created) {
+Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::string_view tenant_name, const Entity& e,
+                                                         std::vector<std::pair<EntityId, EntityId>>* merges,
+                                                         std::vector<EntityId>* created) {
+  NoteTenant(tenant, tenant_name);
   // Candidates: entities already known by the key or any strong alias.
-  std::vector<EntityId> candidates;
+  absl::InlinedVector<EntityId, 4> candidates;
   auto consider = [&](std::string_view type, std::string_view value) {
     auto it = index_.find(IndexKey(tenant, e.kind, type, value));
     if (it == index_.end()) return;
@@ -171,50 +288,55 @@ EntityResolver::EntityId EntityResolver::Resolve(TenantId tenant, std::string_vi
       if (a.strong()) consider(a.type, a.value);
     }
   }
+  const Facts incoming = FactsOf(tenant, e);
+  // The common case: one known entity that already has everything this sighting says.
+  if (candidates.size() == 1 && Knows(nodes_[candidates[0]], incoming)) return candidates[0];
+
   std::sort(candidates.begin(), candidates.end());  // the oldest entity keeps its node
   EntityId result = 0;
   bool have = false;
   std::vector<std::pair<EntityId, std::string>> conflicting;
   for (EntityId c : candidates) {
-    std::string what;
-    if (Conflicts(e, nodes_[c].record.entity, &what)) {
-      conflicting.emplace_back(c, std::move(what));
-      continue;
+    if (MayConflict(incoming, nodes_[c].facts)) {
+      WEFT_ASSIGN_OR_RETURN(EntityRecord * rc, Full(c));
+      if (std::optional<std::string> what = Conflict(e, rc->entity)) {
+        conflicting.emplace_back(c, std::move(*what));
+        continue;
+      }
     }
     if (!have) {
       result = c;
       have = true;
       continue;
     }
-    if (Conflicts(nodes_[result].record.entity, nodes_[c].record.entity, &what)) {
-      RecordConflict(result, c, what);
-      continue;
+    if (MayConflict(nodes_[result].facts, nodes_[c].facts)) {
+      WEFT_ASSIGN_OR_RETURN(EntityRecord * rr, Full(result));
+      WEFT_ASSIGN_OR_RETURN(EntityRecord * rc, Full(c));
+      if (std::optional<std::string> what = Conflict(rr->entity, rc->entity)) {
+        WEFT_RETURN_IF_ERROR(RecordConflict(result, c, *what));
+        continue;
+      }
     }
-    Absorb(result, c);
+    WEFT_RETURN_IF_ERROR(Absorb(result, c));
     merges->emplace_back(result, c);
   }
   if (!have) {
     // Aliases another entity already holds stay with it; the new entity gets the rest.
     result = Create(tenant, tenant_name, e);
     created->push_back(result);
-    for (auto& [c, what] : conflicting) RecordConflict(result, c, what);
+    for (auto& [c, what] : conflicting) WEFT_RETURN_IF_ERROR(RecordConflict(result, c, what));
     return result;
   }
   for (auto& [c, what] : conflicting) {
-    if (c != result) RecordConflict(result, c, what);
+    if (c != result) WEFT_RETURN_IF_ERROR(RecordConflict(result, c, what));
   }
-  Entity& r = nodes_[result].record.entity;
-  const std::size_t aliases = r.aliases.size(), properties = r.properties.size(), tags = r.tags.size();
-  const bool named = !r.display_name.empty();
-  r.MergeFrom(e);
-  if (r.aliases.size() != aliases) {
-    r.key = CanonicalKey(r);
-    Index(result, r);
-  }
-  if (r.aliases.size() != aliases || r.properties.size() != properties || r.tags.size() != tags ||
-      named != !r.display_name.empty()) {
-    MarkDirty(result);
-  }
+  if (Knows(nodes_[result], incoming)) return result;
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));
+  const std::size_t aliases = r->entity.aliases.size();
+  r->entity.MergeFrom(e);
+  Refresh(result);
+  if (r->entity.aliases.size() != aliases) Index(result, r->entity);
+  MarkDirty(result);
   return result;
 }
 
@@ -234,19 +356,55 @@ std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, 
 std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   std::vector<std::string> out;
   const Node& n = nodes_[rep];
-  for (const Alias& a : n.record.entity.aliases) {
-    if (a.strong()) continue;
-    auto it = weak_index_.find(IndexKey(n.tenant, n.record.entity.kind, a.type, a.value));
+  for (const Fact& f : n.facts) {
+    if (f.what != kAlias || (f.flags & kStrongFlag) != 0) continue;
+    auto it = weak_index_.find(f.hash);
     if (it == weak_index_.end()) continue;
     for (EntityId other : it->second) {
       const EntityId o = Find(other);
       if (o == rep) continue;
-      const std::string& key = nodes_[o].record.entity.key;
+      const std::string key(nodes_[o].key.view());
       if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
     }
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+Result<EntityRecord> EntityResolver::Record(EntityId rep) {
+  WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(rep));
+  EntityRecord copy = *r;
+  copy.possible_matches = PossibleMatches(rep);
+  return copy;
+}
+
+Result<EntityResolver::Changes> EntityResolver::TakeChanges() {
+  Changes out;
+  std::vector<EntityId> reps;
+  for (EntityId e : dirty_) {
+    is_dirty_[e] = false;
+    reps.push_back(Find(e));
+  }
+  dirty_.clear();
+  std::sort(reps.begin(), reps.end());
+  reps.erase(std::unique(reps.begin(), reps.end()), reps.end());
+  out.upserts.reserve(reps.size());
+  for (EntityId rep : reps) {
+    WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(rep));
+    r->possible_matches = PossibleMatches(rep);
+    out.upserts.push_back(std::move(*r));
+    nodes_[rep].persisted = true;
+  }
+  records_.clear();
+  out.deletes.swap(deletes_);
+  return out;
+}
+
+void EntityResolver::DiscardChanges() {
+  for (EntityId e : dirty_) is_dirty_[e] = false;
+  dirty_.clear();
+  records_.clear();
+  deletes_.clear();
 }
 
 }  // namespace weft

@@ -4,15 +4,29 @@
 // object id, SID or UPN, a file hash) are one entity; their aliases accumulate. Two strong aliases
 // of the same type with different values never merge: the conflict is recorded on both entities
 // and they stay apart. A weak alias (host name, account name) never merges anything; entities
-// sharing one are listed as possible matches. Tenants never mix. Not thread-safe.
+// sharing one are listed as possible matches. Tenants never mix.
+//
+// Memory: the resolver keeps per entity only what resolution decides on (its canonical key,
+// kind, tenant and the 64-bit hashes of its aliases, property names and tags, "facts"), not the
+// full record: at a million alerts the full records were most of the engine's memory. A sighting
+// that teaches nothing new (every fact already known: the common case) costs hash lookups only.
+// When an entity changes, its full record is taken from the records created or loaded in the
+// current batch, or read back from the store through the RecordLoader; TakeChanges hands the
+// changed records to the caller to write, after which they are dropped.
+// Not thread-safe.
 
 #include <cstdint>
-#include <string>
+#include <functional>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/container/node_hash_map.h"
+#include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/entity.h"
 
@@ -22,52 +36,113 @@ class EntityResolver {
  public:
   using EntityId = std::uint32_t;
   using TenantId = std::uint32_t;
+  // Reads the stored record of an entity (tenant name, entity key). The resolver only asks for
+  // entities it handed out through TakeChanges before.
+  using RecordLoader = std::function<Result<std::optional<EntityRecord>>(std::string_view, std::string_view)>;
+
+  explicit EntityResolver(RecordLoader loader);
+  EntityResolver(const EntityResolver&) = delete;
+  EntityResolver& operator=(const EntityResolver&) = delete;
 
   // Resolves `entity` seen in an alert of `tenant`, creating or merging entities as needed.
   // Appends (keep, gone) to *merges for every merge it made and the new id to *created when it
-  // created one. Returns the representative id.
-  EntityId Resolve(TenantId tenant, std::string_view tenant_name, const Entity& entity,
-                   std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created);
+  // created one. Returns the representative id. Fails only when a stored record cannot be read.
+  Result<EntityId> Resolve(TenantId tenant, std::string_view tenant_name, const Entity& entity,
+                           std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created);
+
+  // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
+  // record is already persisted: it is not handed back by TakeChanges.
+  EntityId Adopt(TenantId tenant, const EntityRecord& record);
 
   EntityId Find(EntityId e);
-  // The record of a representative (aliases, conflicts). possible_matches is filled by
-  // PossibleMatches, not stored here.
-  const EntityRecord& Record(EntityId rep) const { return nodes_[rep].record; }
-  // Representatives sharing a weak alias with `rep` but no strong one.
-  std::vector<std::string> PossibleMatches(EntityId rep);
+  // The canonical key, kind, and private-address flag (an IP with a "scope" property) of a
+  // representative. The key view is valid until the entity is re-keyed or merged.
+  std::string_view Key(EntityId rep) const { return nodes_[rep].key.view(); }
+  EntityKind Kind(EntityId rep) const { return nodes_[rep].kind; }
+  bool PrivateIp(EntityId rep) const { return nodes_[rep].private_ip; }
+  // The full record of a representative (from this batch's records or the store), with its
+  // possible matches filled in.
+  Result<EntityRecord> Record(EntityId rep);
+
   // The representative known by `tenant` + canonical key or strong alias "type:value" of `kind`;
   // nullopt when unknown.
   std::optional<EntityId> Lookup(TenantId tenant, EntityKind kind, std::string_view key_or_alias);
   std::size_t size() const { return nodes_.size(); }
-  // Entities whose record changed (created, merged, new aliases, conflicts, possible matches)
-  // since the last call, each once; merged-away ids are included.
-  std::vector<EntityId> TakeDirty();
+
+  // What changed since the last call: the full record of every entity created or changed
+  // (aliases, properties, conflicts, possible matches), and the stored keys that no longer name
+  // an entity (merged away or re-keyed), as (tenant, key).
+  struct Changes {
+    std::vector<EntityRecord> upserts;
+    std::vector<std::pair<std::string, std::string>> deletes;
+  };
+  Result<Changes> TakeChanges();
+  // Forgets pending changes (after a replay that only re-derived stored state).
+  void DiscardChanges();
 
   // The canonical key an entity with these aliases gets: its best strong alias by kind priority.
   static std::string CanonicalKey(const Entity& e);
 
  private:
-  struct Node {
-    EntityId parent;
-    TenantId tenant;
-    EntityRecord record;
+  // One thing an entity is known to have: an alias (with its strength and whether a source
+  // product is recorded), a property name, a tag, a display name or a cloud.
+  struct Fact {
+    std::uint64_t hash = 0;
+    std::uint32_t type_tag = 0;  // aliases: hash of the alias type (conflict checks)
+    std::uint8_t what = 0;
+    std::uint8_t flags = 0;
+    friend bool operator==(const Fact& a, const Fact& b) {
+      return a.hash == b.hash && a.what == b.what && a.flags == b.flags;
+    }
   };
+  using Facts = absl::InlinedVector<Fact, 3>;
+  struct Node {
+    EntityId parent = 0;
+    TenantId tenant = 0;
+    EntityKind kind = EntityKind::kGeneric;
+    bool private_ip = false;
+    bool persisted = false;  // the store holds its record under `key`
+    internal::StringArena::Ref key;
+    Facts facts;
+  };
+
+  static Node NewNode(EntityId id, TenantId tenant, EntityKind kind);
+  static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value);
+  Facts FactsOf(TenantId tenant, const Entity& e) const;
+  bool Knows(const Node& n, const Facts& incoming) const;
+  // The first strong alias type both have with different values, as "type:a vs type:b".
+  std::optional<std::string> Conflict(const Entity& a, const Entity& b) const;
+  // Whether two fact sets have a strong alias type with different values (hash test; a true
+  // answer is confirmed on the full records).
+  static bool MayConflict(const Facts& a, const Facts& b);
+  // The full record of `id`, loaded into this batch's records if needed.
+  Result<EntityRecord*> Full(EntityId id);
+  void MarkDirty(EntityId e);
+  void SetKey(EntityId id, std::string_view key);
+  void Refresh(EntityId id);  // facts and key from its full record (after a change)
+  EntityId Create(TenantId tenant, std::string_view tenant_name, const Entity& e);
+  void Index(EntityId id, const Entity& e);
+  Status Absorb(EntityId keep, EntityId gone);
+  Status RecordConflict(EntityId a, EntityId b, const std::string& what);
+  std::vector<std::string> PossibleMatches(EntityId rep);
+  std::string_view TenantName(TenantId t) const { return tenant_names_[t]; }
+  void NoteTenant(TenantId t, std::string_view name);
+
+  RecordLoader loader_;
+  std::vector<Node> nodes_;
+  internal::StringArena keys_;
+  std::vector<std::string> tenant_names_;
   // The index holds 64-bit hashes of (tenant, kind, alias) rather than strings: a lookup then
   // allocates nothing. Two different aliases share a hash with probability ~n^2 / 2^65 (about
   // 1e-7 at ten million aliases).
-  static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value);
-  void MarkDirty(EntityId e);
-  bool Conflicts(const Entity& a, const Entity& b, std::string* what) const;
-  EntityId Create(TenantId tenant, std::string_view tenant_name, const Entity& e);
-  void Index(EntityId id, const Entity& e);
-  void Absorb(EntityId keep, EntityId gone);
-  void RecordConflict(EntityId a, EntityId b, const std::string& what);
-
-  std::vector<Node> nodes_;
   absl::flat_hash_map<std::uint64_t, EntityId> index_;                     // strong alias / key -> entity
   absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;   // weak alias -> entities
+  // Full records created or loaded this batch; node-based so a record stays put while others
+  // are loaded.
+  absl::node_hash_map<EntityId, EntityRecord> records_;
   std::vector<EntityId> dirty_;
   std::vector<bool> is_dirty_;
+  std::vector<std::pair<std::string, std::string>> deletes_;
 };
 
 }  // namespace weft

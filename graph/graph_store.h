@@ -75,7 +75,8 @@ class GraphStore {
   virtual Result<std::optional<std::string>> GetMeta(std::string_view name) = 0;
 
   // Scans in key order; `tenant` "" means every tenant. The visitor returns false to stop early.
-  // References passed to the visitor are valid only during the call.
+  // References passed to the visitor are valid only during the call. A visitor may read from the
+  // store (point reads, other scans) but must not Apply.
   virtual Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) = 0;
   virtual Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) = 0;
   virtual Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) = 0;

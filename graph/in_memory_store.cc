@@ -13,7 +13,7 @@ std::string RelationStoreKey(const Relation& r) {
 }
 
 Status InMemoryStore::Apply(const WriteBatch& batch) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const Alert& a : batch.alerts) alerts_[a.key] = a;
   for (const auto& [tenant, key] : batch.deleted_entities) entities_.erase({tenant, key});
   for (const EntityRecord& e : batch.entities) entities_[{e.tenant, e.entity.key}] = e;
@@ -25,35 +25,35 @@ Status InMemoryStore::Apply(const WriteBatch& batch) {
 }
 
 Result<std::optional<Alert>> InMemoryStore::GetAlert(std::string_view key) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = alerts_.find(key);
   if (it == alerts_.end()) return std::optional<Alert>();
   return std::optional<Alert>(it->second);
 }
 
 Result<std::optional<EntityRecord>> InMemoryStore::GetEntity(std::string_view tenant, std::string_view key) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = entities_.find(std::make_pair(std::string(tenant), std::string(key)));
   if (it == entities_.end()) return std::optional<EntityRecord>();
   return std::optional<EntityRecord>(it->second);
 }
 
 Result<std::optional<Incident>> InMemoryStore::GetIncident(std::string_view id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = incidents_.find(id);
   if (it == incidents_.end()) return std::optional<Incident>();
   return std::optional<Incident>(it->second);
 }
 
 Result<std::optional<std::string>> InMemoryStore::GetMeta(std::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = meta_.find(name);
   if (it == meta_.end()) return std::optional<std::string>();
   return std::optional<std::string>(it->second);
 }
 
 Status InMemoryStore::ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, alert] : alerts_) {
     if (!tenant.empty() && alert.tenant != tenant) continue;
     if (!visit(alert)) break;
@@ -62,7 +62,7 @@ Status InMemoryStore::ForEachAlert(std::string_view tenant, const std::function<
 }
 
 Status InMemoryStore::ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, e] : entities_) {
     if (!tenant.empty() && e.tenant != tenant) continue;
     if (!visit(e)) break;
@@ -71,7 +71,7 @@ Status InMemoryStore::ForEachEntity(std::string_view tenant, const std::function
 }
 
 Status InMemoryStore::ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, r] : relations_) {
     if (!tenant.empty() && r.tenant != tenant) continue;
     if (!visit(r)) break;
@@ -80,7 +80,7 @@ Status InMemoryStore::ForEachRelation(std::string_view tenant, const std::functi
 }
 
 Status InMemoryStore::ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [id, inc] : incidents_) {
     if (!tenant.empty() && inc.tenant != tenant) continue;
     if (!visit(inc)) break;
@@ -89,7 +89,7 @@ Status InMemoryStore::ForEachIncident(std::string_view tenant, const std::functi
 }
 
 Result<StoreStats> InMemoryStore::Stats() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::recursive_mutex> lock(mu_);
   return StoreStats{alerts_.size(), entities_.size(), relations_.size(), incidents_.size(), 0};
 }
 

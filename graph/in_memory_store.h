@@ -28,7 +28,7 @@ class InMemoryStore final : public GraphStore {
   Result<StoreStats> Stats() override;
 
  private:
-  std::mutex mu_;
+  std::recursive_mutex mu_;  // recursive: a scan's visitor may read from the store
   std::map<std::string, Alert, std::less<>> alerts_;
   std::map<std::pair<std::string, std::string>, EntityRecord, std::less<>> entities_;
   std::map<std::string, Relation, std::less<>> relations_;  // key: tenant \0 from \0 relation \0 to

@@ -4,6 +4,8 @@
 // incident absorbed by a merge keeps its id with status kRedirected and `redirected_to` set.
 // Value type.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +35,10 @@ struct Incident {
 
 // "inc-" + 16 hex digits of a stable hash of the incident's earliest alert key.
 std::string MakeIncidentId(std::string_view earliest_alert_key);
+// The same id in parts, for code that keeps millions of ids as numbers: the hash MakeIncidentId
+// formats, the formatting, and its inverse (nullopt unless `id` is "inc-" + 16 hex digits).
+std::uint64_t IncidentIdHash(std::string_view earliest_alert_key);
+std::string FormatIncidentId(std::uint64_t hash);
+std::optional<std::uint64_t> ParseIncidentId(std::string_view id);
 
 }  // namespace weft

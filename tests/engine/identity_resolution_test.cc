@@ -27,6 +27,13 @@ class IdentityResolutionTest : public ::testing::Test {
     engine_ = std::move(*e);
   }
   void Ingest(std::vector<Alert> alerts) { ASSERT_TRUE(engine_->Ingest(std::move(alerts), {}, 1).ok()); }
+  // A new engine on the same store: it knows the entities only from their stored records.
+  void Reopen() {
+    engine_.reset();
+    auto e = Engine::Open(store_, std::nullopt);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(*e);
+  }
   std::vector<EntityRecord> Devices() {
     std::vector<EntityRecord> out;
     EXPECT_TRUE(store_.ForEachEntity("acme", [&](const EntityRecord& r) {
@@ -109,6 +116,46 @@ TEST_F(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents)
   ASSERT_EQ(devices.size(), 1u) << "the merged device's old record is deleted";
   EXPECT_EQ(devices[0].entity.key, "device:azure:" + ToLower(kVm));
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/v"), *engine_->IncidentOf("acme/weft/r"));
+}
+
+TEST_F(IdentityResolutionTest, EntitiesKnownFromEarlierBatchesAndRestartsStillLearnMergeAndConflict) {
+  DeviceIds cloud;
+  cloud.azure_resource_id = kVm;
+  cloud.hostname = "vm1";
+  Ingest({WithDevice("cloud", 0, cloud)});
+  Reopen();
+  // A later batch after a restart: the stored device gains the endpoint's ids and is re-keyed.
+  DeviceIds endpoint;
+  endpoint.mde_device_id = "1111111111111111111111111111111111111111";
+  endpoint.azure_resource_id = kVm;
+  Ingest({WithDevice("endpoint", kMillisPerHour, endpoint)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 1u) << "the record under the old key is replaced";
+  EXPECT_EQ(devices[0].entity.key, "device:mde:1111111111111111111111111111111111111111");
+  EXPECT_NE(devices[0].entity.FindAlias("host"), nullptr) << "aliases of the stored record are kept";
+  EXPECT_NE(devices[0].entity.FindAlias("azure"), nullptr);
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/endpoint"));
+  Reopen();
+  // The same VM with another MDE id: a conflict on both stored records, never a merge.
+  DeviceIds reonboarded;
+  reonboarded.mde_device_id = "2222222222222222222222222222222222222222";
+  reonboarded.azure_resource_id = kVm;
+  Ingest({WithDevice("reonboarded", 2 * kMillisPerHour, reonboarded)});
+  devices = Devices();
+  ASSERT_EQ(devices.size(), 2u);
+  for (const EntityRecord& r : devices) {
+    ASSERT_EQ(r.conflicts.size(), 1u) << r.entity.key;
+    EXPECT_NE(r.conflicts[0].find("mde:"), std::string::npos) << r.conflicts[0];
+  }
+  EXPECT_NE(devices[0].entity.key, devices[1].entity.key);
+  EXPECT_NE(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/reonboarded"));
+  // A plain sighting after another restart resolves to the stored device.
+  const std::size_t before = devices.size();
+  Reopen();
+  DeviceIds again = endpoint;
+  Ingest({WithDevice("again", 3 * kMillisPerHour, again)});
+  EXPECT_EQ(Devices().size(), before);
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/again"), *engine_->IncidentOf("acme/weft/endpoint"));
 }
 
 }  // namespace

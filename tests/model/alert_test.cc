@@ -235,6 +235,17 @@ TEST(AlertTest, IncidentIdIsDeterministic) {
   EXPECT_EQ(MakeIncidentId(key).size(), 20u);
 }
 
+TEST(IncidentIdTest, ParseInvertsFormatAndRejectsAnythingElse) {
+  const std::uint64_t hash = IncidentIdHash("tenant/mdc/alert-1");
+  EXPECT_EQ(FormatIncidentId(hash), MakeIncidentId("tenant/mdc/alert-1"));
+  EXPECT_EQ(ParseIncidentId(FormatIncidentId(hash)), hash);
+  EXPECT_EQ(ParseIncidentId("inc-00000000000000ff"), 255u);
+  EXPECT_EQ(ParseIncidentId("inc-af63dc4c8601ec8"), std::nullopt);    // 15 digits
+  EXPECT_EQ(ParseIncidentId("inc-AF63DC4C8601EC8C"), std::nullopt);   // ids are lower case
+  EXPECT_EQ(ParseIncidentId("inc-af63dc4c8601ec8g"), std::nullopt);
+  EXPECT_EQ(ParseIncidentId("abc-af63dc4c8601ec8c"), std::nullopt);
+}
+
 TEST(AlertTest, IncidentStatusNames) {
   for (IncidentStatus s :
        {IncidentStatus::kActive, IncidentStatus::kResolved, IncidentStatus::kRedirected}) {

@@ -1,0 +1,228 @@
+#include "engine/internal/engine_state.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace weft::internal {
+namespace {
+
+bool Earlier(const AlertInfo& a, const AlertInfo& b) {
+  return a.first != b.first ? a.first < b.first : a.key.view() < b.key.view();
+}
+
+}  // namespace
+
+EngineState::EngineState(CorrelationConfig c, GraphStore& store)
+    : config(c), correlator(std::move(c)), resolver([&store](std::string_view tenant, std::string_view key) {
+        return store.GetEntity(tenant, key);
+      }) {}
+
+namespace {
+
+std::uint32_t Intern(std::string_view s, std::deque<std::string>& strings,
+                     absl::flat_hash_map<std::string_view, std::uint32_t>& index) {
+  auto it = index.find(s);
+  if (it != index.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(strings.size());
+  index.emplace(strings.emplace_back(s), id);
+  return id;
+}
+
+}  // namespace
+
+std::uint32_t EngineState::Tenant(std::string_view name) { return Intern(name, tenants, tenant_index); }
+
+std::uint32_t EngineState::Title(std::string_view title) { return Intern(title, titles, title_index); }
+
+std::uint32_t EngineState::InternIncident(std::uint64_t hash) {
+  auto [it, inserted] = incident_index.emplace(hash, static_cast<std::uint32_t>(incident_hashes.size()));
+  if (inserted) {
+    incident_hashes.push_back(hash);
+    incident_earliest.push_back(0);
+  }
+  return it->second;
+}
+
+std::uint32_t EngineState::FindIncident(std::string_view id) const {
+  const std::optional<std::uint64_t> hash = ParseIncidentId(id);
+  if (!hash) return kNoIncident;
+  auto it = incident_index.find(*hash);
+  return it == incident_index.end() ? kNoIncident : it->second;
+}
+
+void EngineState::AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity) {
+  const EntityKind kind = resolver.Kind(entity);
+  const std::uint32_t cid =
+      correlator.AddEntity(tenant, config.Correlates(kind, resolver.Key(entity), resolver.PrivateIp(entity)));
+  (void)cid;
+  assert(cid == entity && "resolver and correlator entity ids move in step");
+}
+
+Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
+  for (const Evidence& ev : alert.evidence) {
+    merges_.clear();
+    created_.clear();
+    WEFT_ASSIGN_OR_RETURN(const std::uint32_t id, resolver.Resolve(tenant, alert.tenant, ev.entity, &merges_, &created_));
+    for (std::uint32_t c : created_) AddCorrelatorEntity(tenant, c);
+    for (auto [keep, gone] : merges_) correlator.MergeEntities(keep, gone);
+    entity_ids.push_back(id);
+  }
+  return Status::Ok();
+}
+
+Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
+  AlertInfo info;
+  info.tenant = Tenant(alert.tenant);
+  info.key = alert_keys.Store(alert.key);
+  info.first = alert.activity_time();
+  info.last = std::max(alert.last_activity, info.first);
+  info.severity = alert.severity;
+  info.status = alert.status;
+  info.title = Title(alert.title);
+  info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert));
+  info.entity_count = static_cast<std::uint32_t>(entity_ids.size() - info.entities_begin);
+  const std::vector<std::uint32_t> ids(entity_ids.begin() + info.entities_begin, entity_ids.end());
+  const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, ids);
+  alert_index.emplace(info.key.view(), a);
+  alerts.push_back(info);
+  return a;
+}
+
+Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
+  const auto begin = static_cast<std::uint32_t>(entity_ids.size());
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged));
+  AlertInfo& info = alerts[a];
+  const Timestamp first = merged.activity_time();
+  info.last = std::max(merged.last_activity, first);
+  info.severity = merged.severity;
+  info.status = merged.status;
+  info.title = Title(merged.title);
+  const auto count = static_cast<std::uint32_t>(entity_ids.size() - begin);
+  const bool same = count == info.entity_count &&
+                    std::equal(entity_ids.begin() + begin, entity_ids.end(), entity_ids.begin() + info.entities_begin);
+  if (same && first == info.first) {
+    entity_ids.resize(begin);  // nothing new: keep the old range
+    return Status::Ok();
+  }
+  info.first = first;
+  info.entities_begin = begin;
+  info.entity_count = count;
+  correlator.UpdateAlert(a, first, std::vector<std::uint32_t>(entity_ids.begin() + begin, entity_ids.end()));
+  return Status::Ok();
+}
+
+Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest) {
+  Incident inc;
+  std::uint32_t best = members.front();
+  std::uint32_t top = members.front();
+  std::vector<std::uint32_t> entity_reps;
+  inc.first_activity = alerts[best].first;
+  inc.last_activity = alerts[best].last;
+  inc.severity = alerts[best].severity;  // then raised to the highest member's
+  bool all_closed = true;
+  inc.alert_keys.reserve(members.size());
+  for (Correlator::AlertId m : members) {
+    const AlertInfo& info = alerts[m];
+    if (Earlier(info, alerts[best])) best = m;
+    if (info.severity > alerts[top].severity || (info.severity == alerts[top].severity && Earlier(info, alerts[top]))) {
+      top = m;
+    }
+    inc.first_activity = std::min(inc.first_activity, info.first);
+    inc.last_activity = std::max(inc.last_activity, info.last);
+    inc.severity = MaxSeverity(inc.severity, info.severity);
+    all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
+    inc.alert_keys.emplace_back(info.key.view());
+    const std::uint32_t* ids = Entities(info);
+    for (std::uint32_t i = 0; i < info.entity_count; ++i) entity_reps.push_back(resolver.Find(ids[i]));
+  }
+  std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
+  std::sort(entity_reps.begin(), entity_reps.end());
+  entity_reps.erase(std::unique(entity_reps.begin(), entity_reps.end()), entity_reps.end());
+  inc.entities.reserve(entity_reps.size());
+  for (std::uint32_t e : entity_reps) inc.entities.emplace_back(resolver.Key(e));
+  std::sort(inc.entities.begin(), inc.entities.end());
+  inc.id = FormatIncidentId(IncidentIdHash(Key(best)));
+  inc.tenant = tenants[alerts[best].tenant];
+  inc.status = all_closed ? IncidentStatus::kResolved : IncidentStatus::kActive;
+  inc.title = titles[alerts[top].title];
+  *earliest = best;
+  return inc;
+}
+
+void EngineState::SettleIncidents(std::vector<Incident>* out) {
+  correlator.SettleTenants();
+  const std::vector<Correlator::AlertId> roots = correlator.TakeDirtyRoots();
+  std::vector<std::uint32_t> old_ids;
+  std::vector<Correlator::AlertId> members;
+  for (Correlator::AlertId r : roots) {
+    members.clear();
+    correlator.Members(r, &members);
+    for (Correlator::AlertId m : members) {
+      if (alerts[m].incident != kNoIncident) old_ids.push_back(alerts[m].incident);
+    }
+  }
+  std::sort(old_ids.begin(), old_ids.end());
+  old_ids.erase(std::unique(old_ids.begin(), old_ids.end()), old_ids.end());
+  std::vector<std::uint32_t> new_ids;
+  for (Correlator::AlertId r : roots) {
+    members.clear();
+    correlator.Members(r, &members);
+    std::uint32_t earliest = 0;
+    if (out == nullptr) {
+      // A replay needs only each component's earliest alert, not its record.
+      earliest = members.front();
+      for (Correlator::AlertId m : members) {
+        if (Earlier(alerts[m], alerts[earliest])) earliest = m;
+      }
+    } else {
+      out->push_back(BuildIncident(members, &earliest));
+    }
+    const std::uint32_t idx = InternIncident(IncidentIdHash(Key(earliest)));
+    incident_earliest[idx] = earliest;
+    new_ids.push_back(idx);
+    for (Correlator::AlertId m : members) alerts[m].incident = idx;
+  }
+  if (out == nullptr) return;
+  std::sort(new_ids.begin(), new_ids.end());
+  for (std::uint32_t old : old_ids) {
+    if (std::binary_search(new_ids.begin(), new_ids.end(), old)) continue;
+    Incident redirect;
+    redirect.id = IncidentId(old);
+    const AlertInfo& earliest = alerts[incident_earliest[old]];
+    redirect.tenant = tenants[earliest.tenant];
+    redirect.status = IncidentStatus::kRedirected;
+    redirect.redirected_to = IncidentId(earliest.incident);
+    redirect.first_activity = earliest.first;
+    redirect.last_activity = earliest.last;
+    out->push_back(std::move(redirect));
+  }
+}
+
+Status EngineState::CollectEntities(WriteBatch& wb) {
+  WEFT_ASSIGN_OR_RETURN(EntityResolver::Changes changes, resolver.TakeChanges());
+  wb.entities = std::move(changes.upserts);
+  wb.deleted_entities = std::move(changes.deletes);
+  return Status::Ok();
+}
+
+Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) {
+  // Entities first, as stored (aliases merged, conflicts recorded): each alert's evidence then
+  // resolves to them through hash lookups alone.
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
+    const std::uint32_t tenant = Tenant(r.tenant);
+    AddCorrelatorEntity(tenant, resolver.Adopt(tenant, r));
+    return true;
+  }));
+  Status added;
+  WEFT_RETURN_IF_ERROR(store.ForEachAlert("", [&](const Alert& a) {
+    added = AddAlert(a).status();
+    return added.ok();
+  }));
+  WEFT_RETURN_IF_ERROR(added);
+  resolver.DiscardChanges();  // the replay re-derived stored state; nothing to write
+  SettleIncidents(incidents);
+  return Status::Ok();
+}
+
+}  // namespace weft::internal

@@ -1,0 +1,100 @@
+#pragma once
+// EngineState: everything an Engine keeps in memory between batches, laid out to stay small at
+// millions of alerts. Per alert a fixed 64-byte record (times, tenant, title id, incident,
+// entity range) plus its key packed in an arena; per incident a 64-bit id hash; per entity the
+// resolver's compact node. Full alert, entity and incident records live in the store; incident
+// records are built from this state when a component changes.
+// Not thread-safe; owned by one Engine (or one re-correlation).
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/correlation_config.h"
+#include "engine/correlator.h"
+#include "engine/entity_resolver.h"
+#include "engine/internal/string_arena.h"
+#include "graph/graph_store.h"
+#include "model/alert.h"
+#include "model/incident.h"
+
+namespace weft::internal {
+
+inline constexpr std::uint32_t kNoIncident = UINT32_MAX;
+
+// The rules the store's incidents were built with (nullopt for a store without incidents), and
+// the meta entry that records `config` (both defined in engine.cc).
+Result<std::optional<CorrelationConfig>> StoredCorrelationConfig(GraphStore& store);
+std::pair<std::string, std::string> CorrelationConfigMeta(const CorrelationConfig& config);
+
+struct AlertInfo {
+  StringArena::Ref key;
+  Timestamp first = kNoTime;
+  Timestamp last = kNoTime;
+  std::uint32_t tenant = 0;
+  std::uint32_t title = 0;  // index into EngineState::titles
+  std::uint32_t incident = kNoIncident;
+  std::uint32_t entities_begin = 0;  // resolver ids as resolved at the time: entity_ids[begin, +count)
+  std::uint32_t entity_count = 0;
+  std::uint32_t batch = 0;  // the batch that last wrote it, and its index in that batch's alerts
+  std::uint32_t slot = 0;
+  Severity severity = Severity::kLow;
+  AlertStatus status = AlertStatus::kNew;
+};
+
+struct EngineState {
+  EngineState(CorrelationConfig c, GraphStore& store);
+
+  // Loads the stored entities and alerts (an engine reopening, or a re-correlation) and computes
+  // the incidents, appending their records to `incidents` when given. Leaves nothing to write.
+  Status Replay(GraphStore& store, std::vector<Incident>* incidents);
+
+  std::uint32_t Tenant(std::string_view name);
+  std::uint32_t Title(std::string_view title);
+  std::string_view Key(std::uint32_t alert) const { return alerts[alert].key.view(); }
+  const std::uint32_t* Entities(const AlertInfo& a) const { return entity_ids.data() + a.entities_begin; }
+  std::string IncidentId(std::uint32_t incident) const { return FormatIncidentId(incident_hashes[incident]); }
+  // The incident index of a formatted id, or kNoIncident.
+  std::uint32_t FindIncident(std::string_view id) const;
+
+  // Adds a new (finalized) alert; returns its index.
+  Result<std::uint32_t> AddAlert(const Alert& alert);
+  // An alert merged with a new delivery: new times, status, title or evidence.
+  Status UpdateAlert(std::uint32_t a, const Alert& merged);
+  // Recomputes the incidents of every changed component; appends their records (and the
+  // redirects of incidents that lost their id) to `out` when given.
+  void SettleIncidents(std::vector<Incident>* out);
+  // Moves the entity changes of the batch into `wb`.
+  Status CollectEntities(WriteBatch& wb);
+
+  CorrelationConfig config;
+  Correlator correlator;
+  EntityResolver resolver;
+  std::vector<AlertInfo> alerts;  // index = Correlator::AlertId
+  StringArena alert_keys;
+  absl::flat_hash_map<std::string_view, std::uint32_t> alert_index;  // views into alert_keys
+  std::vector<std::uint32_t> entity_ids;
+  // Tenants and titles, interned: deques keep each string in place for the views indexing it.
+  std::deque<std::string> tenants;
+  absl::flat_hash_map<std::string_view, std::uint32_t> tenant_index;
+  std::deque<std::string> titles;
+  absl::flat_hash_map<std::string_view, std::uint32_t> title_index;
+  std::vector<std::uint64_t> incident_hashes;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> incident_index;
+  std::vector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
+
+ private:
+  std::uint32_t InternIncident(std::uint64_t hash);
+  // Resolves an alert's evidence into entity_ids (appended), keeping the correlator in step.
+  Status ResolveEvidence(std::uint32_t tenant, const Alert& alert);
+  void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
+  Incident BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest);
+
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> merges_;  // scratch
+  std::vector<std::uint32_t> created_;                           // scratch
+};
+
+}  // namespace weft::internal
