@@ -180,6 +180,11 @@ struct PathGraph::Builder {
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     }
+    g.degrees_.resize(n);
+    for (std::size_t u = 0; u < n; ++u) {
+      g.degrees_[u] = (g.out_offsets_[u + 1] - g.out_offsets_[u]) |
+                      (static_cast<std::uint64_t>(g.in_offsets_[u + 1] - g.in_offsets_[u]) << 32);
+    }
     FinishAlerts();
     return std::move(g);
   }

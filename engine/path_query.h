@@ -136,6 +136,9 @@ class PathGraph {
   std::vector<std::uint32_t> in_offsets_;
   std::vector<std::uint32_t> in_edges_;
   std::vector<NodeId> in_from_;
+  // Out-degree (low 32 bits) and in-degree (high 32 bits) of each node: one load per node for a
+  // search's cost estimate.
+  std::vector<std::uint64_t> degrees_;
   std::unordered_map<std::string, std::vector<std::string>> tags_;  // tag -> keys
   // Alert keys, sorted and unique, in one buffer: key i is [alert_offsets_[i], alert_offsets_[i+1]).
   std::string alert_chars_;

@@ -102,17 +102,15 @@ std::int64_t PathSearch::TargetIndex(NodeId u) const {
 std::uint64_t PathSearch::ForwardCost(NodeId u) const {
   if (u == s_) return sources_.size();
   if (u == t_) return 0;
-  std::uint64_t c = g_.out_offsets_[u + 1] - g_.out_offsets_[u] + 1;
-  if (options_.undirected) c += g_.in_offsets_[u + 1] - g_.in_offsets_[u];
-  return c;
+  const std::uint64_t d = g_.degrees_[u];
+  return (d & 0xffffffffu) + (options_.undirected ? d >> 32 : 0) + 1;
 }
 
 std::uint64_t PathSearch::BackwardCost(NodeId u) const {
   if (u == t_) return targets_.size();
   if (u == s_) return 0;
-  std::uint64_t c = g_.in_offsets_[u + 1] - g_.in_offsets_[u] + 1;
-  if (options_.undirected) c += g_.out_offsets_[u + 1] - g_.out_offsets_[u];
-  return c;
+  const std::uint64_t d = g_.degrees_[u];
+  return (d >> 32) + (options_.undirected ? d & 0xffffffffu : 0) + 1;
 }
 
 // The rule "a target steps to T only at distance >= 2 from S" as a property of the node: the
@@ -151,26 +149,40 @@ bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& fn) const {
 }
 
 template <typename F>
-void PathSearch::ForEachPredecessor(const Query& q, NodeId w, F&& fn) const {
-  if (w == s_) return;
-  if (w == t_) {
-    for (std::size_t j = 0; j < targets_.size(); ++j) {
-      const NodeId x = targets_[j];
-      if (TStepAllowed(q, x) && fn(x, StepId(e_ + static_cast<std::uint32_t>(sources_.size() + j), false))) return;
+bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn) const {
+  const std::uint32_t first_extra = e_ + (forward ? 0 : static_cast<std::uint32_t>(sources_.size()));
+  if (u == (forward ? s_ : t_)) {  // S -> every source, every target -> T
+    const std::vector<NodeId>& ends = forward ? sources_ : targets_;
+    for (std::size_t i = 0; i < ends.size(); ++i) {
+      if (!forward && !TStepAllowed(q, ends[i])) continue;
+      if (fn(ends[i], StepId(first_extra + static_cast<std::uint32_t>(i), false))) return true;
     }
-    return;
+    return false;
   }
-  for (std::uint32_t i = g_.in_offsets_[w]; i < g_.in_offsets_[w + 1]; ++i) {
-    const std::uint32_t e = g_.in_edges_[i];
-    if (EdgeOk(e) && fn(g_.in_from_[i], StepId(e, false))) return;
-  }
-  if (options_.undirected) {
-    for (std::uint32_t e = g_.out_offsets_[w]; e < g_.out_offsets_[w + 1]; ++e) {
-      if (EdgeOk(e) && fn(g_.edge_to_[e], StepId(e, true))) return;
+  if (u == s_ || u == t_) return false;
+  // Out edges are steps u -> v forward and, undirected, reversed steps v -> u backward.
+  if (forward || options_.undirected) {
+    const std::uint32_t end = g_.out_offsets_[u + 1];
+    for (std::uint32_t e = g_.out_offsets_[u]; e < end; ++e) {
+      if (EdgeOk(e) && fn(g_.edge_to_[e], StepId(e, !forward))) return true;
     }
   }
-  const std::int64_t i = SourceIndex(w);
-  if (i >= 0) fn(s_, StepId(e_ + static_cast<std::uint32_t>(i), false));
+  if (!forward || options_.undirected) {
+    const std::uint32_t end = g_.in_offsets_[u + 1];
+    for (std::uint32_t i = g_.in_offsets_[u]; i < end; ++i) {
+      if (EdgeOk(g_.in_edges_[i]) && fn(g_.in_from_[i], StepId(g_.in_edges_[i], forward))) return true;
+    }
+  }
+  if (forward) {
+    const std::int64_t j = TargetIndex(u);
+    if (j >= 0 && TStepAllowed(q, u)) {
+      return fn(t_, StepId(e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)), false));
+    }
+  } else {
+    const std::int64_t i = SourceIndex(u);
+    if (i >= 0) return fn(s_, StepId(e_ + static_cast<std::uint32_t>(i), false));
+  }
+  return false;
 }
 
 std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_depth, int limit,
@@ -195,47 +207,30 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_dep
     const bool last = a + b + 1 == limit;
     sc.next.clear();
     std::uint64_t next_cost = 0;
-    if (fwd_cost <= bwd_cost) {
-      const std::int32_t d = a + 1;
-      for (NodeId u : sc.fwd_frontier) {
-        met = ForEachStep(q, u, [&](const Step& st) {
-          if (last) return sc.Bwd(st.to) >= 0 && !q.StepBanned(u, StepId(st));
-          Mark& m = sc.Touch(st.to);
-          if (m.fwd != kUnset || q.StepBanned(u, StepId(st))) return false;
-          m.fwd = d;
-          if (m.bwd >= 0) return true;
-          sc.next.push_back(st.to);
-          next_cost += ForwardCost(st.to);
-          return false;
-        });
-        if (met) break;
-      }
-      if (met || last) break;
-      std::swap(sc.fwd_frontier, sc.next);
-      fwd_cost = next_cost;
-      ++a;
-      if (sc.fwd_frontier.empty()) return std::nullopt;
-    } else {
-      const std::int32_t d = b + 1;
-      for (NodeId w : sc.bwd_frontier) {
-        ForEachPredecessor(q, w, [&](NodeId u, std::uint64_t step) {
-          if (last) return met = sc.Fwd(u) >= 0 && !q.StepBanned(u, step);
-          Mark& m = sc.Touch(u);
-          if (m.bwd != kUnset || q.StepBanned(u, step)) return false;
-          m.bwd = d;
-          if (m.fwd >= 0) return met = true;
-          sc.next.push_back(u);
-          next_cost += BackwardCost(u);
-          return false;
-        });
-        if (met) break;
-      }
-      if (met || last) break;
-      std::swap(sc.bwd_frontier, sc.next);
-      bwd_cost = next_cost;
-      ++b;
-      if (sc.bwd_frontier.empty()) return std::nullopt;
+    const bool forward = fwd_cost <= bwd_cost;
+    std::vector<NodeId>& frontier = forward ? sc.fwd_frontier : sc.bwd_frontier;
+    const std::int32_t d = (forward ? a : b) + 1;
+    for (NodeId u : frontier) {
+      met = ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
+        // The step's tail is u forward, v backward; only steps out of the start can be banned.
+        if (q.StepBanned(forward ? u : v, step)) return false;
+        if (last) return (forward ? sc.Bwd(v) : sc.Fwd(v)) >= 0;
+        Mark& m = sc.Touch(v);
+        std::int32_t& mine = forward ? m.fwd : m.bwd;
+        if (mine != kUnset) return false;
+        mine = d;
+        if ((forward ? m.bwd : m.fwd) >= 0) return true;
+        sc.next.push_back(v);
+        next_cost += forward ? ForwardCost(v) : BackwardCost(v);
+        return false;
+      });
+      if (met) break;
     }
+    if (met || last) break;
+    frontier.swap(sc.next);
+    (forward ? fwd_cost : bwd_cost) = next_cost;
+    ++(forward ? a : b);
+    if (frontier.empty()) return std::nullopt;
   }
   if (!met) return std::nullopt;
 

@@ -82,9 +82,11 @@ class PathSearch {
   // whether it stopped. Steps into T honour `q`'s "no target at distance 1 from S" rule.
   template <typename F>
   bool ForEachStep(const Query& q, NodeId u, F&& fn) const;
-  // Calls fn(NodeId u, std::uint64_t step id) for each step u -> w, in no particular order.
+  // One BFS level's worth of neighbours of u, in no particular order, until fn returns true
+  // (returns whether it stopped). forward: fn(v, id of the step u -> v); backward: fn(v, id of the
+  // step v -> u).
   template <typename F>
-  void ForEachPredecessor(const Query& q, NodeId w, F&& fn) const;
+  bool ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn) const;
 
   const PathGraph& g_;
   TraversalOptions options_;
