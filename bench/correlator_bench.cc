@@ -1,9 +1,11 @@
 // Incremental correlation micro benchmark (engine/correlator.h): Correlator::AddAlert on the
 // generator's stream resolved to integer ids beforehand, with the default window (24 h) and hub
-// rules on, SettleTenants + TakeDirtyRoots every 1,000 alerts. items/s = alerts/s on one core.
+// rules on, SettleTenants + TakeDirtyRoots every 1,000 alerts (as `weft bench`'s correlate
+// stage). items/s = alerts/s on one core. AddAlert only records an alert; the linking happens in
+// the SettleTenants that follows, so time a whole batch, never AddAlert alone.
 // Run a Release build:
 //   ./build/bench/bench/weft_correlator_bench --benchmark_counters_tabular=true
-// Numbers and the machine they came from: docs/benchmarks.md.
+// Numbers and the machine they came from: docs/correlation.md (Speed).
 
 #include <benchmark/benchmark.h>
 

@@ -40,7 +40,8 @@ class Correlator {
 
   const CorrelationConfig& config() const { return config_; }
 
-  // A new entity of `tenant`; `correlating` says whether its kind and key may link alerts.
+  // A new entity of `tenant` (below 2^29); `correlating` says whether its kind and key may link
+  // alerts.
   EntityId AddEntity(TenantId tenant, bool correlating);
   // Identity resolution found `gone` to be the same entity as `keep`: their alerts merge.
   void MergeEntities(EntityId keep, EntityId gone);
