@@ -53,6 +53,8 @@ class EntityResolver {
   // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
   // record is already persisted: it is not handed back by TakeChanges.
   EntityId Adopt(TenantId tenant, const EntityRecord& record);
+  // Makes room for about `entities` entities (a replay knows how many are stored).
+  void Reserve(std::size_t entities);
 
   EntityId Find(EntityId e);
   // The canonical key, kind, and private-address flag (an IP with a "scope" property) of a

@@ -1,92 +1,120 @@
 // Engine::Recorrelate: rebuilds every incident from the stored entities and alerts under new rules
-// and applies (or only reports) the difference from the stored incidents.
+// and applies (or only reports) the difference from the stored incidents. Memory stays that of
+// one engine: the stored incidents are kept as numbers (id hash, size, range, first alert) and
+// only the incidents that change are built as records.
 
 #include <algorithm>
-#include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
 
 namespace weft {
+namespace {
 
 using internal::kNoIncident;
 
+// A stored (not redirected) incident, by the fresh state's alert indexes.
+struct OldIncident {
+  std::uint64_t id = 0;  // its id's hash (ids are FormatIncidentId(hash))
+  std::uint32_t tenant = 0;
+  std::uint32_t alerts = 0;
+  Timestamp first_activity = kNoTime, last_activity = kNoTime;
+  std::uint32_t first_alert = kNoIncident;  // its first alert key, as a fresh-state index
+};
+
+}  // namespace
+
 Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOptions& options) {
   internal::EngineState fresh(options.config, store);
-  std::vector<Incident> computed;
-  WEFT_RETURN_IF_ERROR(fresh.Replay(store, &computed));
-  auto in_range = [&](const Incident& i) {
-    return (options.since == kNoTime || i.last_activity >= options.since) &&
-           (options.until == kNoTime || i.first_activity <= options.until);
+  WEFT_RETURN_IF_ERROR(fresh.Replay(store, nullptr));
+  auto in_range = [&](Timestamp first, Timestamp last) {
+    return (options.since == kNoTime || last >= options.since) && (options.until == kNoTime || first <= options.until);
   };
-  // The stored grouping, by alert index of the fresh state: which old incident each alert was in
-  // (kNoIncident when none), and per old incident its size, range and first alert.
-  struct OldIncident {
-    std::string id;
-    std::string tenant;
-    std::size_t alerts = 0;
-    Timestamp first_activity = kNoTime, last_activity = kNoTime;
-    std::uint32_t first_alert = kNoIncident;  // its first alert key, as a fresh-state index
-  };
+  // The stored grouping: which old incident each alert was in (kNoIncident when none).
   std::vector<OldIncident> olds;
-  std::unordered_map<std::string, std::uint32_t> old_index;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> old_index;
   std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
+  Status bad_id;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
     if (i.status == IncidentStatus::kRedirected) return true;
+    const std::optional<std::uint64_t> id = ParseIncidentId(i.id);
+    if (!id) {
+      bad_id = Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
+      return false;
+    }
     const auto idx = static_cast<std::uint32_t>(olds.size());
-    OldIncident o{i.id, i.tenant, i.alert_keys.size(), i.first_activity, i.last_activity, kNoIncident};
+    OldIncident o{*id, fresh.Tenant(i.tenant), static_cast<std::uint32_t>(i.alert_keys.size()), i.first_activity,
+                  i.last_activity, kNoIncident};
     for (const std::string& k : i.alert_keys) {
       auto it = fresh.alert_index.find(std::string_view(k));
       if (it == fresh.alert_index.end()) continue;
       old_of[it->second] = idx;
       if (o.first_alert == kNoIncident) o.first_alert = it->second;
     }
-    old_index.emplace(i.id, idx);
-    olds.push_back(std::move(o));
+    old_index.emplace(*id, idx);
+    olds.push_back(o);
     return true;
   }));
+  WEFT_RETURN_IF_ERROR(bad_id);
+
+  // The fresh incidents' members, grouped by incident (counting sort over the alerts).
+  const std::size_t incidents = fresh.incident_hashes.size();
+  std::vector<std::uint32_t> offsets(incidents + 1, 0);
+  for (const internal::AlertInfo& a : fresh.alerts) ++offsets[a.incident + 1];
+  for (std::size_t i = 0; i < incidents; ++i) offsets[i + 1] += offsets[i];
+  std::vector<std::uint32_t> members_of(fresh.alerts.size());
+  {
+    std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
+    for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) members_of[fill[fresh.alerts[a].incident]++] = a;
+  }
+
   IncidentDiff diff;
   diff.alerts = fresh.alerts.size();
   WriteBatch wb;
-  std::vector<std::uint32_t> members_olds;
+  std::vector<std::uint32_t> members, members_olds;
   std::vector<std::uint8_t> old_parts(olds.size(), 0);  // new incidents an old one's alerts went to (capped at 2)
   std::vector<std::uint32_t> old_first_new(olds.size(), kNoIncident);
-  for (Incident& inc : computed) {
-    const std::uint32_t new_idx = fresh.FindIncident(inc.id);
+  for (std::uint32_t inc = 0; inc < incidents; ++inc) {
+    members.assign(members_of.begin() + offsets[inc], members_of.begin() + offsets[inc + 1]);
+    if (members.empty()) continue;
     members_olds.clear();
-    for (const std::string& k : inc.alert_keys) {
-      const std::uint32_t a = fresh.alert_index.at(std::string_view(k));
+    Timestamp first = fresh.alerts[members[0]].first, last = fresh.alerts[members[0]].last;
+    for (std::uint32_t a : members) {
+      first = std::min(first, fresh.alerts[a].first);
+      last = std::max(last, fresh.alerts[a].last);
       if (old_of[a] != kNoIncident) members_olds.push_back(old_of[a]);
     }
     std::sort(members_olds.begin(), members_olds.end());
     members_olds.erase(std::unique(members_olds.begin(), members_olds.end()), members_olds.end());
     for (std::uint32_t o : members_olds) {
-      if (old_first_new[o] != new_idx && old_parts[o] < 2) ++old_parts[o];
-      old_first_new[o] = new_idx;
+      if (old_first_new[o] != inc && old_parts[o] < 2) ++old_parts[o];
+      old_first_new[o] = inc;
     }
-    if (!in_range(inc)) continue;
-    auto same = old_index.find(inc.id);
+    if (!in_range(first, last)) continue;
+    auto same = old_index.find(fresh.incident_hashes[inc]);
     if (members_olds.size() == 1 && same != old_index.end() && members_olds[0] == same->second &&
-        olds[same->second].alerts == inc.alert_keys.size()) {
-      diff.unchanged.push_back(inc.id);
+        olds[same->second].alerts == members.size()) {
+      diff.unchanged.push_back(fresh.IncidentId(inc));
       continue;
     }
-    if (members_olds.size() >= 2) diff.merged.push_back(inc.id);
-    else if (same == old_index.end()) diff.created.push_back(inc.id);
-    wb.incidents.push_back(std::move(inc));
+    if (members_olds.size() >= 2) diff.merged.push_back(fresh.IncidentId(inc));
+    else if (same == old_index.end()) diff.created.push_back(fresh.IncidentId(inc));
+    if (!options.dry_run) {
+      std::uint32_t earliest = 0;
+      wb.incidents.push_back(fresh.BuildIncident(members, &earliest));
+    }
   }
   for (std::uint32_t o = 0; o < olds.size(); ++o) {
     const OldIncident& old = olds[o];
-    Incident probe;
-    probe.first_activity = old.first_activity;
-    probe.last_activity = old.last_activity;
-    if (!in_range(probe)) continue;
-    if (old_parts[o] >= 2) diff.split.push_back(old.id);
-    if (fresh.FindIncident(old.id) != kNoIncident) continue;  // the id lives on (the fresh state holds only current ids)
-    diff.removed.push_back(old.id);
+    if (!in_range(old.first_activity, old.last_activity)) continue;
+    const std::string id = FormatIncidentId(old.id);
+    if (old_parts[o] >= 2) diff.split.push_back(id);
+    if (fresh.incident_index.count(old.id) != 0) continue;  // the id lives on (the fresh state holds only current ids)
+    diff.removed.push_back(id);
     Incident redirect;
-    redirect.id = old.id;
-    redirect.tenant = old.tenant;
+    redirect.id = id;
+    redirect.tenant = fresh.tenants[old.tenant];
     redirect.status = IncidentStatus::kRedirected;
     // The incident that now holds the old incident's first alert (by key order) takes it over.
     if (old.first_alert != kNoIncident) redirect.redirected_to = fresh.IncidentId(fresh.alerts[old.first_alert].incident);

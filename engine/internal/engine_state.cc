@@ -209,6 +209,10 @@ Status EngineState::CollectEntities(WriteBatch& wb) {
 Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) {
   // Entities first, as stored (aliases merged, conflicts recorded): each alert's evidence then
   // resolves to them through hash lookups alone.
+  WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
+  resolver.Reserve(stats.entities);
+  alerts.reserve(stats.alerts);
+  alert_index.reserve(stats.alerts);
   WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
     const std::uint32_t tenant = Tenant(r.tenant);
     AddCorrelatorEntity(tenant, resolver.Adopt(tenant, r));

@@ -69,6 +69,8 @@ struct EngineState {
   void SettleIncidents(std::vector<Incident>* out);
   // Moves the entity changes of the batch into `wb`.
   Status CollectEntities(WriteBatch& wb);
+  // The record of the incident made of `members` (one component); *earliest = its earliest alert.
+  Incident BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest);
 
   CorrelationConfig config;
   Correlator correlator;
@@ -91,7 +93,6 @@ struct EngineState {
   // Resolves an alert's evidence into entity_ids (appended), keeping the correlator in step.
   Status ResolveEvidence(std::uint32_t tenant, const Alert& alert);
   void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
-  Incident BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest);
 
   std::vector<std::pair<std::uint32_t, std::uint32_t>> merges_;  // scratch
   std::vector<std::uint32_t> created_;                           // scratch
