@@ -11,7 +11,7 @@
 // store's resolved entities through ResolvedEntityIndex.
 //
 // Threading: a built PathGraph is immutable; queries are const and may run concurrently. Each
-// thread that queries keeps a scratch of about 16 bytes per node (thread_local, reused by every
+// thread that queries keeps a scratch of about 12 bytes per node (thread_local, reused by every
 // later query on that thread, so a query costs what it visits rather than the graph size).
 
 #include <cstdint>
