@@ -1,6 +1,7 @@
 #include "engine/entity_resolver.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/hash/hash.h"
 
@@ -24,6 +25,17 @@ int AliasRank(EntityKind kind, std::string_view type) {
     case EntityKind::kFile: return rank_in(kFile);
     default: return 100;
   }
+}
+
+// Lower rank = says more about identity. Devices and files rank as for their keys; a user's
+// object id and SID outlast a UPN, which changes when the user is renamed.
+int IdentityRank(EntityKind kind, std::string_view type) {
+  if (kind != EntityKind::kUser) return AliasRank(kind, type);
+  static constexpr std::string_view kUser[] = {"oid", "sid", "aws", "gcp", "upn"};
+  for (std::size_t i = 0; i < std::size(kUser); ++i) {
+    if (kUser[i] == type) return static_cast<int>(i);
+  }
+  return 100;
 }
 
 bool UsesAliases(EntityKind kind) {
@@ -116,7 +128,11 @@ bool EntityResolver::Knows(const Node& n, const Facts& incoming) const {
   return true;
 }
 
-std::optional<std::string> EntityResolver::Conflict(const Entity& a, const Entity& b) const {
+std::optional<EntityResolver::Clash> EntityResolver::Conflict(const Entity& a, const Entity& b) const {
+  // The identifier they share that says most about identity, and the best-ranked alias type
+  // they both have with no value in common.
+  const Alias* shared = nullptr;
+  const Alias* clash = nullptr;
   for (const Alias& x : a.aliases) {
     if (!x.strong()) continue;
     bool same_type = false, same_value = false;
@@ -125,12 +141,21 @@ std::optional<std::string> EntityResolver::Conflict(const Entity& a, const Entit
       same_type = true;
       same_value |= y.value == x.value;
     }
-    if (same_type && !same_value) {
-      const Alias* y = b.FindAlias(x.type);
-      return x.ToString() + " vs " + (y ? y->ToString() : std::string());
-    }
+    const int rank = IdentityRank(a.kind, x.type);
+    if (same_value && (shared == nullptr || rank < IdentityRank(a.kind, shared->type))) shared = &x;
+    if (same_type && !same_value && (clash == nullptr || rank < IdentityRank(a.kind, clash->type))) clash = &x;
   }
-  return std::nullopt;
+  if (clash == nullptr) return std::nullopt;
+  const Alias* y = b.FindAlias(clash->type);
+  Clash out;
+  out.what = clash->ToString() + " vs " + (y ? y->ToString() : std::string());
+  // Sharing a stronger identifier (an MDE device id, a user object id) makes them one entity
+  // whose other ids differ (a VM re-created under the same agent, a renamed user); a clash on
+  // the stronger identifier (two MDE ids for one VM resource: a re-onboarded machine) keeps
+  // them apart.
+  out.separates = shared == nullptr || IdentityRank(a.kind, clash->type) < IdentityRank(a.kind, shared->type);
+  if (shared != nullptr) out.shared = shared->ToString();
+  return out;
 }
 
 bool EntityResolver::MayConflict(const Facts& a, const Facts& b) {
@@ -188,12 +213,40 @@ void EntityResolver::SetKey(EntityId id, std::string_view key) {
   n.key = keys_.Store(key);
 }
 
+bool EntityResolver::KeyHeldByOther(EntityId id, EntityKind kind, std::string_view key) {
+  auto it = index_.find(IndexKey(nodes_[id].tenant, kind, "", key));
+  if (it == index_.end()) return false;
+  const EntityId holder = Find(it->second);
+  return holder != id && nodes_[holder].key.view() == key;
+}
+
 void EntityResolver::Refresh(EntityId id) {
   EntityRecord& r = records_.at(id);
-  r.entity.key = CanonicalKey(r.entity);
+  std::string key = CanonicalKey(r.entity);
+  if (KeyHeldByOther(id, r.entity.kind, key) && UsesAliases(r.entity.kind)) {
+    // Two entities kept apart by a clash may share their best alias (a UPN re-used by a new
+    // account): a key names one entity, so this one takes its next-best strong alias.
+    std::vector<const Alias*> strong;
+    for (const Alias& a : r.entity.aliases) {
+      if (a.strong()) strong.push_back(&a);
+    }
+    std::sort(strong.begin(), strong.end(), [&](const Alias* x, const Alias* y) {
+      const int rx = AliasRank(r.entity.kind, x->type), ry = AliasRank(r.entity.kind, y->type);
+      return rx != ry ? rx < ry : std::tie(x->type, x->value) < std::tie(y->type, y->value);
+    });
+    for (const Alias* a : strong) {
+      std::string alternative = std::string(EntityKindName(r.entity.kind)) + ":" + a->type + ":" + a->value;
+      if (!KeyHeldByOther(id, r.entity.kind, alternative)) {
+        key = std::move(alternative);
+        break;
+      }
+    }
+  }
+  r.entity.key = std::move(key);
   SetKey(id, r.entity.key);
   nodes_[id].facts = FactsOf(nodes_[id].tenant, r.entity);
   nodes_[id].private_ip = IsPrivateIp(r.entity);
+  nodes_[id].conflicted = !r.conflicts.empty();
 }
 
 void EntityResolver::Index(EntityId id, const Entity& e) {
@@ -237,8 +290,22 @@ EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityReco
   n.key = keys_.Store(record.entity.key);
   n.facts = FactsOf(tenant, record.entity);
   n.private_ip = IsPrivateIp(record.entity);
+  n.conflicted = !record.conflicts.empty();
   n.persisted = true;
   Index(id, record.entity);
+  // The keys importers give an entity are built from one of its strong aliases, like
+  // CanonicalKey; index each such key, so stored evidence finds an adopted entity by key even
+  // after the entity was merged or re-keyed.
+  if (UsesAliases(record.entity.kind)) {
+    const std::string kind(EntityKindName(record.entity.kind));
+    for (const Alias& a : record.entity.aliases) {
+      if (!a.strong()) continue;
+      const std::string key = record.entity.kind == EntityKind::kUser && a.type == "upn"
+                                  ? kind + ":" + a.value
+                                  : kind + ":" + a.type + ":" + a.value;
+      index_.emplace(IndexKey(tenant, record.entity.kind, "", key), id);
+    }
+  }
   return id;
 }
 
@@ -250,6 +317,7 @@ Status EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string&
   };
   add(*ra, what + " (" + rb->entity.key + ")");
   add(*rb, what + " (" + ra->entity.key + ")");
+  nodes_[a].conflicted = nodes_[b].conflicted = true;
   MarkDirty(a);
   MarkDirty(b);
   return Status::Ok();
@@ -300,13 +368,18 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
   std::sort(candidates.begin(), candidates.end());  // the oldest entity keeps its node
   EntityId result = 0;
   bool have = false;
-  std::vector<std::pair<EntityId, std::string>> conflicting;
+  std::vector<std::pair<EntityId, std::string>> conflicting;  // kept apart
+  std::vector<std::string> notes;                              // merged despite a clash
+  auto note = [&notes](const Clash& c) { notes.push_back(c.what + " (one entity: both have " + c.shared + ")"); };
   for (EntityId c : candidates) {
     if (MayConflict(incoming, nodes_[c].facts)) {
       WEFT_ASSIGN_OR_RETURN(EntityRecord * rc, Full(c));
-      if (std::optional<std::string> what = Conflict(e, rc->entity)) {
-        conflicting.emplace_back(c, std::move(*what));
-        continue;
+      if (std::optional<Clash> clash = Conflict(e, rc->entity)) {
+        if (clash->separates) {
+          conflicting.emplace_back(c, std::move(clash->what));
+          continue;
+        }
+        note(*clash);
       }
     }
     if (!have) {
@@ -317,9 +390,12 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
     if (MayConflict(nodes_[result].facts, nodes_[c].facts)) {
       WEFT_ASSIGN_OR_RETURN(EntityRecord * rr, Full(result));
       WEFT_ASSIGN_OR_RETURN(EntityRecord * rc, Full(c));
-      if (std::optional<std::string> what = Conflict(rr->entity, rc->entity)) {
-        WEFT_RETURN_IF_ERROR(RecordConflict(result, c, *what));
-        continue;
+      if (std::optional<Clash> clash = Conflict(rr->entity, rc->entity)) {
+        if (clash->separates) {
+          WEFT_RETURN_IF_ERROR(RecordConflict(result, c, clash->what));
+          continue;
+        }
+        note(*clash);
       }
     }
     WEFT_RETURN_IF_ERROR(Absorb(result, c));
@@ -334,6 +410,14 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
   }
   for (auto& [c, what] : conflicting) {
     if (c != result) WEFT_RETURN_IF_ERROR(RecordConflict(result, c, what));
+  }
+  if (!notes.empty()) {
+    WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));
+    for (std::string& n : notes) {
+      if (std::find(r->conflicts.begin(), r->conflicts.end(), n) == r->conflicts.end()) r->conflicts.push_back(std::move(n));
+    }
+    nodes_[result].conflicted = true;
+    MarkDirty(result);
   }
   if (Knows(nodes_[result], incoming)) return result;
   WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));

@@ -62,6 +62,9 @@ class EntityResolver {
   std::string_view Key(EntityId rep) const { return nodes_[rep].key.view(); }
   EntityKind Kind(EntityId rep) const { return nodes_[rep].kind; }
   bool PrivateIp(EntityId rep) const { return nodes_[rep].private_ip; }
+  // Whether a representative has recorded conflicts: an evidence key alone may then not say
+  // which of the clashing entities it meant.
+  bool Conflicted(EntityId rep) const { return nodes_[rep].conflicted; }
   // The full record of a representative (from this batch's records or the store), with its
   // possible matches filled in.
   Result<EntityRecord> Record(EntityId rep);
@@ -104,6 +107,7 @@ class EntityResolver {
     EntityKind kind = EntityKind::kGeneric;
     bool private_ip = false;
     bool persisted = false;  // the store holds its record under `key`
+    bool conflicted = false;  // its record lists conflicts
     internal::StringArena::Ref key;
     Facts facts;
   };
@@ -112,8 +116,13 @@ class EntityResolver {
   static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
   bool Knows(const Node& n, const Facts& incoming) const;
-  // The first strong alias type both have with different values, as "type:a vs type:b".
-  std::optional<std::string> Conflict(const Entity& a, const Entity& b) const;
+  // Two entities that both have strong aliases of one type, with no value in common.
+  struct Clash {
+    std::string what;    // "type:a vs type:b", for the best-ranked such type
+    bool separates;      // they are different entities (else one entity with both values)
+    std::string shared;  // the strongest alias they share, "type:value" ("" when none)
+  };
+  std::optional<Clash> Conflict(const Entity& a, const Entity& b) const;
   // Whether two fact sets have a strong alias type with different values (hash test; a true
   // answer is confirmed on the full records).
   static bool MayConflict(const Facts& a, const Facts& b);
@@ -122,6 +131,8 @@ class EntityResolver {
   void MarkDirty(EntityId e);
   void SetKey(EntityId id, std::string_view key);
   void Refresh(EntityId id);  // facts and key from its full record (after a change)
+  // Whether another live entity has `key` as its canonical key.
+  bool KeyHeldByOther(EntityId id, EntityKind kind, std::string_view key);
   EntityId Create(TenantId tenant, std::string_view tenant_name, const Entity& e);
   void Index(EntityId id, const Entity& e);
   Status Absorb(EntityId keep, EntityId gone);

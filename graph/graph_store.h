@@ -51,6 +51,19 @@ struct WriteBatch {
   }
 };
 
+// What correlation needs of a stored alert: no descriptions, provenances or entity details, only
+// each evidence entity's kind and key. Views are valid only during the visit that passes it.
+struct AlertSummary {
+  std::string_view tenant;
+  std::string_view key;
+  std::string_view title;
+  Timestamp activity = kNoTime;  // Alert::activity_time()
+  Timestamp last_activity = kNoTime;
+  Severity severity = Severity::kLow;
+  AlertStatus status = AlertStatus::kNew;
+  std::vector<std::pair<EntityKind, std::string_view>> evidence;  // kind and key, in evidence order
+};
+
 // Statistics for reports and benchmarks.
 struct StoreStats {
   std::uint64_t alerts = 0;
@@ -81,6 +94,9 @@ class GraphStore {
   virtual Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) = 0;
   virtual Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) = 0;
   virtual Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) = 0;
+  // ForEachAlert reduced to AlertSummary. Stores that can read a summary without decoding the
+  // whole alert override it (an engine reopening a store reads every alert this way).
+  virtual Status ForEachAlertSummary(std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit);
 
   virtual Result<StoreStats> Stats() = 0;
 };

@@ -85,6 +85,7 @@ class RocksStore final : public GraphStore {
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<std::optional<std::string>> GetMeta(std::string_view name) override;
   Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) override;
+  Status ForEachAlertSummary(std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit) override;
   Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) override;
   Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) override;
@@ -298,6 +299,21 @@ Status RocksStore::ForEachAlert(std::string_view tenant, const std::function<boo
   return Scan<Alert>(
       Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", codec::DecodeAlert,
       [tenant](const Alert& a) { return tenant.empty() || a.tenant == tenant; }, visit);
+}
+
+Status RocksStore::ForEachAlertSummary(std::string_view tenant,
+                                       const std::function<bool(const AlertSummary&)>& visit) {
+  AlertSummary summary;
+  Status bad;
+  WEFT_RETURN_IF_ERROR(ScanRaw(Cf::kAlerts, TenantPrefix(tenant, '/'), [&](std::string_view key, std::string_view value) {
+    if (Status st = codec::DecodeAlertSummary(value, summary); !st.ok()) {
+      bad = st.WithContext("alert '" + std::string(key) + "' in " + dir_);
+      return false;
+    }
+    if (!tenant.empty() && summary.tenant != tenant) return true;
+    return visit(summary);
+  }));
+  return bad;
 }
 
 Status RocksStore::ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) {

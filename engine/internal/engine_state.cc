@@ -73,7 +73,6 @@ Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
 Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   AlertInfo info;
   info.tenant = Tenant(alert.tenant);
-  info.key = alert_keys.Store(alert.key);
   info.first = alert.activity_time();
   info.last = std::max(alert.last_activity, info.first);
   info.severity = alert.severity;
@@ -81,12 +80,43 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.title = Title(alert.title);
   info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
   WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert));
+  return Append(info, alert.key);
+}
+
+std::uint32_t EngineState::Append(AlertInfo info, std::string_view key) {
+  info.key = alert_keys.Store(key);
   info.entity_count = static_cast<std::uint32_t>(entity_ids.size() - info.entities_begin);
-  const std::vector<std::uint32_t> ids(entity_ids.begin() + info.entities_begin, entity_ids.end());
-  const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, ids);
+  scratch_ids_.assign(entity_ids.begin() + info.entities_begin, entity_ids.end());
+  const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, scratch_ids_);
   alert_index.emplace(info.key.view(), a);
   alerts.push_back(info);
   return a;
+}
+
+Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& store) {
+  AlertInfo info;
+  info.tenant = Tenant(summary.tenant);
+  info.first = summary.activity;
+  info.last = std::max(summary.last_activity, info.first);
+  info.severity = summary.severity;
+  info.status = summary.status;
+  info.title = Title(summary.title);
+  info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
+  for (const auto& [kind, key] : summary.evidence) {
+    const std::optional<std::uint32_t> id = resolver.Lookup(info.tenant, kind, key);
+    if (!id || resolver.Conflicted(*id)) {
+      // Evidence no stored entity answers to by key, or one of clashing entities (its aliases
+      // decide which): resolve the whole alert as on arrival.
+      entity_ids.resize(info.entities_begin);
+      WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
+      if (!alert) return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
+      ++replay_fallbacks;
+      return AddAlert(*alert).status();
+    }
+    entity_ids.push_back(*id);
+  }
+  Append(info, summary.key);
+  return Status::Ok();
 }
 
 Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
@@ -108,7 +138,8 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   info.first = first;
   info.entities_begin = begin;
   info.entity_count = count;
-  correlator.UpdateAlert(a, first, std::vector<std::uint32_t>(entity_ids.begin() + begin, entity_ids.end()));
+  scratch_ids_.assign(entity_ids.begin() + begin, entity_ids.end());
+  correlator.UpdateAlert(a, first, scratch_ids_);
   return Status::Ok();
 }
 
@@ -219,8 +250,8 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
     return true;
   }));
   Status added;
-  WEFT_RETURN_IF_ERROR(store.ForEachAlert("", [&](const Alert& a) {
-    added = AddAlert(a).status();
+  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary("", [&](const AlertSummary& a) {
+    added = AddStoredAlert(a, store);
     return added.ok();
   }));
   WEFT_RETURN_IF_ERROR(added);

@@ -62,6 +62,9 @@ struct EngineState {
 
   // Adds a new (finalized) alert; returns its index.
   Result<std::uint32_t> AddAlert(const Alert& alert);
+  // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
+  // (the whole alert is read and resolved only when a key is unknown: replay_fallbacks).
+  Status AddStoredAlert(const AlertSummary& summary, GraphStore& store);
   // An alert merged with a new delivery: new times, status, title or evidence.
   Status UpdateAlert(std::uint32_t a, const Alert& merged);
   // Recomputes the incidents of every changed component; appends their records (and the
@@ -87,15 +90,19 @@ struct EngineState {
   std::vector<std::uint64_t> incident_hashes;
   absl::flat_hash_map<std::uint64_t, std::uint32_t> incident_index;
   std::vector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
+  std::size_t replay_fallbacks = 0;
 
  private:
   std::uint32_t InternIncident(std::uint64_t hash);
   // Resolves an alert's evidence into entity_ids (appended), keeping the correlator in step.
   Status ResolveEvidence(std::uint32_t tenant, const Alert& alert);
   void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
+  // Appends an alert whose entities are entity_ids[info.entities_begin, end); returns its index.
+  std::uint32_t Append(AlertInfo info, std::string_view key);
 
   std::vector<std::pair<std::uint32_t, std::uint32_t>> merges_;  // scratch
   std::vector<std::uint32_t> created_;                           // scratch
+  std::vector<std::uint32_t> scratch_ids_;
 };
 
 }  // namespace weft::internal

@@ -162,6 +162,42 @@ class Reader {
     return true;
   }
 
+  // A string as a view into the record (valid while the record's bytes are).
+  bool View(const char* field, std::string_view& s) {
+    const std::size_t start = pos_;
+    std::uint64_t n = 0;
+    if (!Varint(field, n)) return false;
+    if (n > data_.size() - pos_) {
+      return Fail(field, start,
+                  "is truncated: length " + std::to_string(n) + " exceeds the " +
+                      std::to_string(data_.size() - pos_) + " bytes left");
+    }
+    s = data_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+
+  // Skips `strings` strings, or a counted list of them.
+  bool Skip(const char* field, std::size_t strings = 1) {
+    std::string_view ignored;
+    for (std::size_t i = 0; i < strings; ++i) {
+      if (!View(field, ignored)) return false;
+    }
+    return true;
+  }
+  bool SkipStrs(const char* field, std::size_t per_element = 1) {
+    std::size_t n = 0;
+    return Count(field, n) && Skip(field, n * per_element);
+  }
+  bool SkipByte(const char* field) {
+    std::uint8_t ignored = 0;
+    return Byte(field, ignored);
+  }
+  bool SkipVarint(const char* field) {
+    std::uint64_t ignored = 0;
+    return Varint(field, ignored);
+  }
+
   bool Strs(const char* field, std::vector<std::string>& v) {
     std::size_t n = 0;
     if (!Count(field, n)) return false;
@@ -412,6 +448,61 @@ Result<Alert> DecodeAlert(std::string_view bytes) {
   r.Str("upstream_incident_id", a.upstream_incident_id);
   WEFT_RETURN_IF_ERROR(r.Finish());
   return a;
+}
+
+Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
+  // The field order of AppendAlert; everything correlation does not use is skipped unread.
+  Reader r(bytes, "alert");
+  r.Version();
+  r.View("tenant", s.tenant);
+  r.SkipByte("source");
+  r.Skip("product_name", 2);  // and provider_id
+  r.View("key", s.key);
+  r.Skip("alert_type");
+  r.View("title", s.title);
+  r.Skip("description");
+  r.Enum("severity", s.severity, Severity::kHigh);
+  r.Skip("native_severity");
+  r.Enum("status", s.status, AlertStatus::kDismissed);
+  r.Skip("native_status");
+  r.SkipByte("cloud");
+  Timestamp first = kNoTime, created = kNoTime, ingested = kNoTime;
+  r.Time("first_activity", first);
+  r.Time("last_activity", s.last_activity);
+  r.Time("created", created);
+  r.SkipVarint("updated");
+  r.Time("ingested", ingested);
+  s.activity = first != kNoTime ? first : created != kNoTime ? created : ingested;
+  r.SkipVarint("count");
+  r.SkipStrs("tactics");
+  r.SkipStrs("techniques");
+  std::size_t n = 0;
+  s.evidence.clear();
+  if (r.Count("evidence", n)) {
+    for (std::size_t i = 0; i < n && r.ok(); ++i) {
+      EntityKind kind = EntityKind::kGeneric;
+      std::string_view key;
+      r.Enum("entity.kind", kind, EntityKind::kGeneric);
+      r.View("entity.key", key);
+      r.Skip("entity.display_name");
+      r.SkipByte("entity.cloud");
+      std::size_t aliases = 0;
+      if (r.Count("entity.aliases", aliases)) {
+        for (std::size_t j = 0; j < aliases && r.ok(); ++j) {
+          r.Skip("alias.type", 2);  // and value
+          r.SkipByte("alias.strength");
+          r.Skip("alias.source");
+        }
+      }
+      r.SkipStrs("entity.properties", 2);
+      r.SkipStrs("entity.tags");
+      r.SkipByte("evidence.role");
+      s.evidence.emplace_back(kind, key);
+    }
+  }
+  // Relations, provenances, truth labels and the upstream incident id follow; a summary stops
+  // here (DecodeAlert checks the whole record).
+  return r.ok() ? Status::Ok() : r.Finish();
 }
 
 Result<EntityRecord> DecodeEntityRecord(std::string_view bytes) {

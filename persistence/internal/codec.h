@@ -39,6 +39,8 @@ std::string EncodeIncident(const Incident& incident);
 // have trailing garbage, carry another codec version, or hold an out-of-range enum value; the
 // message says which record kind, field and byte offset. `bytes` need only live for the call.
 Result<Alert> DecodeAlert(std::string_view bytes);
+// The correlation fields of an encoded alert, with views into `bytes`, without decoding the rest.
+Status DecodeAlertSummary(std::string_view bytes, AlertSummary& summary);
 Result<EntityRecord> DecodeEntityRecord(std::string_view bytes);
 Result<Relation> DecodeRelation(std::string_view bytes);
 Result<Incident> DecodeIncident(std::string_view bytes);

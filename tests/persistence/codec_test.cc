@@ -86,6 +86,34 @@ TEST(CodecTest, RealGuideAlertsRoundTrip) {
   }
 }
 
+TEST(CodecTest, AlertSummaryReadsTheCorrelationFieldsOfFullAndRealAlerts) {
+  std::vector<Alert> alerts = ::weft::testing::GuideSample().alerts;
+  alerts.push_back(FullAlert(42));
+  for (const Alert& a : alerts) {
+    const std::string bytes = EncodeAlert(a);
+    AlertSummary s;
+    ASSERT_TRUE(DecodeAlertSummary(bytes, s).ok()) << a.key;
+    EXPECT_EQ(s.tenant, a.tenant);
+    EXPECT_EQ(s.key, a.key);
+    EXPECT_EQ(s.title, a.title);
+    EXPECT_EQ(s.activity, a.activity_time());
+    EXPECT_EQ(s.last_activity, a.last_activity);
+    EXPECT_EQ(s.severity, a.severity);
+    EXPECT_EQ(s.status, a.status);
+    ASSERT_EQ(s.evidence.size(), a.evidence.size()) << a.key;
+    for (std::size_t i = 0; i < s.evidence.size(); ++i) {
+      EXPECT_EQ(s.evidence[i].first, a.evidence[i].entity.kind);
+      EXPECT_EQ(s.evidence[i].second, a.evidence[i].entity.key);
+    }
+  }
+  // A record cut inside the fields a summary reads is corruption, never a short summary.
+  const std::string bytes = EncodeAlert(FullAlert(5));
+  AlertSummary s;
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, bytes.size() / 4, bytes.size() / 3}) {
+    EXPECT_EQ(DecodeAlertSummary(std::string_view(bytes.data(), n), s).code(), StatusCode::kCorruption) << n;
+  }
+}
+
 TEST(CodecTest, EveryTruncationIsCorruptionNamingTheRecord) {
   const std::string bytes = EncodeAlert(FullAlert(5));
   for (size_t n = 0; n < bytes.size(); ++n) {

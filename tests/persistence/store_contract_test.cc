@@ -270,6 +270,37 @@ TYPED_TEST(StoreContractTest, ScansStopWhenTheVisitorReturnsFalse) {
   EXPECT_EQ(n, 4);
 }
 
+// A summary is the alert's correlation fields, in the same order as ForEachAlert; a visitor may
+// read from the store while a scan runs (an engine reopening resolves evidence that way).
+TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheStore) {
+  this->ApplyGuide();
+  auto summarize = [](std::string_view tenant, std::string_view key, std::string_view title, Timestamp activity,
+                      Timestamp last, Severity severity, AlertStatus status, const std::string& evidence) {
+    return std::string(tenant) + "|" + std::string(key) + "|" + std::string(title) + "|" + std::to_string(activity) +
+           "|" + std::to_string(last) + "|" + std::to_string(static_cast<int>(severity)) + "|" +
+           std::to_string(static_cast<int>(status)) + "|" + evidence;
+  };
+  for (const std::string tenant : {"", "org0"}) {
+    std::vector<std::string> full, summaries;
+    WEFT_EXPECT_OK(this->store_->ForEachAlert(tenant, [&](const Alert& a) {
+      std::string evidence;
+      for (const Evidence& e : a.evidence) evidence += std::string(EntityKindName(e.entity.kind)) + "=" + e.entity.key + ";";
+      full.push_back(summarize(a.tenant, a.key, a.title, a.activity_time(), a.last_activity, a.severity, a.status, evidence));
+      return true;
+    }));
+    WEFT_EXPECT_OK(this->store_->ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
+      std::string evidence;
+      for (const auto& [kind, key] : a.evidence) evidence += std::string(EntityKindName(kind)) + "=" + std::string(key) + ";";
+      summaries.push_back(summarize(a.tenant, a.key, a.title, a.activity, a.last_activity, a.severity, a.status, evidence));
+      auto again = this->store_->GetAlert(a.key);  // a read inside the scan
+      EXPECT_TRUE(again.ok() && again->has_value()) << a.key;
+      return true;
+    }));
+    EXPECT_FALSE(full.empty());
+    EXPECT_EQ(summaries, full) << "tenant '" << tenant << "'";
+  }
+}
+
 TYPED_TEST(StoreContractTest, MetaUpsertsByName) {
   EXPECT_FALSE(this->store_->GetMeta("last_batch")->has_value());
   WriteBatch b;

@@ -1,0 +1,22 @@
+#include "graph/graph_store.h"
+
+namespace weft {
+
+Status GraphStore::ForEachAlertSummary(std::string_view tenant,
+                                       const std::function<bool(const AlertSummary&)>& visit) {
+  AlertSummary s;
+  return ForEachAlert(tenant, [&](const Alert& a) {
+    s.tenant = a.tenant;
+    s.key = a.key;
+    s.title = a.title;
+    s.activity = a.activity_time();
+    s.last_activity = a.last_activity;
+    s.severity = a.severity;
+    s.status = a.status;
+    s.evidence.clear();
+    for (const Evidence& ev : a.evidence) s.evidence.emplace_back(ev.entity.kind, ev.entity.key);
+    return visit(s);
+  });
+}
+
+}  // namespace weft
