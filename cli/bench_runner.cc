@@ -1,5 +1,7 @@
 #include "cli/bench_runner.h"
 
+#include <dlfcn.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -59,8 +61,21 @@ double PeakRssMb() {
   }
   return MaxRssMb();
 }
-// Resets VmHWM to the current RSS ("5" to clear_refs, Linux >= 4.0).
+// Returns memory that earlier stages freed to the system, so a stage's peak counts only what it
+// holds itself: jemalloc (when weft is linked with it) keeps freed pages until they decay.
+void ReleaseFreedMemory() {
+  using MallctlFn = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+  static const auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
+  if (mallctl != nullptr) {
+    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096 = MALLCTL_ARENAS_ALL
+  } else {
+    malloc_trim(0);
+  }
+}
+
+// Resets VmHWM to the current RSS ("5" to clear_refs, Linux >= 4.0), after releasing freed memory.
 void ResetPeak() {
+  ReleaseFreedMemory();
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
 }

@@ -22,6 +22,7 @@ struct PathsArgs {
   std::string from_incident;
   std::size_t k = 1;
   int max_hops = 6;
+  std::size_t max_alerts = 100;
   std::string relations;
   std::string as_of;
   bool undirected = false;
@@ -130,6 +131,7 @@ Status RunPaths(PathsArgs args, bool reach) {
   options.relations = SplitList(args.relations);
   options.undirected = args.undirected;
   options.max_hops = args.max_hops;
+  options.max_alerts = args.max_alerts;
   if (!args.as_of.empty()) {
     std::optional<Timestamp> t = ParseTimestamp(args.as_of);
     if (!t) return Status::InvalidArgument("--as-of: not a time: " + args.as_of);
@@ -195,6 +197,8 @@ void AddPathsCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--from-incident", args->from_incident, "Sources: every entity of this incident");
   cmd->add_option("--k", args->k, "Number of paths")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_option("--max-hops", args->max_hops, "Longest path in hops")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-alerts", args->max_alerts, "Alert keys listed per path (all are counted; 0 = list all)")
+      ->capture_default_str();
   cmd->add_option("--format", args->format, "text, json or dot")->check(CLI::IsMember({"text", "json", "dot"}))->capture_default_str();
   cmd->callback([args, &ctx] {
     Status s = RunPaths(*args, false);

@@ -329,7 +329,11 @@ std::string RenderPathsText(const std::vector<AttackPath>& paths) {
     for (const PathHop& h : p.hops) {
       out << "    " << (h.reversed ? "<-" + h.relation + "-" : "-" + h.relation + "->") << " " << h.to << "\n";
     }
-    if (!p.alerts.empty()) out << "  alerts on path: " << Join(p.alerts, ", ") << "\n";
+    if (!p.alerts.empty()) {
+      out << "  alerts on path (" << p.alert_count << "): " << Join(p.alerts, ", ");
+      if (p.alert_count > p.alerts.size()) out << " ... and " << p.alert_count - p.alerts.size() << " more (--max-alerts)";
+      out << "\n";
+    }
   }
   return out.str();
 }
@@ -343,7 +347,7 @@ std::string RenderPathsJson(const std::vector<AttackPath>& paths) {
       if (h.reversed) x["reversed"] = true;
       hops.push_back(x);
     }
-    arr.push_back({{"hops", hops}, {"length", p.length()}, {"nodes", p.nodes}, {"alerts", p.alerts}});
+    arr.push_back({{"hops", hops}, {"length", p.length()}, {"nodes", p.nodes}, {"alerts", p.alerts}, {"alert_count", p.alert_count}});
   }
   Json j;
   j["paths"] = arr;

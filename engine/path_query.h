@@ -62,6 +62,9 @@ struct TraversalOptions {
   Timestamp as_of = kNoTime;           // only relations with valid_from <= as_of; kNoTime = all
   bool undirected = false;             // false: follow relation direction only
   int max_hops = 6;                    // longest path, in hops (>= 1)
+  // Alert keys listed per path, the first in key order (a hub on a path brings thousands);
+  // AttackPath::alert_count always counts them all. 0 = list every one.
+  std::size_t max_alerts = 100;
 };
 
 struct PathHop {
@@ -74,7 +77,8 @@ struct PathHop {
 struct AttackPath {
   std::vector<std::string> nodes;  // entity keys, source first
   std::vector<PathHop> hops;
-  std::vector<std::string> alerts;  // sorted alert keys whose evidence names a node of the path
+  std::vector<std::string> alerts;  // sorted alert keys whose evidence names a node of the path (at most max_alerts)
+  std::size_t alert_count = 0;      // how many alerts name a node of the path
   std::size_t length() const { return hops.size(); }
 };
 

@@ -338,8 +338,10 @@ AttackPath PathSearch::ToAttackPath(const VPath& v) const {
     std::set_union(merged.begin(), merged.end(), lists[i].first, lists[i].second, std::back_inserter(buffer));
     merged.swap(buffer);
   }
-  p.alerts.reserve(merged.size());
-  for (std::uint32_t a : merged) p.alerts.emplace_back(g_.AlertKey(a));
+  p.alert_count = merged.size();
+  const std::size_t listed = options_.max_alerts == 0 ? merged.size() : std::min(merged.size(), options_.max_alerts);
+  p.alerts.reserve(listed);
+  for (std::size_t i = 0; i < listed; ++i) p.alerts.emplace_back(g_.AlertKey(merged[i]));
   return p;
 }
 

@@ -266,6 +266,10 @@ Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
   const std::string upper = PrefixUpperBound(prefix);
   const rocksdb::Slice upper_slice(upper);
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  // Scans read whole column families (an engine reopening, a re-correlation, an export): their
+  // blocks would only push the point reads' working set out of the cache.
+  ro.fill_cache = false;
+  ro.readahead_size = 2 << 20;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(c)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     if (!each(ToView(it->key()), ToView(it->value()))) break;

@@ -35,7 +35,7 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
   // Two cores are the norm for weft hosts: one flush and one compaction in the background.
   db.max_background_jobs = 2;
   // All memtables together may hold this much before RocksDB forces a flush.
-  db.db_write_buffer_size = 256 * kMiB;
+  db.db_write_buffer_size = 64 * kMiB;
   // Smooth out page-cache write-back of SST files instead of one large burst at file close.
   db.bytes_per_sync = 1 * kMiB;
   // The WAL may grow to this much before the oldest memtables are flushed to release it.
@@ -57,14 +57,14 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
   // Entities and incidents are rewritten often and smaller still; meta is tiny.
   switch (cf) {
     case Cf::kAlerts:
-      o.write_buffer_size = 32 * kMiB;
-      o.max_write_buffer_number = 4;
+      o.write_buffer_size = 16 * kMiB;
+      o.max_write_buffer_number = 3;
       break;
     case Cf::kEntities:
     case Cf::kRelations:
     case Cf::kIncidents:
-      o.write_buffer_size = 16 * kMiB;
-      o.max_write_buffer_number = 3;
+      o.write_buffer_size = 8 * kMiB;
+      o.max_write_buffer_number = 2;
       break;
     case Cf::kDefault:
     case Cf::kMeta:

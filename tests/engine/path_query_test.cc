@@ -427,8 +427,39 @@ TEST(PathQueryTest, AlertsOnPathAreTheSortedUnionOverItsNodes) {
   ASSERT_TRUE(paths.ok());
   ASSERT_EQ(paths->size(), 1u);
   EXPECT_EQ((*paths)[0].alerts, (std::vector<std::string>{"t/x/a", "t/x/b", "t/x/c"}));
+  EXPECT_EQ((*paths)[0].alert_count, 3u);
   EXPECT_EQ(g.AlertsOn(Node(1)), (std::vector<std::string>{"t/x/a", "t/x/b"}));
   EXPECT_TRUE(g.AlertsOn(Node(7)).empty());  // not a node of the relation graph
+}
+
+TEST(PathQueryTest, AHubOnAPathListsTheFirstMaxAlertsAndCountsThemAll) {
+  std::vector<Relation> rels = {Rel(Node(0), Node(1), "owns"), Rel(Node(1), Node(2), "owns")};
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 250; ++i) {  // node 1 is a hub named by 250 alerts
+    Alert a;
+    char key[32];
+    std::snprintf(key, sizeof key, "t/x/%03d", 249 - i);
+    a.key = key;
+    Entity e;
+    e.kind = EntityKind::kDevice;
+    e.key = Node(1);
+    a.evidence.push_back(Evidence{e, EvidenceRole::kImpacted});
+    alerts.push_back(a);
+  }
+  PathGraph g = PathGraph::Build(rels, alerts);
+  TraversalOptions options;
+  Result<std::vector<AttackPath>> capped = g.KShortestPaths({Node(0)}, {Node(2)}, 1, options);
+  ASSERT_TRUE(capped.ok());
+  ASSERT_EQ(capped->size(), 1u);
+  EXPECT_EQ((*capped)[0].alert_count, 250u);
+  ASSERT_EQ((*capped)[0].alerts.size(), 100u);
+  EXPECT_EQ((*capped)[0].alerts.front(), "t/x/000");
+  EXPECT_EQ((*capped)[0].alerts.back(), "t/x/099");
+  options.max_alerts = 0;
+  Result<std::vector<AttackPath>> all = g.KShortestPaths({Node(0)}, {Node(2)}, 1, options);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ((*all)[0].alerts.size(), 250u);
+  EXPECT_EQ((*all)[0].alerts.back(), "t/x/249");
 }
 
 TEST(PathQueryTest, ConcurrentQueriesOnOneGraphAgreeWithSequentialOnes) {
