@@ -299,7 +299,9 @@ TEST_P(CorrelatorPropertyTest, AnyOrderMergesUpdatesAndReadsBetweenAdditionsMatc
       id_of[arrival[k]] = id;
       label.push_back(id);
       if (w.updates.count(arrival[k]) != 0) pending_updates.push_back(arrival[k]);
-      if (rng() % 7 == 0) EXPECT_EQ(c.Component(id), c.Component(c.Component(id)));  // a read mid-batch
+      if (rng() % 7 == 0) {
+        EXPECT_EQ(c.Component(id), c.Component(c.Component(id)));  // a read mid-batch
+      }
       if (next_merge < w.merges.size() && rng() % 60 == 0) {
         c.MergeEntities(w.merges[next_merge].first, w.merges[next_merge].second);
         ++next_merge;

@@ -102,7 +102,9 @@ void ExpectValidPath(const PathGraph& g, const std::vector<Relation>& rels, cons
     EXPECT_EQ(h.to, p.nodes[i + 1]);
     const std::string& a = h.reversed ? h.to : h.from;
     const std::string& b = h.reversed ? h.from : h.to;
-    if (!undirected) EXPECT_FALSE(h.reversed);
+    if (!undirected) {
+      EXPECT_FALSE(h.reversed);
+    }
     EXPECT_TRUE(std::any_of(rels.begin(), rels.end(),
                             [&](const Relation& r) { return r.from == a && r.to == b && r.relation == h.relation; }))
         << a << " -" << h.relation << "-> " << b;
@@ -166,7 +168,9 @@ TEST(PathQueryTest, KShortestPathsAreSimpleDistinctOrderedAndMatchBruteForce) {
           const AttackPath& p = (*paths)[i];
           ExpectValidPath(g, rels, p, Node(src), Node(dst), undirected);
           EXPECT_EQ(static_cast<int>(p.length()), brute[i]) << "path " << i;
-          if (i > 0) EXPECT_LE((*paths)[i - 1].length(), p.length());
+          if (i > 0) {
+            EXPECT_LE((*paths)[i - 1].length(), p.length());
+          }
           std::vector<std::string> relations;
           for (const PathHop& h : p.hops) relations.push_back(h.relation + (h.reversed ? "<" : ">"));
           EXPECT_TRUE(seen.insert({p.nodes, relations}).second) << "duplicate path " << i;

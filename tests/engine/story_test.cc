@@ -155,7 +155,7 @@ TEST_F(StoryTest, GraphIncidentTimelineKillChainEntryAndImpact) {
 
 TEST_F(StoryTest, DevicePageListsCloudAndEndpointAlertsForTheSameAzureVm) {
   Ingest({kMdc, kGraphAlertVm1}, "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c");
-  for (const std::string query :
+  for (const std::string& query :
        {std::string("/SUBSCRIPTIONS/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/"
                     "Microsoft.Compute/virtualMachines/VM1"),
         std::string("73e7e2de709dff64ef64b1d0c30e67fab63279db"), std::string("ca1b0d41-5a3b-4d95-b48b-f220aed11d78"),
