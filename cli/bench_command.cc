@@ -37,8 +37,8 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--seed", o.seed, "Generator seed")->default_val(o.seed);
   cmd->add_option("--db", o.db, "Directory of the durable store (new or empty; default: a temporary one, removed)");
   cmd->add_option("--skip", args->skip,
-                  "Comma-separated stages to leave out: parse, correlate, engine, durable, naive, recorrelate,\n"
-                  "reopen, paths, quality");
+                  "Comma-separated stages to leave out: parse, e2e, correlate, engine, durable, naive,\n"
+                  "recorrelate, reopen, paths, quality (e2e ingests the files the parse stage wrote)");
   cmd->add_option("--parse-cap", o.parse_cap, "Records parsed at most")->default_val(o.parse_cap);
   cmd->add_option("--naive-cap", o.naive_cap, "Records through the naive layout at most")->default_val(o.naive_cap);
   cmd->add_option("--engine-cap", o.engine_cap, "Records through the in-memory engine at most")->default_val(o.engine_cap);

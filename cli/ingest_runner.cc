@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "cli/pipelined_sink.h"
 #include "cli/progress.h"
 
 namespace weft::cli {
@@ -18,26 +19,6 @@ Timestamp NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-class EngineSink final : public ImportSink {
- public:
-  EngineSink(Engine& engine, IngestReport& report) : engine_(engine), report_(report) {}
-  Status Consume(ImportBatch batch) override {
-    Result<IngestResult> r = engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), NowMillis());
-    if (!r.ok()) return r.status();
-    report_.totals.new_alerts += r->new_alerts;
-    report_.totals.updated_alerts += r->updated_alerts;
-    report_.totals.duplicates += r->duplicates;
-    report_.totals.relations += r->relations;
-    report_.totals.incidents_written += r->incidents_written;
-    ++report_.batches;
-    return Status::Ok();
-  }
-
- private:
-  Engine& engine_;
-  IngestReport& report_;
-};
 
 }  // namespace
 
@@ -71,13 +52,21 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
     }
   });
   IngestReport report;
-  EngineSink sink(engine, report);
+  // The importer reads batch n+1 while the engine ingests batch n on a second thread.
+  PipelinedSink sink(engine, NowMillis);
   const auto start = std::chrono::steady_clock::now();
+  Status read;
   for (const std::string& path : settings.paths) {
-    WEFT_RETURN_IF_ERROR(importer->ImportPath(path, sink));
+    read = importer->ImportPath(path, sink);
+    if (!read.ok()) break;
   }
-  WEFT_RETURN_IF_ERROR(importer->Flush(sink));
+  if (read.ok()) read = importer->Flush(sink);
+  const Status ingested = sink.Finish();
   progress.Finish();
+  WEFT_RETURN_IF_ERROR(ingested);  // the engine's error first: it is why reading stopped
+  WEFT_RETURN_IF_ERROR(read);
+  report.totals = sink.totals();
+  report.batches = sink.batches();
   report.counts = importer->counts();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -45,7 +45,8 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
         "parse_weft_alerts_per_s", "engine_inmemory_alerts_per_s", "naive_layout_alerts_per_s", "path_p50_ms",
         "path_p99_ms", "kpath_p99_ms", "recorrelate_s", "reopen_s", "peak_rss_mb", "disk_bytes_per_alert",
         "ingest_batch_p50_ms", "ingest_batch_p99_ms", "ingest_alert_p50_ms", "ingest_alert_p99_ms",
-        "durable_vs_naive_ratio", "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+        "durable_vs_naive_ratio", "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1",
+        "e2e_ingest_alerts_per_s", "e2e_ingest_json_alerts_per_s"}) {
     ASSERT_TRUE(j.contains(key)) << key;
     ASSERT_TRUE(j[key].is_number()) << key;
     EXPECT_GT(j[key].get<double>(), 0) << key;
@@ -57,6 +58,7 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
   EXPECT_LE(j["ingest_batch_p50_ms"].get<double>(), j["ingest_batch_p99_ms"].get<double>());
   // Every record parsed, none rejected; only informational alerts stay out of the store.
   EXPECT_EQ(j["parse_records"].get<double>(), 2000);
+  EXPECT_EQ(j["e2e_ingest_records"].get<double>(), 2000) << "the end-to-end stage reads every file it parsed";
   EXPECT_EQ(j["parse_rejected"].get<double>(), 0);
   EXPECT_EQ(j["parse_weft_rejected"].get<double>(), 0);
   EXPECT_GT(j["durable_alerts"].get<double>(), 1500);
