@@ -1,9 +1,6 @@
 #include "cli/bench_runner.h"
 
-#include <dlfcn.h>
-#include <malloc.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/generator/generator.h"
+#include "cli/bench_measure.h"
 #include "cli/ingest_runner.h"
 #include "engine/correlator.h"
 #include "engine/engine.h"
@@ -40,68 +38,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kBatch = 1000;  // alerts per acknowledged batch, as the reference rows
 
 double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-// Peak resident memory since the last ResetPeak (VmHWM), in MB; ru_maxrss when /proc is missing.
-double MaxRssMb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-double PeakRssMb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-  }
-  return MaxRssMb();
-}
-// Returns memory that earlier stages freed to the system, so a stage's peak counts only what it
-// holds itself: jemalloc (when weft is linked with it) keeps freed pages until they decay.
-void ReleaseFreedMemory() {
-  using MallctlFn = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
-  static const auto mallctl = reinterpret_cast<MallctlFn>(dlsym(RTLD_DEFAULT, "mallctl"));
-  if (mallctl != nullptr) {
-    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096 = MALLCTL_ARENAS_ALL
-  } else {
-    malloc_trim(0);
-  }
-}
-
-// Resets VmHWM to the current RSS ("5" to clear_refs, Linux >= 4.0), after releasing freed memory.
-void ResetPeak() {
-  ReleaseFreedMemory();
-  std::ofstream clear("/proc/self/clear_refs");
-  clear << "5";
-}
-
-std::string CpuModel() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      std::size_t colon = line.find(':');
-      if (colon != std::string::npos) return std::string(Trim(line.substr(colon + 1)));
-    }
-  }
-  return "unknown";
-}
-
-const char* BuildType() {
-#if defined(NDEBUG) && defined(__OPTIMIZE__)
-  return "Release";
-#elif defined(__OPTIMIZE__)
-  return "optimized with assertions";
-#else
-  return "Debug";
-#endif
-}
 
 // A fresh temporary directory, removed with its contents on destruction.
 class ScratchDir {

@@ -134,16 +134,9 @@ class Reader {
   }
 
   bool Str(const char* field, std::string& s) {
-    const std::size_t start = pos_;
-    std::uint64_t n = 0;
-    if (!Varint(field, n)) return false;
-    if (n > data_.size() - pos_) {
-      return Fail(field, start,
-                  "is truncated: length " + std::to_string(n) + " exceeds the " +
-                      std::to_string(data_.size() - pos_) + " bytes left");
-    }
-    s.assign(data_.data() + pos_, n);
-    pos_ += n;
+    std::string_view v;
+    if (!View(field, v)) return false;
+    s.assign(v);
     return true;
   }
 
