@@ -33,7 +33,7 @@ bench: release
 	./build/release/cli/weft bench --alerts 100000
 
 format:
-	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+	@git ls-files '*.h' '*.cc' | xargs clang-format-14 -i
 
 clean:
 	rm -rf build

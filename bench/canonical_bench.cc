@@ -93,7 +93,8 @@ void BM_MakeAlertKey(benchmark::State& state) {
   }
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(MakeAlertKey("72f988bf-86f1-41af-91ab-2d7cd011db47", SourceProduct::kDefenderForEndpoint, ids[i]));
+    benchmark::DoNotOptimize(MakeAlertKey("72f988bf-86f1-41af-91ab-2d7cd011db47",
+                                          SourceProduct::kDefenderForEndpoint, ids[i]));
     if (++i == ids.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());

@@ -9,8 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,7 +51,8 @@ const IdStream& Stream(std::uint64_t records) {
   while ((*stream)->Next(batch)) {
     for (const generator::GeneratedAlert& g : batch) {
       if (g.informational || !seen.insert(g.alert.key).second) continue;
-      auto t = tenants.emplace(g.alert.tenant, static_cast<Correlator::TenantId>(tenants.size())).first->second;
+      auto t = tenants.emplace(g.alert.tenant, static_cast<Correlator::TenantId>(tenants.size()))
+                   .first->second;
       ids.tenant.push_back(t);
       ids.time.push_back(g.alert.activity_time());
       std::vector<Correlator::EntityId> es;
@@ -59,9 +60,11 @@ const IdStream& Stream(std::uint64_t records) {
         auto [e, added] = entities.emplace(g.alert.tenant + '\0' + ev.entity.key,
                                            static_cast<Correlator::EntityId>(entities.size()));
         if (added) {
-          const bool private_ip = ev.entity.kind == EntityKind::kIp && ev.entity.properties.count("scope") != 0;
+          const bool private_ip =
+              ev.entity.kind == EntityKind::kIp && ev.entity.properties.count("scope") != 0;
           ids.entity_tenant.push_back(t);
-          ids.entity_correlating.push_back(config.Correlates(ev.entity.kind, ev.entity.key, private_ip));
+          ids.entity_correlating.push_back(
+              config.Correlates(ev.entity.kind, ev.entity.key, private_ip));
         }
         es.push_back(e->second);
       }
@@ -96,7 +99,10 @@ void BM_CorrelatorAddAlert(benchmark::State& state) {
   state.counters["alerts"] = static_cast<double>(ids.tenant.size());
   state.counters["last_dirty_roots"] = static_cast<double>(incidents);
 }
-BENCHMARK(BM_CorrelatorAddAlert)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CorrelatorAddAlert)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace weft

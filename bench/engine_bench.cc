@@ -46,15 +46,22 @@ void BM_EngineIngestBatch(benchmark::State& state) {
       }
     }
     const std::size_t take = std::min(batch_size, pending.size());
-    batch.assign(std::make_move_iterator(pending.begin()), std::make_move_iterator(pending.begin() + take));
+    batch.assign(std::make_move_iterator(pending.begin()),
+                 std::make_move_iterator(pending.begin() + take));
     pending.erase(pending.begin(), pending.begin() + take);
     state.ResumeTiming();
-    benchmark::DoNotOptimize(Check(engine->Ingest(std::move(batch), {}, options.start + options.span)));
+    benchmark::DoNotOptimize(
+        Check(engine->Ingest(std::move(batch), {}, options.start + options.span)));
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch_size));
   state.counters["alerts_in_engine"] = static_cast<double>(engine->alert_count());
 }
-BENCHMARK(BM_EngineIngestBatch)->Arg(100)->Arg(1000)->Arg(10000)->Iterations(100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineIngestBatch)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(100)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace weft

@@ -37,11 +37,15 @@ void BM_GenerateAlerts(benchmark::State& state) {
   state.counters["evidence_per_alert"] =
       static_cast<double>(evidence) / static_cast<double>(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_GenerateAlerts)->RangeMultiplier(10)->Range(10'000, 1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GenerateAlerts)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 // BM_GenerateToDirectory/<alerts>/<weft>: native formats (0) or weft JSON lines (1) on disk.
 void BM_GenerateToDirectory(benchmark::State& state) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "weft_generator_bench_XXXXXX").string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "weft_generator_bench_XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) {
     state.SkipWithError("mkdtemp failed");
     return;
@@ -61,7 +65,10 @@ void BM_GenerateToDirectory(benchmark::State& state) {
   std::filesystem::remove_all(tmpl, ec);
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_GenerateToDirectory)->Args({100'000, 0})->Args({100'000, 1})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GenerateToDirectory)
+    ->Args({100'000, 0})
+    ->Args({100'000, 1})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace weft::generator

@@ -28,11 +28,13 @@ namespace weft {
 namespace {
 
 constexpr std::size_t kTargetBytes = 4u << 20;
-// tests/data/: $WEFT_TEST_DATA_DIR, else ./tests/data (run from the checkout), else beside this file.
+// tests/data/: $WEFT_TEST_DATA_DIR, else ./tests/data (run from the checkout), else beside this
+// file.
 const std::string kData = [] {
   if (const char* env = std::getenv("WEFT_TEST_DATA_DIR")) return std::string(env) + "/";
   if (std::filesystem::is_directory("tests/data")) return std::string("tests/data/");
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "tests" / "data").string() + "/";
+  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "tests" / "data").string() +
+         "/";
 }();
 
 std::string ReadFile(const std::string& path) {
@@ -80,7 +82,8 @@ std::string RepeatedLines(const std::vector<std::string>& files) {
     one += '\n';
   }
   if (one.empty()) {
-    std::fprintf(stderr, "no sample records under %s (run from the checkout or set WEFT_TEST_DATA_DIR)\n",
+    std::fprintf(stderr,
+                 "no sample records under %s (run from the checkout or set WEFT_TEST_DATA_DIR)\n",
                  kData.c_str());
     std::abort();
   }
@@ -105,7 +108,8 @@ class CountingSink final : public ImportSink {
 
 void RunImport(benchmark::State& state, const std::string& input) {
   ImportOptions options;
-  options.default_tenant = "bench";  // records without a tenant (e.g. no subscription map) still count
+  options.default_tenant =
+      "bench";  // records without a tenant (e.g. no subscription map) still count
   options.min_severity = Severity::kInformational;
   std::size_t records = 0, alerts = 0, rejected = 0;
   for (auto _ : state) {
@@ -132,16 +136,19 @@ void RunImport(benchmark::State& state, const std::string& input) {
   state.counters["rejected_per_iter"] = static_cast<double>(rejected) / state.iterations();
 }
 
-#define WEFT_IMPORT_BENCH(name, ...)                                      \
-  void BM_Parse##name(benchmark::State& state) {                          \
-    static const std::string input = RepeatedLines({__VA_ARGS__});        \
-    RunImport(state, input);                                              \
-  }                                                                       \
+#define WEFT_IMPORT_BENCH(name, ...)                               \
+  void BM_Parse##name(benchmark::State& state) {                   \
+    static const std::string input = RepeatedLines({__VA_ARGS__}); \
+    RunImport(state, input);                                       \
+  }                                                                \
   BENCHMARK(BM_Parse##name)->Unit(benchmark::kMillisecond)
 
-WEFT_IMPORT_BENCH(DefenderForCloudRest, "defender-for-cloud/demisto_AzureDefenderForCloud-All_Alerts_Response.json",
-                  "defender-for-cloud/DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json");
-WEFT_IMPORT_BENCH(DefenderForCloudExport, "defender-for-cloud/elastic_mdc_continuous_export_test-alert.ndjson");
+WEFT_IMPORT_BENCH(
+    DefenderForCloudRest,
+    "defender-for-cloud/demisto_AzureDefenderForCloud-All_Alerts_Response.json",
+    "defender-for-cloud/DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json");
+WEFT_IMPORT_BENCH(DefenderForCloudExport,
+                  "defender-for-cloud/elastic_mdc_continuous_export_test-alert.ndjson");
 WEFT_IMPORT_BENCH(Sentinel, "sentinel/weft_securityalert_rows.ndjson");
 WEFT_IMPORT_BENCH(GraphAlerts, "graph-security/msgraph-docs_security-list-alerts_v2_example1.json",
                   "graph-security/elastic_graph_alert_v2_test-alert.json",
@@ -153,14 +160,16 @@ WEFT_IMPORT_BENCH(GuardDuty, "aws-guardduty/elastic_test-guard_duty_part1.ndjson
 WEFT_IMPORT_BENCH(SecurityHub, "aws-securityhub-asff/ocsf-examples_sechub-guardduty.asff.json",
                   "aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json",
                   "aws-securityhub-asff/weft_guardduty-torrelay-ec2.asff.json");
-WEFT_IMPORT_BENCH(Ocsf, "ocsf/DERIVED_sekoia_input_messages.ndjson", "ocsf/ocsf-examples_okta_detection_finding.ocsf.json",
+WEFT_IMPORT_BENCH(Ocsf, "ocsf/DERIVED_sekoia_input_messages.ndjson",
+                  "ocsf/ocsf-examples_okta_detection_finding.ocsf.json",
                   "ocsf/ocsf-examples_sechub-guardduty.ocsf.json");
 
 void BM_ParseScc(benchmark::State& state) {
   static const std::string input = [] {
     std::vector<std::string> files;
     for (const auto& e : std::filesystem::directory_iterator(kData + "gcp-scc")) {
-      if (e.path().extension() == ".json") files.push_back("gcp-scc/" + e.path().filename().string());
+      if (e.path().extension() == ".json")
+        files.push_back("gcp-scc/" + e.path().filename().string());
     }
     std::sort(files.begin(), files.end());
     return RepeatedLines(files);
@@ -175,7 +184,8 @@ void BM_ParseWeft(benchmark::State& state) {
     generator::GeneratorOptions options;
     options.format = "weft";
     options.alerts = 8000;
-    const std::string dir = (std::filesystem::temp_directory_path() / "weft_importers_bench").string();
+    const std::string dir =
+        (std::filesystem::temp_directory_path() / "weft_importers_bench").string();
     auto summary = generator::GenerateToDirectory(options, dir);
     std::string text = summary.ok() ? ReadFile(dir + "/alerts/weft.jsonl") : std::string();
     std::filesystem::remove_all(dir);
@@ -200,7 +210,8 @@ BENCHMARK(BM_ParseGuideCsv)->Unit(benchmark::kMillisecond);
 void BM_ParseDefenderForCloudRestDocument(benchmark::State& state) {
   static const std::string input = [] {
     nlohmann::json value = nlohmann::json::array();
-    const auto records = Records(kData + "defender-for-cloud/demisto_AzureDefenderForCloud-All_Alerts_Response.json");
+    const auto records = Records(
+        kData + "defender-for-cloud/demisto_AzureDefenderForCloud-All_Alerts_Response.json");
     std::size_t bytes = 0;
     while (bytes < kTargetBytes) {
       for (const std::string& r : records) {

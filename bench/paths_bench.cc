@@ -22,7 +22,8 @@ std::string Key(int i) { return "device:mde:" + std::to_string(i); }
 PathGraph MakeGraph(bool hubs) {
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<int> pick(0, kEntities - 1);
-  const char* names[] = {"runs_on", "logged_on", "can_assume", "has_role_on", "member_of", "reads_data"};
+  const char* names[] = {"runs_on",     "logged_on", "can_assume",
+                         "has_role_on", "member_of", "reads_data"};
   std::vector<Relation> rels;
   rels.reserve(kRelations);
   for (int i = 0; i < kRelations; ++i) {
@@ -53,7 +54,8 @@ void Report(benchmark::State& state, std::vector<double>& micros) {
 // Source/target pairs. connected: the target is a farthest entity the source reaches within
 // max_hops (a path exists); otherwise a random entity (usually none within the hop limit, so
 // the query explores the whole hop-limited ball).
-std::vector<std::pair<std::string, std::string>> Pairs(const PathGraph& g, const TraversalOptions& options,
+std::vector<std::pair<std::string, std::string>> Pairs(const PathGraph& g,
+                                                       const TraversalOptions& options,
                                                        bool connected) {
   const int max_hops = options.max_hops;
   std::mt19937_64 rng(connected ? 7 : 8);
@@ -91,7 +93,8 @@ void RunQueries(benchmark::State& state, std::size_t k, bool hubs) {
     if (paths.ok()) found += paths->size();
     benchmark::DoNotOptimize(paths);
   }
-  state.counters["paths_per_query"] = static_cast<double>(found) / static_cast<double>(micros.size());
+  state.counters["paths_per_query"] =
+      static_cast<double>(found) / static_cast<double>(micros.size());
   Report(state, micros);
 }
 
@@ -102,10 +105,22 @@ void BM_KShortestPathsHubsUndirected(benchmark::State& state) { RunQueries(state
 
 // Args: max hops, connected pairs (1) or random pairs (0). On the hub graph random pairs are
 // mostly connected within 4-6 hops already (and Reach-picked pairs would take minutes to set up).
-BENCHMARK(BM_ShortestPath)->ArgsProduct({{4, 6}, {1, 0}})->Unit(benchmark::kMillisecond)->Iterations(256);
-BENCHMARK(BM_KShortestPaths)->ArgsProduct({{4, 6}, {1, 0}})->Unit(benchmark::kMillisecond)->Iterations(64);
-BENCHMARK(BM_ShortestPathHubsUndirected)->ArgsProduct({{4, 6}, {0}})->Unit(benchmark::kMillisecond)->Iterations(256);
-BENCHMARK(BM_KShortestPathsHubsUndirected)->ArgsProduct({{4, 6}, {0}})->Unit(benchmark::kMillisecond)->Iterations(64);
+BENCHMARK(BM_ShortestPath)
+    ->ArgsProduct({{4, 6}, {1, 0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(256);
+BENCHMARK(BM_KShortestPaths)
+    ->ArgsProduct({{4, 6}, {1, 0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(64);
+BENCHMARK(BM_ShortestPathHubsUndirected)
+    ->ArgsProduct({{4, 6}, {0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(256);
+BENCHMARK(BM_KShortestPathsHubsUndirected)
+    ->ArgsProduct({{4, 6}, {0}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(64);
 
 }  // namespace
 }  // namespace weft

@@ -19,7 +19,8 @@ namespace {
 class ScratchDir {
  public:
   ScratchDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "weft_store_bench_XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "weft_store_bench_XXXXXX").string();
     if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
   }
   ~ScratchDir() {
@@ -57,13 +58,15 @@ Alert MakeAlert(std::int64_t n) {
   device.entity.kind = EntityKind::kDevice;
   device.entity.key = "device:mde:" + std::to_string(n % 5000);
   device.entity.display_name = "host-" + std::to_string(n % 5000);
-  device.entity.aliases = {{"mde", std::to_string(n % 5000), AliasStrength::kStrong, "Defender for Endpoint"},
-                           {"host", device.entity.display_name, AliasStrength::kWeak, ""}};
+  device.entity.aliases = {
+      {"mde", std::to_string(n % 5000), AliasStrength::kStrong, "Defender for Endpoint"},
+      {"host", device.entity.display_name, AliasStrength::kWeak, ""}};
   device.entity.properties = {{"os", "Windows11"}};
   Evidence user;
   user.entity.kind = EntityKind::kUser;
   user.entity.key = "user:user" + std::to_string(n % 2000) + "@contoso.com";
-  user.entity.aliases = {{"upn", "user" + std::to_string(n % 2000) + "@contoso.com", AliasStrength::kStrong, ""}};
+  user.entity.aliases = {
+      {"upn", "user" + std::to_string(n % 2000) + "@contoso.com", AliasStrength::kStrong, ""}};
   Evidence ip;
   ip.entity.kind = EntityKind::kIp;
   ip.entity.key = "ip:10.0." + std::to_string(n % 250) + "." + std::to_string(n % 200);
@@ -115,7 +118,11 @@ void ApplyBatches(benchmark::State& state, bool sync) {
 }
 
 void BM_ApplyBatch(benchmark::State& state) { ApplyBatches(state, false); }
-BENCHMARK(BM_ApplyBatch)->RangeMultiplier(10)->Range(100, 10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ApplyBatch)
+    ->RangeMultiplier(10)
+    ->Range(100, 10000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void BM_ApplyBatchSync(benchmark::State& state) { ApplyBatches(state, true); }
 BENCHMARK(BM_ApplyBatchSync)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -33,15 +33,22 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--alerts", o.alerts, "Records to generate (duplicates, informational included)")
       ->default_val(o.alerts)
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000'000}));
-  cmd->add_option("--tenants", o.tenants, "Tenants of the stream")->default_val(o.tenants)->check(CLI::Range(1, 1000));
+  cmd->add_option("--tenants", o.tenants, "Tenants of the stream")
+      ->default_val(o.tenants)
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--seed", o.seed, "Generator seed")->default_val(o.seed);
-  cmd->add_option("--db", o.db, "Directory of the durable store (new or empty; default: a temporary one, removed)");
-  cmd->add_option("--skip", args->skip,
-                  "Comma-separated stages to leave out: parse, e2e, correlate, engine, durable, naive,\n"
-                  "recorrelate, reopen, paths, quality (e2e ingests the files the parse stage wrote)");
+  cmd->add_option(
+      "--db", o.db,
+      "Directory of the durable store (new or empty; default: a temporary one, removed)");
+  cmd->add_option(
+      "--skip", args->skip,
+      "Comma-separated stages to leave out: parse, e2e, correlate, engine, durable, naive,\n"
+      "recorrelate, reopen, paths, quality (e2e ingests the files the parse stage wrote)");
   cmd->add_option("--parse-cap", o.parse_cap, "Records parsed at most")->default_val(o.parse_cap);
-  cmd->add_option("--naive-cap", o.naive_cap, "Records through the naive layout at most")->default_val(o.naive_cap);
-  cmd->add_option("--engine-cap", o.engine_cap, "Records through the in-memory engine at most")->default_val(o.engine_cap);
+  cmd->add_option("--naive-cap", o.naive_cap, "Records through the naive layout at most")
+      ->default_val(o.naive_cap);
+  cmd->add_option("--engine-cap", o.engine_cap, "Records through the in-memory engine at most")
+      ->default_val(o.engine_cap);
   cmd->add_option("--path-queries", o.path_queries, "Shortest-path queries (k=5: a fifth)")
       ->default_val(o.path_queries)
       ->check(CLI::Range(1, 1'000'000));
@@ -51,8 +58,8 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
     for (std::string stage; std::getline(list, stage, ',');) {
       if (!stage.empty()) args->options.skip.insert(stage);
     }
-    std::cerr << "weft bench: " << args->options.alerts << " records, " << args->options.tenants << " tenants, seed "
-              << args->options.seed << "\n";
+    std::cerr << "weft bench: " << args->options.alerts << " records, " << args->options.tenants
+              << " tenants, seed " << args->options.seed << "\n";
     Result<BenchReport> report = RunBench(args->options, std::cerr);
     if (!report.ok()) {
       std::cerr << "weft bench: " << report.status().ToString() << "\n";

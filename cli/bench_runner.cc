@@ -35,16 +35,20 @@ namespace weft::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t kBatch = 1000;  // alerts per acknowledged batch, as the reference rows
+constexpr std::size_t kBatch =
+    1000;  // alerts per acknowledged batch, as the reference rows
 
-double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // A fresh temporary directory, removed with its contents on destruction.
 class ScratchDir {
  public:
   static Result<std::unique_ptr<ScratchDir>> Create() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "weft_bench_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a temporary directory in " + tmpl);
+    if (mkdtemp(tmpl.data()) == nullptr)
+      return Status::IOError("cannot create a temporary directory in " + tmpl);
     return std::make_unique<ScratchDir>(tmpl);
   }
   explicit ScratchDir(std::string path) : path_(std::move(path)) {}
@@ -94,7 +98,8 @@ class Progress {
     last_ = pct;
     std::string name = stage_;
     name.resize(12, ' ');
-    out_ << "\r  " << name << " [" << std::string(pct / 5, '#') << std::string(20 - pct / 5, '.') << "] ";
+    out_ << "\r  " << name << " [" << std::string(pct / 5, '#') << std::string(20 - pct / 5, '.')
+         << "] ";
     char buf[8];
     std::snprintf(buf, sizeof buf, "%3d%%", pct);
     out_ << buf << std::flush;
@@ -168,9 +173,11 @@ class Runner {
   std::vector<double> peaks_;
 };
 
-Status Runner::ForEachBatch(std::uint64_t records, Progress& bar,
-                            const std::function<Status(std::vector<generator::GeneratedAlert>&)>& visit) {
-  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<generator::AlertStream> stream, generator::AlertStream::Create(Gen(records, "mixed")));
+Status Runner::ForEachBatch(
+    std::uint64_t records, Progress& bar,
+    const std::function<Status(std::vector<generator::GeneratedAlert>&)>& visit) {
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<generator::AlertStream> stream,
+                        generator::AlertStream::Create(Gen(records, "mixed")));
   std::vector<generator::GeneratedAlert> chunk, batch;
   std::uint64_t seen = 0;
   while (stream->Next(chunk, kBatch)) {
@@ -240,8 +247,8 @@ Status Runner::EndToEnd(const std::string& format, const std::string& dir) {
   const double s = Since(start);
   Add(key + "_alerts_per_s", static_cast<double>(report.counts.alerts) / s, "alerts/s");
   Add(key + "_records", static_cast<double>(report.counts.records), "");
-  bar.Done(std::to_string(report.counts.alerts) + " alerts, " + std::to_string(static_cast<long long>(report.counts.alerts / s)) +
-           " alerts/s");
+  bar.Done(std::to_string(report.counts.alerts) + " alerts, " +
+           std::to_string(static_cast<long long>(report.counts.alerts / s)) + " alerts/s");
   std::error_code ec;
   std::filesystem::remove_all(store_dir, ec);
   return Status::Ok();
@@ -249,7 +256,7 @@ Status Runner::EndToEnd(const std::string& format, const std::string& dir) {
 
 Status Runner::Parse() {
   WEFT_RETURN_IF_ERROR(ParseFormat("mixed", "parse"));  // the six JSON source formats
-  return ParseFormat("weft", "parse_weft");              // the compact JSON-lines form
+  return ParseFormat("weft", "parse_weft");             // the compact JSON-lines form
 }
 
 Status Runner::CollectIds(IdStream& ids) {
@@ -258,32 +265,37 @@ Status Runner::CollectIds(IdStream& ids) {
   std::unordered_map<std::uint64_t, Correlator::EntityId> entities;
   std::unordered_set<std::uint64_t> seen;
   Progress bar(progress_, "ids", o_.alerts);
-  WEFT_RETURN_IF_ERROR(ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
-    for (const generator::GeneratedAlert& g : batch) {
-      const Alert& a = g.alert;
-      const std::uint64_t key_hash = StableHash(a.key);
-      if (!seen.insert(key_hash).second) continue;  // a second delivery: the engine merges it
-      truth_.emplace(key_hash, StableHash(g.incident));
-      ++tenant_alerts_[a.tenant];
-      const auto [tit, tnew] = tenants.emplace(a.tenant, static_cast<Correlator::TenantId>(tenants.size()));
-      ids.tenant.push_back(tit->second);
-      ids.time.push_back(a.activity_time());
-      for (const Evidence& ev : a.evidence) {
-        const std::uint64_t h = StableHash(a.tenant + '\0' + ev.entity.key);
-        const auto [eit, enew] = entities.emplace(h, static_cast<Correlator::EntityId>(entities.size()));
-        if (enew) {
-          const Entity& e = ev.entity;
-          const bool private_ip = e.kind == EntityKind::kIp && e.properties.count("scope") != 0;
-          ids.entity_tenant.push_back(tit->second);
-          ids.entity_correlating.push_back(config.Correlates(e.kind, e.key, private_ip) ? 1 : 0);
+  WEFT_RETURN_IF_ERROR(
+      ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+        for (const generator::GeneratedAlert& g : batch) {
+          const Alert& a = g.alert;
+          const std::uint64_t key_hash = StableHash(a.key);
+          if (!seen.insert(key_hash).second) continue;  // a second delivery: the engine merges it
+          truth_.emplace(key_hash, StableHash(g.incident));
+          ++tenant_alerts_[a.tenant];
+          const auto [tit, tnew] =
+              tenants.emplace(a.tenant, static_cast<Correlator::TenantId>(tenants.size()));
+          ids.tenant.push_back(tit->second);
+          ids.time.push_back(a.activity_time());
+          for (const Evidence& ev : a.evidence) {
+            const std::uint64_t h = StableHash(a.tenant + '\0' + ev.entity.key);
+            const auto [eit, enew] =
+                entities.emplace(h, static_cast<Correlator::EntityId>(entities.size()));
+            if (enew) {
+              const Entity& e = ev.entity;
+              const bool private_ip = e.kind == EntityKind::kIp && e.properties.count("scope") != 0;
+              ids.entity_tenant.push_back(tit->second);
+              ids.entity_correlating.push_back(config.Correlates(e.kind, e.key, private_ip) ? 1
+                                                                                            : 0);
+            }
+            ids.entities.push_back(eit->second);
+          }
+          ids.offsets.push_back(static_cast<std::uint32_t>(ids.entities.size()));
         }
-        ids.entities.push_back(eit->second);
-      }
-      ids.offsets.push_back(static_cast<std::uint32_t>(ids.entities.size()));
-    }
-    return Status::Ok();
-  }));
-  bar.Done(std::to_string(ids.tenant.size()) + " distinct alerts, " + std::to_string(entities.size()) + " entities");
+        return Status::Ok();
+      }));
+  bar.Done(std::to_string(ids.tenant.size()) + " distinct alerts, " +
+           std::to_string(entities.size()) + " entities");
   Add("distinct_alerts", static_cast<double>(ids.tenant.size()), "");
   Add("entities", static_cast<double>(entities.size()), "");
   Add("evidence_edges", static_cast<double>(ids.entities.size()), "");
@@ -298,7 +310,8 @@ void Runner::Correlate(const IdStream& ids) {
   const std::size_t n = ids.tenant.size();
   const Clock::time_point start = Clock::now();
   for (std::size_t i = 0; i < n; ++i) {
-    scratch.assign(ids.entities.begin() + ids.offsets[i], ids.entities.begin() + ids.offsets[i + 1]);
+    scratch.assign(ids.entities.begin() + ids.offsets[i],
+                   ids.entities.begin() + ids.offsets[i + 1]);
     for (Correlator::EntityId e : scratch) {
       while (next_entity <= e) {  // ids were assigned in order of first appearance
         c.AddEntity(ids.entity_tenant[next_entity], ids.entity_correlating[next_entity] != 0);
@@ -325,13 +338,15 @@ void Runner::Correlate(const IdStream& ids) {
   Add("correlate_incidents", static_cast<double>(incidents), "");
   Add("correlate_multi_alert_incidents", static_cast<double>(multi), "");
   Add("correlate_dirty_roots", static_cast<double>(assignments), "");
-  bar.Done(std::to_string(static_cast<long long>(n / s)) + " alerts/s, " + std::to_string(incidents) + " incidents");
+  bar.Done(std::to_string(static_cast<long long>(n / s)) + " alerts/s, " +
+           std::to_string(incidents) + " incidents");
 }
 
 Status Runner::Durable() {
   store_dir_ = o_.db.empty() ? scratch_->path() + "/store" : o_.db;
   if (std::filesystem::exists(store_dir_) && !std::filesystem::is_empty(store_dir_)) {
-    return Status::InvalidArgument("--db " + store_dir_ + ": the durable run needs a new or empty directory");
+    return Status::InvalidArgument("--db " + store_dir_ +
+                                   ": the durable run needs a new or empty directory");
   }
   ResetPeak();
   WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
@@ -342,22 +357,23 @@ Status Runner::Durable() {
   double total = 0;
   Progress bar(progress_, "durable", o_.alerts);
   std::vector<Alert> input;
-  WEFT_RETURN_IF_ERROR(ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
-    input.clear();
-    for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
-    if (first_key_.empty()) first_key_ = input.front().key;
-    const std::size_t size = input.size();
-    const Clock::time_point start = Clock::now();
-    Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
-    const double s = Since(start);
-    input = {};
-    if (!r.ok()) return r.status();
-    total += s;
-    alerts += size;
-    batch_ms.push_back(s * 1e3);
-    alert_ms.push_back(s * 1e3 / static_cast<double>(size));
-    return Status::Ok();
-  }));
+  WEFT_RETURN_IF_ERROR(
+      ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+        input.clear();
+        for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
+        if (first_key_.empty()) first_key_ = input.front().key;
+        const std::size_t size = input.size();
+        const Clock::time_point start = Clock::now();
+        Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
+        const double s = Since(start);
+        input = {};
+        if (!r.ok()) return r.status();
+        total += s;
+        alerts += size;
+        batch_ms.push_back(s * 1e3);
+        alert_ms.push_back(s * 1e3 / static_cast<double>(size));
+        return Status::Ok();
+      }));
   const double peak = PeakRssMb();
   peaks_.push_back(peak);
   if (!first_key_.empty()) {
@@ -376,7 +392,9 @@ Status Runner::Durable() {
   WEFT_ASSIGN_OR_RETURN(StoreStats stats, store_->Stats());
   Add("store_incidents", static_cast<double>(stats.incidents), "");
   Add("store_entities", static_cast<double>(stats.entities), "");
-  Add("disk_bytes_per_alert", static_cast<double>(stats.disk_bytes) / static_cast<double>(std::max<std::uint64_t>(alerts, 1)),
+  Add("disk_bytes_per_alert",
+      static_cast<double>(stats.disk_bytes) /
+          static_cast<double>(std::max<std::uint64_t>(alerts, 1)),
       "bytes");
   bar.Done(std::to_string(static_cast<long long>(durable_rate_)) + " alerts/s, batch p99 " +
            std::to_string(Percentile(batch_ms, 0.99)) + " ms");
@@ -408,8 +426,8 @@ Status Runner::Quality(Engine& engine) {
   Add("quality_scored_alerts", static_cast<double>(q.alerts), "");
   Add("quality_predicted_incidents", static_cast<double>(q.predicted_incidents), "");
   Add("quality_true_incidents", static_cast<double>(q.true_incidents), "");
-  bar.Done("pairwise P " + std::to_string(q.pairwise.precision) + " R " + std::to_string(q.pairwise.recall) +
-           ", B-cubed F1 " + std::to_string(q.bcubed.f1));
+  bar.Done("pairwise P " + std::to_string(q.pairwise.precision) + " R " +
+           std::to_string(q.pairwise.recall) + ", B-cubed F1 " + std::to_string(q.bcubed.f1));
   return Status::Ok();
 }
 
@@ -441,9 +459,10 @@ Status Runner::Reopen() {
   Clock::time_point start = Clock::now();
   WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
   WEFT_ASSIGN_OR_RETURN(std::optional<Incident> incident, store_->GetIncident(first_incident_));
-  if (!incident || std::find(incident->alert_keys.begin(), incident->alert_keys.end(), first_key_) ==
-                       incident->alert_keys.end()) {
-    return Status::Internal("reopened store lost incident " + first_incident_ + " of " + first_key_);
+  if (!incident || std::find(incident->alert_keys.begin(), incident->alert_keys.end(),
+                             first_key_) == incident->alert_keys.end()) {
+    return Status::Internal("reopened store lost incident " + first_incident_ + " of " +
+                            first_key_);
   }
   WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store_->GetAlert(first_key_));
   if (!alert) return Status::Internal("reopened store lost alert " + first_key_);
@@ -455,13 +474,15 @@ Status Runner::Reopen() {
   WEFT_ASSIGN_OR_RETURN(std::string replayed, engine->IncidentOf(first_key_));
   const double s = Since(start);
   if (replayed != first_incident_) {
-    return Status::Internal("replayed engine puts " + first_key_ + " in " + replayed + ", the store in " + first_incident_);
+    return Status::Internal("replayed engine puts " + first_key_ + " in " + replayed +
+                            ", the store in " + first_incident_);
   }
   peaks_.push_back(PeakRssMb());
   Add("reopen_s", query_s, "s");
   Add("engine_reopen_s", s, "s");
   Add("peak_rss_reopen_mb", peaks_.back(), "MB");
-  bar.Done(std::to_string(query_s) + " s to the first incident page; " + std::to_string(s) + " s to a replayed engine");
+  bar.Done(std::to_string(query_s) + " s to the first incident page; " + std::to_string(s) +
+           " s to a replayed engine");
   return Status::Ok();
 }
 
@@ -487,7 +508,8 @@ Status Runner::Paths() {
   for (PathGraph::NodeId id = 0; id < graph.node_count(); ++id) {
     if (graph.Key(id).rfind("alert:", 0) != 0) entities.push_back(id);
   }
-  if (entities.size() < 2) return Status::Internal("path graph of tenant " + tenant + " has fewer than 2 entities");
+  if (entities.size() < 2)
+    return Status::Internal("path graph of tenant " + tenant + " has fewer than 2 entities");
   std::mt19937_64 rng(o_.seed);
   std::uniform_int_distribution<std::size_t> pick(0, entities.size() - 1);
   TraversalOptions to;
@@ -506,12 +528,14 @@ Status Runner::Paths() {
       ms.push_back(Since(start) * 1e3);
       if (!r.ok()) return r.status();
       if (!r->empty()) ++found;
-      bar.Update(static_cast<std::uint64_t>(progress_base + q * o_.path_queries / std::max(queries, 1)));
+      bar.Update(
+          static_cast<std::uint64_t>(progress_base + q * o_.path_queries / std::max(queries, 1)));
     }
     Add(key + "_p50_ms", Percentile(ms, 0.50), "ms");
     Add(key + "_p99_ms", Percentile(ms, 0.99), "ms");
     Add(key + "_queries", static_cast<double>(ms.size()), "");
-    Add(key + "_found_share", ms.empty() ? 0 : static_cast<double>(found) / static_cast<double>(ms.size()), "");
+    Add(key + "_found_share",
+        ms.empty() ? 0 : static_cast<double>(found) / static_cast<double>(ms.size()), "");
     return Status::Ok();
   };
   WEFT_RETURN_IF_ERROR(run(1, o_.path_queries, "path", 0));
@@ -530,20 +554,23 @@ Status Runner::Naive() {
   std::vector<Alert> input;
   std::uint64_t alerts = 0;
   double total = 0;
-  WEFT_RETURN_IF_ERROR(ForEachBatch(records, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
-    input.clear();
-    for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
-    const Clock::time_point start = Clock::now();
-    Status s = probe->Write(input);
-    total += Since(start);
-    alerts += input.size();
-    return s;
-  }));
+  WEFT_RETURN_IF_ERROR(
+      ForEachBatch(records, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+        input.clear();
+        for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
+        const Clock::time_point start = Clock::now();
+        Status s = probe->Write(input);
+        total += Since(start);
+        alerts += input.size();
+        return s;
+      }));
   const double rate = static_cast<double>(alerts) / total;
   Add("naive_layout_alerts_per_s", rate, "alerts/s");
   Add("naive_layout_alerts", static_cast<double>(alerts), "");
-  Add("naive_layout_puts_per_alert", static_cast<double>(probe->puts()) / static_cast<double>(alerts), "");
-  Add("naive_layout_disk_bytes_per_alert", static_cast<double>(probe->DiskBytes()) / static_cast<double>(alerts), "bytes");
+  Add("naive_layout_puts_per_alert",
+      static_cast<double>(probe->puts()) / static_cast<double>(alerts), "");
+  Add("naive_layout_disk_bytes_per_alert",
+      static_cast<double>(probe->DiskBytes()) / static_cast<double>(alerts), "bytes");
   if (durable_rate_ > 0) Add("durable_vs_naive_ratio", durable_rate_ / rate, "");
   bar.Done(std::to_string(static_cast<long long>(rate)) + " alerts/s");
   probe.reset();
@@ -560,16 +587,17 @@ Status Runner::EngineInMemory() {
   Progress bar(progress_, "engine", records);
   std::uint64_t alerts = 0;
   double total = 0;
-  WEFT_RETURN_IF_ERROR(ForEachBatch(records, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
-    std::vector<Alert> input;
-    input.reserve(batch.size());
-    for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
-    alerts += input.size();
-    const Clock::time_point start = Clock::now();
-    Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
-    total += Since(start);
-    return r.status();
-  }));
+  WEFT_RETURN_IF_ERROR(
+      ForEachBatch(records, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+        std::vector<Alert> input;
+        input.reserve(batch.size());
+        for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
+        alerts += input.size();
+        const Clock::time_point start = Clock::now();
+        Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
+        total += Since(start);
+        return r.status();
+      }));
   const double rate = static_cast<double>(alerts) / total;
   Add("engine_inmemory_alerts_per_s", rate, "alerts/s");
   Add("engine_inmemory_alerts", static_cast<double>(alerts), "");
@@ -579,8 +607,9 @@ Status Runner::EngineInMemory() {
 
 Result<BenchReport> Runner::Run() {
   if (o_.alerts == 0) return Status::InvalidArgument("--alerts must be at least 1");
-  static const std::set<std::string> kStages = {"parse",  "e2e",         "correlate", "engine", "durable",
-                                                "naive",  "recorrelate", "reopen",    "paths",  "quality"};
+  static const std::set<std::string> kStages = {"parse",   "e2e",    "correlate",   "engine",
+                                                "durable", "naive",  "recorrelate", "reopen",
+                                                "paths",   "quality"};
   for (const std::string& s : o_.skip) {
     if (kStages.count(s) == 0) return Status::InvalidArgument("--skip: unknown stage '" + s + "'");
   }
@@ -588,9 +617,10 @@ Result<BenchReport> Runner::Run() {
   auto& info = report_.info;
   info.emplace_back("machine.cores", std::to_string(std::thread::hardware_concurrency()));
   info.emplace_back("machine.cpu_model", CpuModel());
-  info.emplace_back("machine.memory_gib",
-                    std::to_string(static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE)) /
-                                   (1024.0 * 1024.0 * 1024.0)));
+  info.emplace_back(
+      "machine.memory_gib",
+      std::to_string(static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
+                     static_cast<double>(sysconf(_SC_PAGE_SIZE)) / (1024.0 * 1024.0 * 1024.0)));
   info.emplace_back("machine.build_type", BuildType());
   info.emplace_back("options.alerts", std::to_string(o_.alerts));
   info.emplace_back("options.tenants", std::to_string(o_.tenants));

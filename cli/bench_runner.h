@@ -23,15 +23,15 @@ struct BenchOptions {
   std::uint64_t alerts = 100000;  // records generated (duplicates, informational included)
   int tenants = 4;                // tenants of the generated stream
   std::uint64_t seed = 1;
-  std::string db;                 // durable store directory; "" = a temporary one, removed after
+  std::string db;  // durable store directory; "" = a temporary one, removed after
   // Stages to leave out: "parse", "correlate", "engine", "durable", "naive", "recorrelate",
   // "reopen", "paths", "quality" (the last four need "durable").
   std::set<std::string> skip;
-  std::uint64_t parse_cap = 1000000;   // records parsed at most (the rate needs no more); default 1M
-  std::uint64_t naive_cap = 1000000;   // records written through the naive layout at most; 1M
-  std::uint64_t engine_cap = 1000000;  // records through the in-memory engine at most; 1M
+  std::uint64_t parse_cap = 1000000;  // records parsed at most (the rate needs no more); default 1M
+  std::uint64_t naive_cap = 1000000;  // records written through the naive layout at most; 1M
+  std::uint64_t engine_cap = 1000000;   // records through the in-memory engine at most; 1M
   std::uint64_t quality_cap = 2000000;  // quality is scored only up to this many records; 2M
-  int path_queries = 1000;             // shortest-path queries (k = 5: a fifth of them)
+  int path_queries = 1000;              // shortest-path queries (k = 5: a fifth of them)
 };
 
 // One measured figure: a JSON key, its value and unit, and the stage that produced it.
@@ -43,7 +43,7 @@ struct BenchFigure {
 
 struct BenchReport {
   std::vector<std::pair<std::string, std::string>> info;  // machine, build, options
-  std::vector<BenchFigure> figures;                        // in measurement order
+  std::vector<BenchFigure> figures;                       // in measurement order
 };
 
 // Runs every stage not skipped, writing a progress line per stage to `progress`.

@@ -42,13 +42,19 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
           c.hub.absolute = v.get<std::size_t>();
           continue;
         }
-        if (!v.is_object()) return bad(k, "must be an object {\"floor\": N, \"share\": F} or {\"absolute\": N}");
+        if (!v.is_object())
+          return bad(k, "must be an object {\"floor\": N, \"share\": F} or {\"absolute\": N}");
         for (auto h = v.begin(); h != v.end(); ++h) {
-          if (h.key() == "floor" && h.value().is_number_unsigned()) c.hub.floor = h.value().get<std::size_t>();
-          else if (h.key() == "share" && h.value().is_number()) c.hub.share = h.value().get<double>();
-          else if (h.key() == "absolute" && h.value().is_number_unsigned()) c.hub.absolute = h.value().get<std::size_t>();
-          else if (h.key() == "absolute" && h.value().is_string() && h.value() == "off") c.hub.absolute = SIZE_MAX;
-          else return bad("hub." + h.key(), "is unknown or has the wrong type");
+          if (h.key() == "floor" && h.value().is_number_unsigned())
+            c.hub.floor = h.value().get<std::size_t>();
+          else if (h.key() == "share" && h.value().is_number())
+            c.hub.share = h.value().get<double>();
+          else if (h.key() == "absolute" && h.value().is_number_unsigned())
+            c.hub.absolute = h.value().get<std::size_t>();
+          else if (h.key() == "absolute" && h.value().is_string() && h.value() == "off")
+            c.hub.absolute = SIZE_MAX;
+          else
+            return bad("hub." + h.key(), "is unknown or has the wrong type");
         }
       } else if (k == "kinds") {
         if (v.is_string() && v.get<std::string>() == "all") {
@@ -58,7 +64,8 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
         if (!v.is_array()) return bad(k, "must be \"all\" or a list of entity kinds");
         c.kinds.clear();
         for (const json& kind : v) {
-          std::optional<EntityKind> parsed = kind.is_string() ? ParseEntityKind(kind.get<std::string>()) : std::nullopt;
+          std::optional<EntityKind> parsed =
+              kind.is_string() ? ParseEntityKind(kind.get<std::string>()) : std::nullopt;
           if (!parsed) return bad(k, "names an unknown entity kind " + kind.dump());
           c.kinds.insert(*parsed);
         }

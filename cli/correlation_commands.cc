@@ -14,10 +14,12 @@ void AddWhyCommand(CLI::App& app, CommandContext& ctx) {
   auto a = std::make_shared<std::string>();
   auto b = std::make_shared<std::string>();
   auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("why", "Explain why two alerts are, or are not, in one incident");
+  CLI::App* cmd =
+      app.add_subcommand("why", "Explain why two alerts are, or are not, in one incident");
   cmd->footer(
       "Prints the chain of links (alert, shared entity, alert, time gap) that joins them, or the\n"
-      "guards that keep them apart (hub entity, window exceeded, different tenants, no shared entity).\n\n"
+      "guards that keep them apart (hub entity, window exceeded, different tenants, no shared "
+      "entity).\n\n"
       "Example:\n  weft why contoso/mdc/2518...a contoso/m365/da637...b");
   cmd->add_option("alert_a", *a, "Alert key (see `weft export alerts`)")->required();
   cmd->add_option("alert_b", *b, "Alert key")->required();
@@ -43,10 +45,12 @@ void AddWhyCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     if (*json_out) {
-      nlohmann::json j = {{"linked", ex->linked}, {"incident_a", ex->incident_a}, {"incident_b", ex->incident_b}};
+      nlohmann::json j = {
+          {"linked", ex->linked}, {"incident_a", ex->incident_a}, {"incident_b", ex->incident_b}};
       nlohmann::json chain = nlohmann::json::array();
       for (const LinkStep& s : ex->chain) {
-        chain.push_back({{"from", s.from}, {"to", s.to}, {"entity", s.entity}, {"gap", FormatDuration(s.gap)}});
+        chain.push_back(
+            {{"from", s.from}, {"to", s.to}, {"entity", s.entity}, {"gap", FormatDuration(s.gap)}});
       }
       j["chain"] = chain;
       j["guards"] = ex->guards;
@@ -54,11 +58,11 @@ void AddWhyCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     if (ex->linked) {
-      std::cout << "linked: both in incident " << ex->incident_a << " through " << ex->chain.size() << " link"
-                << (ex->chain.size() == 1 ? "" : "s") << "\n";
+      std::cout << "linked: both in incident " << ex->incident_a << " through " << ex->chain.size()
+                << " link" << (ex->chain.size() == 1 ? "" : "s") << "\n";
       for (const LinkStep& s : ex->chain) {
-        std::cout << "  " << s.from << "\n    -- " << s.entity << " (" << FormatDuration(s.gap) << " apart) --> "
-                  << s.to << "\n";
+        std::cout << "  " << s.from << "\n    -- " << s.entity << " (" << FormatDuration(s.gap)
+                  << " apart) --> " << s.to << "\n";
       }
     } else {
       std::cout << "apart: " << ex->incident_a << " and " << ex->incident_b << "\n";
@@ -74,13 +78,15 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
   auto until = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
   auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("recorrelate", "Rebuild incidents from the stored graph and report the diff");
+  CLI::App* cmd = app.add_subcommand("recorrelate",
+                                     "Rebuild incidents from the stored graph and report the diff");
   cmd->footer(
       "With the rules already in force it reports no change (the determinism check). Without\n"
       "--dry-run the new grouping and rules are applied atomically.\n\n"
       "Example:\n  weft recorrelate --db ./weft.db --config rules.json --dry-run");
   cmd->add_option("--db", *db, "Store directory")->capture_default_str();
-  cmd->add_option("--config", *config_file, "New correlation rules (JSON); default: the rules in force")
+  cmd->add_option("--config", *config_file,
+                  "New correlation rules (JSON); default: the rules in force")
       ->check(CLI::ExistingFile);
   cmd->add_option("--since", *since, "Only incidents active at or after this time (ISO 8601)");
   cmd->add_option("--until", *until, "Only incidents that began at or before this time (ISO 8601)");
@@ -129,10 +135,14 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     if (*json_out) {
-      nlohmann::json j = {{"alerts", diff->alerts},       {"applied", diff->applied},
-                          {"no_change", diff->no_change()}, {"unchanged", diff->unchanged.size()},
-                          {"merged", diff->merged},       {"split", diff->split},
-                          {"new", diff->created},         {"removed", diff->removed},
+      nlohmann::json j = {{"alerts", diff->alerts},
+                          {"applied", diff->applied},
+                          {"no_change", diff->no_change()},
+                          {"unchanged", diff->unchanged.size()},
+                          {"merged", diff->merged},
+                          {"split", diff->split},
+                          {"new", diff->created},
+                          {"removed", diff->removed},
                           {"rules", options.config.Describe()}};
       std::cout << j.dump() << "\n";
       return;
@@ -142,14 +152,18 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
               << "unchanged incidents: " << diff->unchanged.size() << "\n";
     auto list = [](const char* name, const std::vector<std::string>& ids) {
       std::cout << name << ": " << ids.size();
-      for (std::size_t i = 0; i < ids.size() && i < 20; ++i) std::cout << (i ? ", " : " (") << ids[i];
+      for (std::size_t i = 0; i < ids.size() && i < 20; ++i)
+        std::cout << (i ? ", " : " (") << ids[i];
       std::cout << (ids.empty() ? "" : ids.size() > 20 ? ", ...)" : ")") << "\n";
     };
     list("merged", diff->merged);
     list("split", diff->split);
     list("new", diff->created);
     list("removed", diff->removed);
-    std::cout << (diff->no_change() ? "no change" : diff->applied ? "applied" : "dry run: nothing written") << "\n";
+    std::cout << (diff->no_change() ? "no change"
+                  : diff->applied   ? "applied"
+                                    : "dry run: nothing written")
+              << "\n";
   });
 }
 

@@ -19,7 +19,8 @@ namespace {
 
 // Azure VM vm1 of samples/alerts (Defender for Cloud and Defender for Endpoint both saw it).
 constexpr std::string_view kDemoVm =
-    "device:azure:/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourcegroups/myrg1/providers/"
+    "device:azure:/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourcegroups/myrg1/"
+    "providers/"
     "microsoft.compute/virtualmachines/vm1";
 constexpr std::string_view kDemoTenant = "contoso";
 
@@ -30,9 +31,11 @@ Status PrintDemoPath(GraphStore& store, const std::string& dir, std::ostream& ou
   const std::vector<std::string> sources = {index.Resolve(kDemoVm)};
   const std::vector<std::string> targets = graph.Tagged("crown-jewel");
   if (targets.empty()) return Status::Ok();
-  WEFT_ASSIGN_OR_RETURN(std::vector<AttackPath> paths, graph.KShortestPaths(sources, targets, 1, TraversalOptions{}));
+  WEFT_ASSIGN_OR_RETURN(std::vector<AttackPath> paths,
+                        graph.KShortestPaths(sources, targets, 1, TraversalOptions{}));
   out << "\nAttack path from vm1 to a crown jewel:\n" << RenderPathsText(paths);
-  out << "More: weft paths --db " << dir << " --from " << kDemoVm << " --to-tag crown-jewel --k 3\n";
+  out << "More: weft paths --db " << dir << " --from " << kDemoVm
+      << " --to-tag crown-jewel --k 3\n";
   return Status::Ok();
 }
 
@@ -41,10 +44,13 @@ Status PrintDemoPath(GraphStore& store, const std::string& dir, std::ostream& ou
 void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
   auto samples = std::make_shared<std::string>(WEFT_SAMPLES_DIR);
   auto db = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("demo", "Ingest the bundled sample alerts into a fresh store and show the incidents");
-  cmd->footer("Example:\n  weft demo            # uses a new temporary store\n  weft demo --db ./demo.db");
+  CLI::App* cmd = app.add_subcommand(
+      "demo", "Ingest the bundled sample alerts into a fresh store and show the incidents");
+  cmd->footer(
+      "Example:\n  weft demo            # uses a new temporary store\n  weft demo --db ./demo.db");
   cmd->add_option("--samples", *samples, "Directory of sample alert files")->capture_default_str();
-  cmd->add_option("--db", *db, "Store directory to create (must not exist); default: a new temporary directory");
+  cmd->add_option("--db", *db,
+                  "Store directory to create (must not exist); default: a new temporary directory");
   cmd->callback([samples, db, &ctx] {
     namespace fs = std::filesystem;
     std::string dir = *db;
@@ -81,7 +87,8 @@ void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
         ctx.exit_code = 1;
         return;
       }
-      std::cout << "inventory relations:   " << inv_report->totals.relations << " (from " << inventory << ")\n";
+      std::cout << "inventory relations:   " << inv_report->totals.relations << " (from "
+                << inventory << ")\n";
     }
     Result<std::unique_ptr<GraphStore>> store = OpenStore(dir, true);
     if (!store.ok()) {
@@ -102,7 +109,8 @@ void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    std::cout << "\nExplore it: weft incidents --db " << dir << "   |   weft export incidents --db " << dir << "\n";
+    std::cout << "\nExplore it: weft incidents --db " << dir << "   |   weft export incidents --db "
+              << dir << "\n";
   });
 }
 

@@ -1,5 +1,6 @@
 // `weft device KEY_OR_ALIAS`: one device as every product saw it.
 #include <iostream>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -20,7 +21,8 @@ std::string DevicePageJson(const DevicePage& p) {
   j["cloud"] = p.device.cloud;
   for (const auto& [k, v] : p.device.labels) j[k] = v;
   Json aliases = Json::array();
-  for (const StoryAlias& a : p.device.aliases) aliases.push_back({{"alias", a.alias}, {"source", a.source}, {"strong", a.strong}});
+  for (const StoryAlias& a : p.device.aliases)
+    aliases.push_back({{"alias", a.alias}, {"source", a.source}, {"strong", a.strong}});
   j["aliases"] = aliases;
   j["conflicts"] = p.device.conflicts;
   j["sources"] = p.sources;
@@ -37,7 +39,8 @@ std::string DevicePageJson(const DevicePage& p) {
   j["alerts"] = alerts;
   j["incidents"] = p.incidents;
   Json matches = Json::array();
-  for (const DeviceMatch& m : p.possible_matches) matches.push_back({{"key", m.key}, {"name", m.display_name}});
+  for (const DeviceMatch& m : p.possible_matches)
+    matches.push_back({{"key", m.key}, {"name", m.display_name}});
   j["possible_matches"] = matches;
   return j.dump(2);
 }
@@ -46,7 +49,8 @@ void PrintDevicePage(const DevicePage& p, std::ostream& out) {
   out << "Device " << p.device.key << "\n";
   if (!p.device.display_name.empty()) out << "  name:    " << p.device.display_name << "\n";
   out << "  tenant:  " << p.tenant << "\n";
-  out << "  cloud:   " << (p.device.CloudLabel().empty() ? p.device.cloud : p.device.CloudLabel()) << "\n";
+  out << "  cloud:   " << (p.device.CloudLabel().empty() ? p.device.cloud : p.device.CloudLabel())
+      << "\n";
   out << "  sources: ";
   for (std::size_t i = 0; i < p.sources.size(); ++i) out << (i ? ", " : "") << p.sources[i];
   out << "\n\nAliases\n";
@@ -61,14 +65,16 @@ void PrintDevicePage(const DevicePage& p, std::ostream& out) {
   }
   out << "\nTimeline (" << p.alerts.size() << " alerts)\n";
   for (const DeviceAlertRow& a : p.alerts) {
-    out << "  " << FormatTimestamp(a.time) << "  " << SeverityName(a.severity) << "  " << a.source << "  " << a.title
-        << "  (" << a.role << (a.incident.empty() ? "" : ", " + a.incident) << ")\n";
+    out << "  " << FormatTimestamp(a.time) << "  " << SeverityName(a.severity) << "  " << a.source
+        << "  " << a.title << "  (" << a.role << (a.incident.empty() ? "" : ", " + a.incident)
+        << ")\n";
   }
   out << "\nIncidents\n";
   for (const std::string& id : p.incidents) out << "  " << id << "\n";
   if (!p.possible_matches.empty()) {
     out << "\nPossible matches (same host name, no shared strong id; not merged)\n";
-    for (const DeviceMatch& m : p.possible_matches) out << "  " << m.key << (m.display_name.empty() ? "" : "  (" + m.display_name + ")") << "\n";
+    for (const DeviceMatch& m : p.possible_matches)
+      out << "  " << m.key << (m.display_name.empty() ? "" : "  (" + m.display_name + ")") << "\n";
   }
 }
 
@@ -79,7 +85,8 @@ void AddDeviceCommand(CLI::App& app, CommandContext& ctx) {
   auto query = std::make_shared<std::string>();
   auto tenant = std::make_shared<std::string>();
   auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("device", "Show one device: aliases, alerts from every source, incidents");
+  CLI::App* cmd =
+      app.add_subcommand("device", "Show one device: aliases, alerts from every source, incidents");
   cmd->footer(
       "Any identifier finds the device: MDE device id, Azure VM resource id (any case), vmId, AWS\n"
       "instance id or ARN, GCP resource name, or a host name. When a host name matches several\n"
@@ -103,7 +110,8 @@ void AddDeviceCommand(CLI::App& app, CommandContext& ctx) {
       return;
     }
     if (!lookup->page) {
-      std::cerr << "weft: '" << *query << "' matches " << lookup->candidates.size() << " devices; give one of:\n";
+      std::cerr << "weft: '" << *query << "' matches " << lookup->candidates.size()
+                << " devices; give one of:\n";
       for (const DeviceMatch& m : lookup->candidates) {
         std::cout << m.key << "\t" << m.tenant << "\t" << m.display_name << "\n";
       }

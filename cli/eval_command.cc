@@ -71,7 +71,8 @@ Status ReadInputs(const EvalOptions& o, EvalInput& in) {
   ImportOptions options;
   options.default_tenant = o.tenant;
   std::optional<Severity> floor = ParseSeverity(o.min_severity);
-  if (!floor) return Status::InvalidArgument("--min-severity: unknown severity '" + o.min_severity + "'");
+  if (!floor)
+    return Status::InvalidArgument("--min-severity: unknown severity '" + o.min_severity + "'");
   options.min_severity = *floor;
   if (!o.tenants_file.empty()) {
     WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(o.tenants_file));
@@ -89,7 +90,8 @@ Status ReadInputs(const EvalOptions& o, EvalInput& in) {
 void TruthFromAlerts(EvalInput& in) {
   for (const ImportBatch& b : in.batches) {
     for (const Alert& a : b.alerts) {
-      for (const std::string& label : a.truth_labels) in.truth[a.key].push_back(a.tenant + "/" + label);
+      for (const std::string& label : a.truth_labels)
+        in.truth[a.key].push_back(a.tenant + "/" + label);
     }
   }
 }
@@ -102,8 +104,8 @@ Status ReadLabelsFile(const std::string& path, TruthLabels& truth) {
   for (std::size_t n = 1; std::getline(file, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("alert_key") || !j["alert_key"].is_string() ||
-        !j.contains("incident") || !j["incident"].is_string()) {
+    if (j.is_discarded() || !j.is_object() || !j.contains("alert_key") ||
+        !j["alert_key"].is_string() || !j.contains("incident") || !j["incident"].is_string()) {
       return Status::InvalidArgument(path + ": line " + std::to_string(n) +
                                      ": expected {\"alert_key\": \"...\", \"incident\": \"...\"}");
     }
@@ -120,7 +122,8 @@ AlertGrouping ReachableComponents(const EvalInput& in) {
     for (const Alert& a : b.alerts) {
       std::vector<std::string> keys;
       for (const Evidence& ev : a.evidence) {
-        const std::string scope = a.tenant + "|" + std::string(EntityKindName(ev.entity.kind)) + ":";
+        const std::string scope =
+            a.tenant + "|" + std::string(EntityKindName(ev.entity.kind)) + ":";
         keys.push_back(a.tenant + "|" + ev.entity.key);
         for (const Alias& alias : ev.entity.aliases) keys.push_back(scope + alias.ToString());
       }
@@ -134,8 +137,9 @@ AlertGrouping ReachableComponents(const EvalInput& in) {
 Result<AlertGrouping> Correlate(const EvalInput& in, const CorrelationConfig& config) {
   InMemoryStore store;
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(store, config));
-  const Timestamp now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const Timestamp now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
   for (const ImportBatch& b : in.batches) {
     WEFT_RETURN_IF_ERROR(engine->Ingest(b.alerts, b.relations, now).status());
   }
@@ -143,10 +147,15 @@ Result<AlertGrouping> Correlate(const EvalInput& in, const CorrelationConfig& co
 }
 
 nlohmann::json ScoresJson(const QualityScores& q, const std::string& config) {
-  return {{"pairwise", {{"precision", q.pairwise.precision}, {"recall", q.pairwise.recall}, {"f1", q.pairwise.f1},
-                        {"predicted_pairs", q.pairwise.predicted_pairs}, {"true_pairs", q.pairwise.true_pairs},
-                        {"correct_pairs", q.pairwise.correct_pairs}}},
-          {"bcubed", {{"precision", q.bcubed.precision}, {"recall", q.bcubed.recall}, {"f1", q.bcubed.f1}}},
+  return {{"pairwise",
+           {{"precision", q.pairwise.precision},
+            {"recall", q.pairwise.recall},
+            {"f1", q.pairwise.f1},
+            {"predicted_pairs", q.pairwise.predicted_pairs},
+            {"true_pairs", q.pairwise.true_pairs},
+            {"correct_pairs", q.pairwise.correct_pairs}}},
+          {"bcubed",
+           {{"precision", q.bcubed.precision}, {"recall", q.bcubed.recall}, {"f1", q.bcubed.f1}}},
           {"relative_recall", q.relative_recall},
           {"reachable_recall", q.reachable_recall},
           {"predicted_incidents", q.predicted_incidents},
@@ -170,9 +179,12 @@ std::string Pad(std::string s, std::size_t width) {
 }
 
 std::string ScoreColumns(const QualityScores& q) {
-  return Pad(Fixed(q.pairwise.precision), 8) + Pad(Fixed(q.pairwise.recall), 8) + Pad(Fixed(q.pairwise.f1), 8) +
-         Pad(Fixed(q.bcubed.f1), 8) + Pad(Fixed(q.relative_recall), 9) +
-         Pad(std::to_string(q.predicted_incidents) + " (" + std::to_string(q.predicted_multi_incidents) + ")", 15) +
+  return Pad(Fixed(q.pairwise.precision), 8) + Pad(Fixed(q.pairwise.recall), 8) +
+         Pad(Fixed(q.pairwise.f1), 8) + Pad(Fixed(q.bcubed.f1), 8) +
+         Pad(Fixed(q.relative_recall), 9) +
+         Pad(std::to_string(q.predicted_incidents) + " (" +
+                 std::to_string(q.predicted_multi_incidents) + ")",
+             15) +
          std::to_string(q.largest_incident);
 }
 const char* kScoreHeader = "P       R       F1      B3-F1   rel.R    incidents(2+)  largest";
@@ -184,7 +196,8 @@ struct SweepPoint {
   CorrelationConfig config;
 };
 
-Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& tokens, const CorrelationConfig& base) {
+Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& tokens,
+                                           const CorrelationConfig& base) {
   std::vector<std::string> windows, hubs;
   auto split = [](const std::string& list) {
     std::vector<std::string> out;
@@ -197,20 +210,27 @@ Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& token
     return out;
   };
   for (const std::string& t : tokens) {
-    if (t.rfind("window=", 0) == 0) windows = split(t.substr(7));
-    else if (t.rfind("hub=", 0) == 0) hubs = split(t.substr(4));
-    else return Status::InvalidArgument("--sweep: expected window=A,B,... or hub=A,B,..., got '" + t + "'");
+    if (t.rfind("window=", 0) == 0)
+      windows = split(t.substr(7));
+    else if (t.rfind("hub=", 0) == 0)
+      hubs = split(t.substr(4));
+    else
+      return Status::InvalidArgument("--sweep: expected window=A,B,... or hub=A,B,..., got '" + t +
+                                     "'");
   }
   if (windows.empty()) windows.push_back(base.window ? FormatDuration(*base.window) : "off");
   if (hubs.empty()) {
-    hubs.push_back(base.hub.absolute ? std::to_string(*base.hub.absolute)
-                                     : std::to_string(base.hub.floor) + "+" + std::to_string(base.hub.share));
+    hubs.push_back(base.hub.absolute
+                       ? std::to_string(*base.hub.absolute)
+                       : std::to_string(base.hub.floor) + "+" + std::to_string(base.hub.share));
   }
   std::vector<SweepPoint> points;
   for (const std::string& w : windows) {
     bool off = false;
     std::optional<Timestamp> window = ParseDuration(w, &off);
-    if (!window && !off) return Status::InvalidArgument("--sweep: window '" + w + "' is not a duration (e.g. 5h, 7d, off)");
+    if (!window && !off)
+      return Status::InvalidArgument("--sweep: window '" + w +
+                                     "' is not a duration (e.g. 5h, 7d, off)");
     for (const std::string& h : hubs) {
       CorrelationConfig c = base;
       c.window = window;
@@ -227,7 +247,8 @@ Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& token
           if (used != h.size()) throw std::invalid_argument(h);
         }
       } catch (const std::exception&) {
-        return Status::InvalidArgument("--sweep: hub '" + h + "' is neither a threshold (100) nor floor+share (12+0.002)");
+        return Status::InvalidArgument("--sweep: hub '" + h +
+                                       "' is neither a threshold (100) nor floor+share (12+0.002)");
       }
       points.push_back({w, h, std::move(c)});
     }
@@ -269,7 +290,8 @@ int RunEval(const EvalOptions& o) {
     PrintError(s);
     return 1;
   }
-  if (in.rejected > 0) std::cerr << "weft: eval: " << in.rejected << " input records rejected (not scored)\n";
+  if (in.rejected > 0)
+    std::cerr << "weft: eval: " << in.rejected << " input records rejected (not scored)\n";
   if (!o.labels_file.empty()) {
     if (Status s = ReadLabelsFile(o.labels_file, in.truth); !s.ok()) {
       PrintError(s);
@@ -318,9 +340,9 @@ int RunEval(const EvalOptions& o) {
     } else {
       std::cout << Pad("none", 22) << ScoreColumns(none_q) << "\n"
                 << Pad("naive", 22) << ScoreColumns(naive_q) << "\n"
-                << "scored alerts " << naive_q.alerts << ", true incidents " << naive_q.true_incidents << " ("
-                << naive_q.true_multi_incidents << " with 2+ alerts), reachable recall "
-                << Fixed(naive_q.reachable_recall) << "\n";
+                << "scored alerts " << naive_q.alerts << ", true incidents "
+                << naive_q.true_incidents << " (" << naive_q.true_multi_incidents
+                << " with 2+ alerts), reachable recall " << Fixed(naive_q.reachable_recall) << "\n";
     }
     return 0;
   }
@@ -339,7 +361,8 @@ int RunEval(const EvalOptions& o) {
     return 0;
   }
   std::cout << "scored alerts:    " << q.alerts << "\n"
-            << "true incidents:   " << q.true_incidents << " (" << q.true_multi_incidents << " with 2+ alerts)\n"
+            << "true incidents:   " << q.true_incidents << " (" << q.true_multi_incidents
+            << " with 2+ alerts)\n"
             << "reachable recall: " << Fixed(q.reachable_recall)
             << " (share of truly-together pairs that any shared entity key or alias could join)\n\n"
             << Pad("", 8) << kScoreHeader << "\n"
@@ -356,13 +379,19 @@ int RunEval(const EvalOptions& o) {
 
 void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
   auto o = std::make_shared<EvalOptions>();
-  CLI::App* cmd = app.add_subcommand("eval", "Score the correlation against ground-truth incident labels");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Score the correlation against ground-truth incident labels");
   cmd->footer(
-      "Ingests the inputs into a throw-away in-memory store (or reads the alerts of --db), correlates\n"
-      "them, and prints pairwise and B-cubed precision/recall/F1 beside two baselines: no correlation\n"
-      "and naive linking by any shared entity. Labels come from the inputs (GUIDE's IncidentId) or\n"
-      "from --labels (JSON lines {\"alert_key\": ..., \"incident\": ...}, as `weft generate` writes).\n"
-      "Relative recall is recall divided by reachable recall: the share of truly-together alert pairs\n"
+      "Ingests the inputs into a throw-away in-memory store (or reads the alerts of --db), "
+      "correlates\n"
+      "them, and prints pairwise and B-cubed precision/recall/F1 beside two baselines: no "
+      "correlation\n"
+      "and naive linking by any shared entity. Labels come from the inputs (GUIDE's IncidentId) "
+      "or\n"
+      "from --labels (JSON lines {\"alert_key\": ..., \"incident\": ...}, as `weft generate` "
+      "writes).\n"
+      "Relative recall is recall divided by reachable recall: the share of truly-together alert "
+      "pairs\n"
       "that any shared-entity path in the input could join.\n\n"
       "Examples:\n"
       "  weft eval tests/data/guide/\n"
@@ -370,13 +399,16 @@ void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
       "  weft eval --labels gen/labels.jsonl --tenants gen/tenants.json gen/*-*.jsonl");
   cmd->add_option("paths", o->paths, "Alert files or directories");
   cmd->add_option("--db", o->db, "Also evaluate the alerts of this store (opened read-only)");
-  cmd->add_option("--config", o->config_file, "Correlation config JSON file (default: built-in defaults)");
-  cmd->add_option("--labels", o->labels_file, "Ground-truth labels, JSON lines {\"alert_key\", \"incident\"}");
+  cmd->add_option("--config", o->config_file,
+                  "Correlation config JSON file (default: built-in defaults)");
+  cmd->add_option("--labels", o->labels_file,
+                  "Ground-truth labels, JSON lines {\"alert_key\", \"incident\"}");
   cmd->add_option("--tenant", o->tenant, "Tenant for records that name none");
   cmd->add_option("--tenants", o->tenants_file, "JSON map of cloud accounts to tenants");
   cmd->add_option("--min-severity", o->min_severity, "Alerts below this severity are not ingested")
       ->capture_default_str();
-  cmd->add_option("--sweep", o->sweep, "window=A,B,... and/or hub=N|FLOOR+SHARE,...: score every combination")
+  cmd->add_option("--sweep", o->sweep,
+                  "window=A,B,... and/or hub=N|FLOOR+SHARE,...: score every combination")
       ->expected(1, -1);
   cmd->add_flag("--json", o->json, "Print JSON (one object; a list with --sweep)");
   cmd->callback([o, &ctx] {
@@ -385,8 +417,10 @@ void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
     opts.sweep.clear();
     std::vector<std::string> paths;
     for (const std::string& t : o->sweep) {
-      if (t.rfind("window=", 0) == 0 || t.rfind("hub=", 0) == 0) opts.sweep.push_back(t);
-      else paths.push_back(t);
+      if (t.rfind("window=", 0) == 0 || t.rfind("hub=", 0) == 0)
+        opts.sweep.push_back(t);
+      else
+        paths.push_back(t);
     }
     paths.insert(paths.end(), o->paths.begin(), o->paths.end());
     opts.paths = std::move(paths);

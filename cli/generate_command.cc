@@ -45,7 +45,8 @@ void AddGenerateCommand(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::IsMember(generator::GeneratorFormats()));
   cmd->add_option("--out", args->out, "Output directory (created if missing)")->required();
   cmd->callback([args, &ctx] {
-    Result<generator::GeneratorSummary> summary = generator::GenerateToDirectory(args->options, args->out);
+    Result<generator::GeneratorSummary> summary =
+        generator::GenerateToDirectory(args->options, args->out);
     if (!summary.ok()) {
       std::cerr << "weft generate: " << summary.status().ToString() << "\n";
       ctx.exit_code = summary.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
@@ -56,8 +57,10 @@ void AddGenerateCommand(CLI::App& app, CommandContext& ctx) {
               << s.duplicates << " duplicates, " << s.informational << " informational, " << s.late
               << " late) for " << s.tenants.size() << " tenants to " << args->out << "\n";
     std::cout << "planted incidents: " << s.planted_incidents << " (" << s.chain_alerts
-              << " alerts); noise incidents: " << s.noise_incidents << "; hubs: " << s.hubs.size() << "\n";
-    for (const auto& [file, records] : s.files) std::cout << "  " << file << ": " << records << "\n";
+              << " alerts); noise incidents: " << s.noise_incidents << "; hubs: " << s.hubs.size()
+              << "\n";
+    for (const auto& [file, records] : s.files)
+      std::cout << "  " << file << ": " << records << "\n";
     ctx.exit_code = 0;
   });
 }

@@ -13,10 +13,13 @@ namespace weft::cli {
 namespace {
 
 // Entity keys whose key, alias or display name contains `text` (lower-cased).
-Result<std::set<std::string>> MatchingEntities(GraphStore& store, const std::string& tenant, const std::string& text) {
+Result<std::set<std::string>> MatchingEntities(GraphStore& store, const std::string& tenant,
+                                               const std::string& text) {
   std::set<std::string> keys;
   const std::string needle = ToLower(text);
-  auto contains = [&](const std::string& s) { return ToLower(s).find(needle) != std::string::npos; };
+  auto contains = [&](const std::string& s) {
+    return ToLower(s).find(needle) != std::string::npos;
+  };
   WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
     bool hit = contains(r.entity.key) || contains(r.entity.display_name);
     for (const Alias& a : r.entity.aliases) hit = hit || contains(a.value);
@@ -61,29 +64,33 @@ Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const Inciden
     row.clouds.assign(clouds.begin(), clouds.end());
   }
   std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
-    if (a.incident.last_activity != b.incident.last_activity) return a.incident.last_activity > b.incident.last_activity;
+    if (a.incident.last_activity != b.incident.last_activity)
+      return a.incident.last_activity > b.incident.last_activity;
     return a.incident.id < b.incident.id;
   });
   return rows;
 }
 
 void PrintIncidentTable(const std::vector<IncidentRow>& rows, std::ostream& out) {
-  out << std::left << std::setw(21) << "INCIDENT" << std::setw(8) << "SEV" << std::setw(11) << "STATUS" << std::setw(7)
-      << "ALERTS" << std::setw(25) << "LAST ACTIVITY" << "TITLE\n";
+  out << std::left << std::setw(21) << "INCIDENT" << std::setw(8) << "SEV" << std::setw(11)
+      << "STATUS" << std::setw(7) << "ALERTS" << std::setw(25) << "LAST ACTIVITY"
+      << "TITLE\n";
   for (const IncidentRow& r : rows) {
     const Incident& i = r.incident;
     std::string title = i.status == IncidentStatus::kRedirected ? "-> " + i.redirected_to : i.title;
     if (title.size() > 70) title = title.substr(0, 67) + "...";
-    out << std::left << std::setw(21) << i.id << std::setw(8) << SeverityName(i.severity) << std::setw(11)
-        << IncidentStatusName(i.status) << std::setw(7) << i.alert_keys.size() << std::setw(25)
-        << FormatTimestamp(i.last_activity) << title << "\n";
+    out << std::left << std::setw(21) << i.id << std::setw(8) << SeverityName(i.severity)
+        << std::setw(11) << IncidentStatusName(i.status) << std::setw(7) << i.alert_keys.size()
+        << std::setw(25) << FormatTimestamp(i.last_activity) << title << "\n";
     if (i.status == IncidentStatus::kRedirected) continue;
     std::string sources, clouds, entities;
     for (const std::string& s : r.sources) sources += (sources.empty() ? "" : ", ") + s;
     for (const std::string& c : r.clouds) clouds += (clouds.empty() ? "" : ", ") + c;
-    for (std::size_t k = 0; k < i.entities.size() && k < 4; ++k) entities += (k ? ", " : "") + i.entities[k];
+    for (std::size_t k = 0; k < i.entities.size() && k < 4; ++k)
+      entities += (k ? ", " : "") + i.entities[k];
     if (i.entities.size() > 4) entities += ", +" + std::to_string(i.entities.size() - 4) + " more";
-    out << "    tenant " << i.tenant << " | sources: " << sources << (clouds.empty() ? "" : " | clouds: " + clouds) << "\n";
+    out << "    tenant " << i.tenant << " | sources: " << sources
+        << (clouds.empty() ? "" : " | clouds: " + clouds) << "\n";
     if (!entities.empty()) out << "    entities: " << entities << "\n";
   }
   out << rows.size() << " incident" << (rows.size() == 1 ? "" : "s") << "\n";
@@ -94,7 +101,8 @@ std::string IncidentJson(const IncidentRow& row) {
   nlohmann::json j = {{"id", i.id},
                       {"tenant", i.tenant},
                       {"status", std::string(IncidentStatusName(i.status))},
-                      {"redirected_to", i.redirected_to.empty() ? nlohmann::json() : nlohmann::json(i.redirected_to)},
+                      {"redirected_to", i.redirected_to.empty() ? nlohmann::json()
+                                                                : nlohmann::json(i.redirected_to)},
                       {"severity", std::string(SeverityName(i.severity))},
                       {"first_activity", FormatTimestamp(i.first_activity)},
                       {"last_activity", FormatTimestamp(i.last_activity)},

@@ -11,10 +11,10 @@
 namespace weft::cli {
 
 struct IncidentQuery {
-  std::string tenant;           // "" = all
-  std::string status;           // "" = active and resolved (not redirected); or one status
-  std::string asset;            // "" = any; else a case-insensitive fragment of an entity key,
-                                // alias or name (resource id, ARN, GCP name, host, user, IP)
+  std::string tenant;  // "" = all
+  std::string status;  // "" = active and resolved (not redirected); or one status
+  std::string asset;   // "" = any; else a case-insensitive fragment of an entity key,
+                       // alias or name (resource id, ARN, GCP name, host, user, IP)
   bool include_redirected = false;
 };
 

@@ -12,24 +12,32 @@ namespace weft::cli {
 void AddIngestCommand(CLI::App& app, CommandContext& ctx) {
   auto opts = std::make_shared<IngestSettings>();
   auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("ingest", "Ingest alert files into the store and update incidents");
+  CLI::App* cmd =
+      app.add_subcommand("ingest", "Ingest alert files into the store and update incidents");
   cmd->footer(
       "Formats are detected per record; --format forces one. Informational alerts are counted,\n"
       "not ingested (see --min-severity). Bad records are reported on stderr with file, record\n"
       "and reason, and appended to --rejects; the rest still goes in.\n"
       "Exit code: 0 all accepted, 1 some records rejected, 2 usage error.\n\n"
       "Example:\n  weft ingest --db ./weft.db --rejects rejects.jsonl alerts/ guardduty.ndjson.gz");
-  cmd->add_option("paths", opts->paths, "Files, directories (recursive) or - for stdin")->required();
+  cmd->add_option("paths", opts->paths, "Files, directories (recursive) or - for stdin")
+      ->required();
   cmd->add_option("--db", opts->db, "Store directory")->capture_default_str();
-  cmd->add_option("--format", opts->format, "Input format (auto, or one of: weft, guide, ...)")->capture_default_str();
-  cmd->add_option("--tenant", opts->tenant, "Tenant for records that name none");
-  cmd->add_option("--tenants", opts->tenants_file, "JSON file mapping cloud accounts to tenants")->check(CLI::ExistingFile);
-  cmd->add_option("--min-severity", opts->min_severity, "Lowest severity ingested: informational, low, medium, high")
+  cmd->add_option("--format", opts->format, "Input format (auto, or one of: weft, guide, ...)")
       ->capture_default_str();
-  cmd->add_option("--rejects", opts->rejects_file, "Append rejected records (JSON lines) to this file");
-  cmd->add_option("--config", opts->config_file, "Correlation rules (JSON); must match the store's rules")
+  cmd->add_option("--tenant", opts->tenant, "Tenant for records that name none");
+  cmd->add_option("--tenants", opts->tenants_file, "JSON file mapping cloud accounts to tenants")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--batch-size", opts->batch_size, "Alerts per atomic batch")->capture_default_str();
+  cmd->add_option("--min-severity", opts->min_severity,
+                  "Lowest severity ingested: informational, low, medium, high")
+      ->capture_default_str();
+  cmd->add_option("--rejects", opts->rejects_file,
+                  "Append rejected records (JSON lines) to this file");
+  cmd->add_option("--config", opts->config_file,
+                  "Correlation rules (JSON); must match the store's rules")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--batch-size", opts->batch_size, "Alerts per atomic batch")
+      ->capture_default_str();
   cmd->add_flag("--json", *json_out, "Print the summary as one JSON object");
   cmd->callback([opts, json_out, &ctx] {
     Result<IngestReport> report = RunIngest(*opts);

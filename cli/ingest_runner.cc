@@ -1,10 +1,10 @@
 #include "cli/ingest_runner.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
-
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +16,8 @@ namespace weft::cli {
 namespace {
 
 Timestamp NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -28,11 +29,15 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
   options.default_tenant = settings.tenant;
   options.batch_size = settings.batch_size;
   std::optional<Severity> floor = ParseSeverity(settings.min_severity);
-  if (!floor) return Status::InvalidArgument("--min-severity: unknown severity '" + settings.min_severity + "'");
+  if (!floor)
+    return Status::InvalidArgument("--min-severity: unknown severity '" + settings.min_severity +
+                                   "'");
   options.min_severity = *floor;
   // A progress line on stderr when it is a terminal, fed by the importer as it reads.
   ProgressLine progress(std::cerr, isatty(2) ? InputBytes(settings.paths) : 0, isatty(2) != 0);
-  options.progress = [&progress](const ImportCounts& c) { progress.Update(c.bytes, c.alerts, c.rejected); };
+  options.progress = [&progress](const ImportCounts& c) {
+    progress.Update(c.bytes, c.alerts, c.rejected);
+  };
   if (!settings.tenants_file.empty()) {
     WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(settings.tenants_file));
   }
@@ -40,14 +45,17 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
   std::unique_ptr<std::ofstream> rejects;
   if (!settings.rejects_file.empty()) {
     rejects = std::make_unique<std::ofstream>(settings.rejects_file, std::ios::app);
-    if (!*rejects) return Status::IOError("cannot open rejects file '" + settings.rejects_file + "'");
+    if (!*rejects)
+      return Status::IOError("cannot open rejects file '" + settings.rejects_file + "'");
   }
   const bool quiet = settings.quiet_rejects;
   importer->set_reject_handler([&rejects, quiet, &progress](const RejectedRecord& r) {
     if (!quiet) progress.Clear();
-    if (!quiet) std::cerr << "weft: rejected " << r.file << ": " << r.record << ": " << r.reason << "\n";
+    if (!quiet)
+      std::cerr << "weft: rejected " << r.file << ": " << r.record << ": " << r.reason << "\n";
     if (rejects) {
-      nlohmann::json j = {{"file", r.file}, {"record", r.record}, {"reason", r.reason}, {"raw", r.raw}};
+      nlohmann::json j = {
+          {"file", r.file}, {"record", r.record}, {"reason", r.reason}, {"raw", r.raw}};
       *rejects << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
   });
@@ -109,7 +117,8 @@ void PrintIngestReport(const IngestReport& r, std::ostream& out) {
       << "rejected:              " << r.counts.rejected << "\n"
       << "relations:             " << r.totals.relations << "\n"
       << "incident records:      " << r.totals.incidents_written << "\n";
-  for (const auto& [format, n] : r.counts.per_format) out << "  from " << format << ": " << n << " alerts\n";
+  for (const auto& [format, n] : r.counts.per_format)
+    out << "  from " << format << ": " << n << " alerts\n";
 }
 
 }  // namespace weft::cli

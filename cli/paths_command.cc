@@ -1,7 +1,8 @@
 // `weft paths` (attack paths between entities) and `weft reach` (blast radius).
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -58,7 +59,8 @@ Result<std::string> ParseKeyArg(std::string_view flag, const std::string& text) 
   Result<std::string> key = NormalizeEntityKey(text);
   if (!key.ok()) {
     std::string message = std::string(flag) + ": " + std::string(key.status().message());
-    if (message.find("kind:value") == std::string::npos) message += " (keys are kind:value, e.g. ip:10.1.2.3)";
+    if (message.find("kind:value") == std::string::npos)
+      message += " (keys are kind:value, e.g. ip:10.1.2.3)";
     return Status::InvalidArgument(message);
   }
   return *key;
@@ -66,9 +68,12 @@ Result<std::string> ParseKeyArg(std::string_view flag, const std::string& text) 
 
 // The tenant to query: --tenant, else the incident's, else the tenant of the first source
 // entity found in the store by key or strong alias (one-tenant stores need no flag).
-Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args, const std::vector<std::string>& sources) {
+Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args,
+                                 const std::vector<std::string>& sources) {
   if (!args.tenant.empty()) return args.tenant;
-  auto is_source = [&](const std::string& key) { return std::find(sources.begin(), sources.end(), key) != sources.end(); };
+  auto is_source = [&](const std::string& key) {
+    return std::find(sources.begin(), sources.end(), key) != sources.end();
+  };
   std::string found;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
     bool match = is_source(r.entity.key);
@@ -87,7 +92,9 @@ Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args, const
     }
     return true;
   }));
-  if (found.empty()) return Status::NotFound("no entity " + Join(sources, ", ") + " in the store (or give --tenant)");
+  if (found.empty())
+    return Status::NotFound("no entity " + Join(sources, ", ") +
+                            " in the store (or give --tenant)");
   return found;
 }
 
@@ -123,9 +130,11 @@ Status RunPaths(PathsArgs args, bool reach) {
   WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(*store, tenant));
   for (std::string& s : sources) s = index.Resolve(s);
   auto none_in_graph = [&graph](const std::vector<std::string>& keys) {
-    return std::none_of(keys.begin(), keys.end(), [&graph](const std::string& k) { return graph.Find(k).has_value(); });
+    return std::none_of(keys.begin(), keys.end(),
+                        [&graph](const std::string& k) { return graph.Find(k).has_value(); });
   };
-  if (none_in_graph(sources)) return Status::NotFound("no entity " + Join(sources, ", ") + " in tenant " + tenant);
+  if (none_in_graph(sources))
+    return Status::NotFound("no entity " + Join(sources, ", ") + " in tenant " + tenant);
 
   TraversalOptions options;
   options.relations = SplitList(args.relations);
@@ -142,7 +151,8 @@ Status RunPaths(PathsArgs args, bool reach) {
     if (args.format == "json") {
       nlohmann::ordered_json j;
       j["reached"] = nlohmann::ordered_json::array();
-      for (const Reached& r : reached) j["reached"].push_back({{"key", r.key}, {"distance", r.distance}});
+      for (const Reached& r : reached)
+        j["reached"].push_back({{"key", r.key}, {"distance", r.distance}});
       std::cout << j.dump() << "\n";
     } else {
       for (const Reached& r : reached) std::cout << r.distance << "\t" << r.key << "\n";
@@ -159,7 +169,8 @@ Status RunPaths(PathsArgs args, bool reach) {
     if (targets.empty()) return Status::NotFound("no entity is tagged '" + args.to_tag + "'");
   }
   if (targets.empty()) return Status::InvalidArgument("give --to KEY or --to-tag TAG");
-  WEFT_ASSIGN_OR_RETURN(std::vector<AttackPath> paths, graph.KShortestPaths(sources, targets, args.k, options));
+  WEFT_ASSIGN_OR_RETURN(std::vector<AttackPath> paths,
+                        graph.KShortestPaths(sources, targets, args.k, options));
   if (args.format == "json") {
     std::cout << RenderPathsJson(paths) << "\n";
   } else if (args.format == "dot") {
@@ -174,10 +185,12 @@ void AddCommonOptions(CLI::App* cmd, PathsArgs& a) {
   cmd->add_option("--from", a.from, "Source entity \"kind:value\" (repeatable)");
   cmd->add_option("--db", a.db, "Store directory")->capture_default_str();
   cmd->add_option("--tenant", a.tenant, "Tenant (default: the source entity's)");
-  cmd->add_option("--relations", a.relations, "Only these relations, comma-separated (e.g. can_assume,has_role_on)");
+  cmd->add_option("--relations", a.relations,
+                  "Only these relations, comma-separated (e.g. can_assume,has_role_on)");
   cmd->add_option("--as-of", a.as_of, "Only relations valid at this time (valid_from <= TIME)");
   cmd->add_flag("--undirected", a.undirected, "Ignore relation direction");
-  cmd->add_flag("--include-evidence", a.include_evidence, "Also traverse alert evidence (alert:<key> nodes)");
+  cmd->add_flag("--include-evidence", a.include_evidence,
+                "Also traverse alert evidence (alert:<key> nodes)");
   cmd->add_flag("--json", a.json, "JSON output (the same as --format json)");
 }
 
@@ -185,9 +198,11 @@ void AddCommonOptions(CLI::App* cmd, PathsArgs& a) {
 
 void AddPathsCommand(CLI::App& app, CommandContext& ctx) {
   auto args = std::make_shared<PathsArgs>();
-  CLI::App* cmd = app.add_subcommand("paths", "Attack paths: k shortest relation paths between entities");
+  CLI::App* cmd =
+      app.add_subcommand("paths", "Attack paths: k shortest relation paths between entities");
   cmd->footer(
-      "Relations: can_assume, has_role_on, member_of, runs_on, exposes_to_internet, logged_on, owns,\n"
+      "Relations: can_assume, has_role_on, member_of, runs_on, exposes_to_internet, logged_on, "
+      "owns,\n"
       "reads_data, writes_data, has_identity, contains (docs/paths.md).\n\nExamples:\n"
       "  weft paths --db ./weft.db --from user:alice@contoso.com --to-tag crown-jewel --k 3\n"
       "  weft paths --from-incident inc-0123456789abcdef --to-tag crown-jewel --format json");
@@ -195,11 +210,18 @@ void AddPathsCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--to", args->to, "Target entity \"kind:value\" (repeatable)");
   cmd->add_option("--to-tag", args->to_tag, "Targets: every entity carrying this tag");
   cmd->add_option("--from-incident", args->from_incident, "Sources: every entity of this incident");
-  cmd->add_option("--k", args->k, "Number of paths")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--max-hops", args->max_hops, "Longest path in hops")->capture_default_str()->check(CLI::PositiveNumber);
-  cmd->add_option("--max-alerts", args->max_alerts, "Alert keys listed per path (all are counted; 0 = list all)")
+  cmd->add_option("--k", args->k, "Number of paths")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-hops", args->max_hops, "Longest path in hops")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-alerts", args->max_alerts,
+                  "Alert keys listed per path (all are counted; 0 = list all)")
       ->capture_default_str();
-  cmd->add_option("--format", args->format, "text, json or dot")->check(CLI::IsMember({"text", "json", "dot"}))->capture_default_str();
+  cmd->add_option("--format", args->format, "text, json or dot")
+      ->check(CLI::IsMember({"text", "json", "dot"}))
+      ->capture_default_str();
   cmd->callback([args, &ctx] {
     Status s = RunPaths(*args, false);
     if (!s.ok()) {
@@ -209,11 +231,16 @@ void AddPathsCommand(CLI::App& app, CommandContext& ctx) {
   });
 
   auto rargs = std::make_shared<PathsArgs>();
-  CLI::App* rcmd = app.add_subcommand("reach", "Blast radius: entities reachable within N hops, with distance");
+  CLI::App* rcmd =
+      app.add_subcommand("reach", "Blast radius: entities reachable within N hops, with distance");
   rcmd->footer("Example:\n  weft reach --db ./weft.db --from device:mde:4f1c... --hops 3");
   AddCommonOptions(rcmd, *rargs);
-  rcmd->add_option("--hops", rargs->hops, "Hops")->capture_default_str()->check(CLI::PositiveNumber);
-  rcmd->add_option("--format", rargs->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  rcmd->add_option("--hops", rargs->hops, "Hops")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  rcmd->add_option("--format", rargs->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   rcmd->callback([rargs, &ctx] {
     Status s = RunPaths(*rargs, true);
     if (!s.ok()) {

@@ -39,7 +39,8 @@ void PipelinedSink::Run() {
       queue_.pop_front();
       changed_.notify_all();  // room for the reader
     }
-    Result<IngestResult> r = engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), now_());
+    Result<IngestResult> r =
+        engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), now_());
     std::lock_guard<std::mutex> lock(mu_);
     if (!r.ok()) {
       // Stop here: later batches are dropped and the reader is told at its next Consume.

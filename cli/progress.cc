@@ -31,7 +31,8 @@ std::string Rate(double per_second) {
 
 bool EndsWith(std::string s, std::string_view suffix) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // The same data-file rule as the importer's directory walk (*.json, *.jsonl, *.ndjson, *.csv,
@@ -49,7 +50,10 @@ bool IsDataFile(const std::string& name, bool* gz) {
 }  // namespace
 
 ProgressLine::ProgressLine(std::ostream& out, std::uint64_t total_bytes, bool enabled)
-    : out_(out), total_bytes_(total_bytes), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+    : out_(out),
+      total_bytes_(total_bytes),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()) {}
 
 void ProgressLine::Update(std::uint64_t bytes, std::uint64_t alerts, std::uint64_t rejected) {
   if (!enabled_) return;
@@ -68,12 +72,13 @@ void ProgressLine::Clear() {
   drawn_ = false;
 }
 
-std::string ProgressLine::Render(std::uint64_t bytes, std::uint64_t total_bytes, std::uint64_t alerts,
-                                 std::uint64_t rejected, double seconds) {
+std::string ProgressLine::Render(std::uint64_t bytes, std::uint64_t total_bytes,
+                                 std::uint64_t alerts, std::uint64_t rejected, double seconds) {
   std::string line = "weft: ";
   if (total_bytes > 0) {
     constexpr int kWidth = 24;
-    const double done = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes));
+    const double done =
+        std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes));
     const int filled = static_cast<int>(done * kWidth);
     line += "[" + std::string(static_cast<std::size_t>(filled), '=') +
             std::string(static_cast<std::size_t>(kWidth - filled), ' ') + "] ";
@@ -97,8 +102,8 @@ std::uint64_t InputBytes(const std::vector<std::string>& paths) {
     std::error_code ec;
     if (path == "-") return 0;
     if (fs::is_directory(path, ec)) {
-      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         bool gz = false;
         if (!it->is_regular_file(ec) || !IsDataFile(it->path().filename().string(), &gz)) continue;
         if (gz) return 0;

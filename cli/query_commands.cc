@@ -12,14 +12,16 @@ void AddIncidentsCommand(CLI::App& app, CommandContext& ctx) {
   auto db = std::make_shared<std::string>(kDefaultDb);
   auto query = std::make_shared<IncidentQuery>();
   auto json_out = std::make_shared<bool>(false);
-  CLI::App* cmd = app.add_subcommand("incidents", "List the incident queue, most recent activity first");
+  CLI::App* cmd =
+      app.add_subcommand("incidents", "List the incident queue, most recent activity first");
   cmd->footer("Example:\n  weft incidents --db ./weft.db --asset vm1 --json");
   cmd->add_option("--db", *db, "Store directory")->capture_default_str();
   cmd->add_option("--tenant", query->tenant, "Only this tenant");
   cmd->add_option("--status", query->status, "Only this status: active, resolved or redirected")
       ->check(CLI::IsMember({"active", "resolved", "redirected"}));
   cmd->add_option("--asset", query->asset,
-                  "Only incidents with an asset matching this text (resource id or part, ARN, GCP name, host, user, IP)");
+                  "Only incidents with an asset matching this text (resource id or part, ARN, GCP "
+                  "name, host, user, IP)");
   cmd->add_flag("--json", *json_out, "One JSON object per incident per line");
   cmd->callback([db, query, json_out, &ctx] {
     Result<std::unique_ptr<GraphStore>> store = OpenStore(*db, true);
@@ -48,10 +50,13 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
   auto what = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("export", "Export every alert or incident as JSON lines");
   cmd->footer(
-      "`export alerts` writes weft's JSON-lines alert format, which `weft ingest --format weft` reads\n"
+      "`export alerts` writes weft's JSON-lines alert format, which `weft ingest --format weft` "
+      "reads\n"
       "back. `export incidents` includes redirected incidents (with no alerts).\n\n"
       "Example:\n  weft export alerts --db ./weft.db > alerts.jsonl");
-  cmd->add_option("what", *what, "alerts or incidents")->required()->check(CLI::IsMember({"alerts", "incidents"}));
+  cmd->add_option("what", *what, "alerts or incidents")
+      ->required()
+      ->check(CLI::IsMember({"alerts", "incidents"}));
   cmd->add_option("--db", *db, "Store directory")->capture_default_str();
   cmd->add_option("--tenant", *tenant, "Only this tenant");
   cmd->callback([db, tenant, what, &ctx] {
@@ -74,8 +79,9 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       Result<std::vector<IncidentRow>> rows = QueryIncidents(**store, q);
       s = rows.status();
       if (rows.ok()) {
-        std::sort(rows->begin(), rows->end(),
-                  [](const IncidentRow& a, const IncidentRow& b) { return a.incident.id < b.incident.id; });
+        std::sort(rows->begin(), rows->end(), [](const IncidentRow& a, const IncidentRow& b) {
+          return a.incident.id < b.incident.id;
+        });
         for (const IncidentRow& r : *rows) std::cout << IncidentJson(r) << "\n";
       }
     }

@@ -12,7 +12,8 @@ void AddShowCommand(CLI::App& app, CommandContext& ctx) {
   auto db = std::make_shared<std::string>(kDefaultDb);
   auto id = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("text");
-  CLI::App* cmd = app.add_subcommand("show", "Show an incident's attack story: timeline, assets, kill chain");
+  CLI::App* cmd =
+      app.add_subcommand("show", "Show an incident's attack story: timeline, assets, kill chain");
   cmd->footer(
       "A redirected (merged) incident id shows where it went and the story of the incident that\n"
       "absorbed it.\n\nExamples:\n  weft show inc-0123456789abcdef --db ./weft.db\n"

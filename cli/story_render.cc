@@ -1,9 +1,10 @@
 #include "cli/story_render.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 namespace weft::cli {
 
@@ -37,8 +38,9 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
 }
 
 std::string EntityLabel(const StoryAsset* asset, const std::string& key) {
-  std::string label = asset != nullptr && !asset->display_name.empty() ? asset->display_name + "\n" + Shorten(key, 60)
-                                                                       : Shorten(key, 60);
+  std::string label = asset != nullptr && !asset->display_name.empty()
+                          ? asset->display_name + "\n" + Shorten(key, 60)
+                          : Shorten(key, 60);
   if (asset != nullptr && !asset->CloudLabel().empty()) label += "\n[" + asset->CloudLabel() + "]";
   return label;
 }
@@ -47,9 +49,11 @@ std::string EntityLabel(const StoryAsset* asset, const std::string& key) {
 struct NodeNames {
   std::map<std::string, std::string> alerts, entities;
   explicit NodeNames(const IncidentStory& story) {
-    for (const std::string& k : story.kill_chain_alerts) alerts.emplace(k, "a" + std::to_string(alerts.size()));
+    for (const std::string& k : story.kill_chain_alerts)
+      alerts.emplace(k, "a" + std::to_string(alerts.size()));
     for (const auto& [kind, list] : story.assets) {
-      for (const StoryAsset& a : list) entities.emplace(a.key, "e" + std::to_string(entities.size()));
+      for (const StoryAsset& a : list)
+        entities.emplace(a.key, "e" + std::to_string(entities.size()));
     }
   }
   std::string Of(const std::string& key) const {
@@ -60,7 +64,8 @@ struct NodeNames {
 };
 
 // Alerts grouped by tactic in kill-chain order.
-std::vector<std::pair<std::string, std::vector<const StoryAlert*>>> ByTactic(const IncidentStory& story) {
+std::vector<std::pair<std::string, std::vector<const StoryAlert*>>> ByTactic(
+    const IncidentStory& story) {
   std::vector<std::pair<std::string, std::vector<const StoryAlert*>>> groups;
   for (const std::string& key : story.kill_chain_alerts) {
     const StoryAlert* a = story.FindAlert(key);
@@ -74,11 +79,16 @@ std::vector<std::pair<std::string, std::vector<const StoryAlert*>>> ByTactic(con
 std::string MermaidText(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '"') out += "#quot;";
-    else if (c == '\n') out += "<br/>";
-    else if (c == '<') out += "#lt;";
-    else if (c == '>') out += "#gt;";
-    else out.push_back(c);
+    if (c == '"')
+      out += "#quot;";
+    else if (c == '\n')
+      out += "<br/>";
+    else if (c == '<')
+      out += "#lt;";
+    else if (c == '>')
+      out += "#gt;";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -112,16 +122,20 @@ std::string DotQuote(const std::string& s) {
 std::string RenderStoryText(const IncidentStory& s) {
   std::ostringstream out;
   const Incident& inc = s.incident;
-  if (!s.redirected_to.empty()) out << s.requested_id << " was merged into " << s.redirected_to << "\n\n";
-  out << "Incident " << inc.id << "  [" << SeverityName(inc.severity) << ", " << IncidentStatusName(inc.status) << "]\n";
+  if (!s.redirected_to.empty())
+    out << s.requested_id << " was merged into " << s.redirected_to << "\n\n";
+  out << "Incident " << inc.id << "  [" << SeverityName(inc.severity) << ", "
+      << IncidentStatusName(inc.status) << "]\n";
   out << "  " << inc.title << "\n";
   out << "  tenant:   " << inc.tenant << "\n";
-  out << "  activity: " << FormatTimestamp(inc.first_activity) << " .. " << FormatTimestamp(inc.last_activity) << "\n";
+  out << "  activity: " << FormatTimestamp(inc.first_activity) << " .. "
+      << FormatTimestamp(inc.last_activity) << "\n";
   out << "  sources:  " << Join(s.sources, ", ") << "\n";
   out << "  clouds:   " << Join(s.clouds, ", ") << "\n";
   out << "  alerts:   " << s.timeline.size() << "\n\nTimeline\n";
   for (const StoryAlert& a : s.timeline) {
-    out << "  " << FormatTimestamp(a.time) << "  " << SeverityName(a.severity) << "  " << a.source << "  " << a.title;
+    out << "  " << FormatTimestamp(a.time) << "  " << SeverityName(a.severity) << "  " << a.source
+        << "  " << a.title;
     if (!a.tactics.empty()) out << "  [" << Join(a.tactics, ", ") << "]";
     if (!a.techniques.empty()) out << " " << Join(a.techniques, ", ");
     if (a.key == s.entry_alert) out << "  <- entry point";
@@ -150,15 +164,16 @@ std::string RenderStoryText(const IncidentStory& s) {
   out << "\nKill chain\n";
   for (const auto& [tactic, alerts] : ByTactic(s)) {
     out << "  " << tactic << "\n";
-    for (const StoryAlert* a : alerts) out << "    " << FormatTimestamp(a->time) << "  " << a->title << "\n";
+    for (const StoryAlert* a : alerts)
+      out << "    " << FormatTimestamp(a->time) << "  " << a->title << "\n";
   }
   if (!s.links.empty()) {
     out << "\nLinks\n";
     for (const StoryLink& l : s.links) {
       const StoryAlert* a = s.FindAlert(l.from);
       const StoryAlert* b = s.FindAlert(l.to);
-      out << "  " << (a ? a->title : l.from) << " -> " << (b ? b->title : l.to) << "  via " << l.entity << "  (+"
-          << HumanGap(l.gap) << ")\n";
+      out << "  " << (a ? a->title : l.from) << " -> " << (b ? b->title : l.to) << "  via "
+          << l.entity << "  (+" << HumanGap(l.gap) << ")\n";
     }
   }
   return out.str();
@@ -196,10 +211,12 @@ std::string RenderStoryJson(const IncidentStory& s) {
   for (const auto& [kind, list] : s.assets) {
     Json arr = Json::array();
     for (const StoryAsset& a : list) {
-      Json x = {{"key", a.key}, {"name", a.display_name}, {"cloud", a.cloud}, {"impacted", a.impacted}};
+      Json x = {
+          {"key", a.key}, {"name", a.display_name}, {"cloud", a.cloud}, {"impacted", a.impacted}};
       for (const auto& [k, v] : a.labels) x[k] = v;
       Json aliases = Json::array();
-      for (const StoryAlias& al : a.aliases) aliases.push_back({{"alias", al.alias}, {"source", al.source}, {"strong", al.strong}});
+      for (const StoryAlias& al : a.aliases)
+        aliases.push_back({{"alias", al.alias}, {"source", al.source}, {"strong", al.strong}});
       x["aliases"] = aliases;
       x["conflicts"] = a.conflicts;
       x["tags"] = a.tags;
@@ -223,7 +240,8 @@ std::string RenderStoryJson(const IncidentStory& s) {
   j["graph"] = graph;
   Json links = Json::array();
   for (const StoryLink& l : s.links) {
-    links.push_back({{"from", l.from}, {"to", l.to}, {"entity", l.entity}, {"gap", FormatDuration(l.gap)}});
+    links.push_back(
+        {{"from", l.from}, {"to", l.to}, {"entity", l.entity}, {"gap", FormatDuration(l.gap)}});
   }
   j["links"] = links;
   return j.dump(2);
@@ -241,7 +259,8 @@ std::string RenderStoryDot(const IncidentStory& s) {
     out << "  subgraph cluster_" << cluster++ << " {\n    label=" << DotQuote(tactic)
         << ";\n    style=rounded;\n    color=\"#999999\";\n";
     for (const StoryAlert* a : alerts) {
-      std::string label = Shorten(a->title, 50) + "\n" + a->source + " | " + FormatTimestamp(a->time);
+      std::string label =
+          Shorten(a->title, 50) + "\n" + a->source + " | " + FormatTimestamp(a->time);
       std::string extra;
       if (a->key == s.entry_alert) {
         label = "ENTRY POINT\n" + label;
@@ -250,20 +269,21 @@ std::string RenderStoryDot(const IncidentStory& s) {
         label = "FURTHEST IMPACT\n" + label;
         extra = ", penwidth=3, color=\"#990000\"";
       }
-      out << "    " << names.Of(a->key) << " [shape=box, style=\"filled,rounded\", fillcolor=\"" << SeverityColor(a->severity)
-          << "\", label=" << DotQuote(label) << extra << "];\n";
+      out << "    " << names.Of(a->key) << " [shape=box, style=\"filled,rounded\", fillcolor=\""
+          << SeverityColor(a->severity) << "\", label=" << DotQuote(label) << extra << "];\n";
     }
     out << "  }\n";
   }
   for (const auto& [kind, list] : s.assets) {
     for (const StoryAsset& a : list) {
-      out << "  " << names.Of(a.key) << " [shape=ellipse, label=" << DotQuote(kind + ": " + EntityLabel(&a, a.key)) << "];\n";
+      out << "  " << names.Of(a.key)
+          << " [shape=ellipse, label=" << DotQuote(kind + ": " + EntityLabel(&a, a.key)) << "];\n";
     }
   }
   // Kill-chain spine: invisible edges keep alerts in order left to right.
   for (std::size_t i = 1; i < s.kill_chain_alerts.size(); ++i) {
-    out << "  " << names.Of(s.kill_chain_alerts[i - 1]) << " -> " << names.Of(s.kill_chain_alerts[i])
-        << " [style=invis, weight=10];\n";
+    out << "  " << names.Of(s.kill_chain_alerts[i - 1]) << " -> "
+        << names.Of(s.kill_chain_alerts[i]) << " [style=invis, weight=10];\n";
   }
   for (const StoryEdge& e : s.edges) {
     out << "  " << names.Of(e.from) << " -> " << names.Of(e.to);
@@ -274,7 +294,8 @@ std::string RenderStoryDot(const IncidentStory& s) {
     }
   }
   for (const StoryLink& l : s.links) {
-    out << "  " << names.Of(l.from) << " -> " << names.Of(l.to) << " [color=\"#cc0000\", constraint=false, label="
+    out << "  " << names.Of(l.from) << " -> " << names.Of(l.to)
+        << " [color=\"#cc0000\", constraint=false, label="
         << DotQuote("via " + Shorten(l.entity, 40)) << "];\n";
   }
   out << "}\n";
@@ -289,23 +310,28 @@ std::string RenderStoryMermaid(const IncidentStory& s) {
   for (const auto& [tactic, alerts] : ByTactic(s)) {
     out << "  subgraph t" << cluster++ << "[\"" << MermaidText(tactic) << "\"]\n";
     for (const StoryAlert* a : alerts) {
-      std::string label = Shorten(a->title, 50) + "\n" + a->source + " | " + SeverityName(a->severity).data();
-      if (a->key == s.entry_alert) label = "ENTRY POINT\n" + label;
-      else if (a->key == s.impact_alert) label = "FURTHEST IMPACT\n" + label;
+      std::string label =
+          Shorten(a->title, 50) + "\n" + a->source + " | " + SeverityName(a->severity).data();
+      if (a->key == s.entry_alert)
+        label = "ENTRY POINT\n" + label;
+      else if (a->key == s.impact_alert)
+        label = "FURTHEST IMPACT\n" + label;
       out << "    " << names.Of(a->key) << "[\"" << MermaidText(label) << "\"]\n";
     }
     out << "  end\n";
   }
   for (const auto& [kind, list] : s.assets) {
     for (const StoryAsset& a : list) {
-      out << "  " << names.Of(a.key) << "([\"" << MermaidText(kind + ": " + EntityLabel(&a, a.key)) << "\"])\n";
+      out << "  " << names.Of(a.key) << "([\"" << MermaidText(kind + ": " + EntityLabel(&a, a.key))
+          << "\"])\n";
     }
   }
   for (const StoryEdge& e : s.edges) {
     if (e.kind == "evidence") {
       out << "  " << names.Of(e.from) << " -.->|" << e.role << "| " << names.Of(e.to) << "\n";
     } else {
-      out << "  " << names.Of(e.from) << " -->|" << MermaidText(e.kind) << "| " << names.Of(e.to) << "\n";
+      out << "  " << names.Of(e.from) << " -->|" << MermaidText(e.kind) << "| " << names.Of(e.to)
+          << "\n";
     }
   }
   for (const StoryLink& l : s.links) {
@@ -327,11 +353,13 @@ std::string RenderPathsText(const std::vector<AttackPath>& paths) {
     const AttackPath& p = paths[i];
     out << "path " << i + 1 << " (" << p.length() << " hops)\n  " << p.nodes.front() << "\n";
     for (const PathHop& h : p.hops) {
-      out << "    " << (h.reversed ? "<-" + h.relation + "-" : "-" + h.relation + "->") << " " << h.to << "\n";
+      out << "    " << (h.reversed ? "<-" + h.relation + "-" : "-" + h.relation + "->") << " "
+          << h.to << "\n";
     }
     if (!p.alerts.empty()) {
       out << "  alerts on path (" << p.alert_count << "): " << Join(p.alerts, ", ");
-      if (p.alert_count > p.alerts.size()) out << " ... and " << p.alert_count - p.alerts.size() << " more (--max-alerts)";
+      if (p.alert_count > p.alerts.size())
+        out << " ... and " << p.alert_count - p.alerts.size() << " more (--max-alerts)";
       out << "\n";
     }
   }
@@ -347,7 +375,11 @@ std::string RenderPathsJson(const std::vector<AttackPath>& paths) {
       if (h.reversed) x["reversed"] = true;
       hops.push_back(x);
     }
-    arr.push_back({{"hops", hops}, {"length", p.length()}, {"nodes", p.nodes}, {"alerts", p.alerts}, {"alert_count", p.alert_count}});
+    arr.push_back({{"hops", hops},
+                   {"length", p.length()},
+                   {"nodes", p.nodes},
+                   {"alerts", p.alerts},
+                   {"alert_count", p.alert_count}});
   }
   Json j;
   j["paths"] = arr;
@@ -356,7 +388,8 @@ std::string RenderPathsJson(const std::vector<AttackPath>& paths) {
 
 std::string RenderPathsDot(const std::vector<AttackPath>& paths) {
   std::ostringstream out;
-  out << "digraph paths {\n  rankdir=LR;\n  node [shape=ellipse, fontname=\"Helvetica\", fontsize=10];\n";
+  out << "digraph paths {\n  rankdir=LR;\n  node [shape=ellipse, fontname=\"Helvetica\", "
+         "fontsize=10];\n";
   std::set<std::string> nodes;
   std::set<std::tuple<std::string, std::string, std::string>> edges;
   for (const AttackPath& p : paths) {
@@ -369,7 +402,8 @@ std::string RenderPathsDot(const std::vector<AttackPath>& paths) {
       const std::string& a = h.reversed ? h.to : h.from;
       const std::string& b = h.reversed ? h.from : h.to;
       if (edges.insert({a, h.relation, b}).second) {
-        out << "  " << DotQuote(a) << " -> " << DotQuote(b) << " [label=" << DotQuote(h.relation) << "];\n";
+        out << "  " << DotQuote(a) << " -> " << DotQuote(b) << " [label=" << DotQuote(h.relation)
+            << "];\n";
       }
     }
   }

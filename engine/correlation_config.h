@@ -48,7 +48,8 @@ struct CorrelationConfig {
 
   // True when alerts sharing `entity` (canonical key `key`, kind, private-ip flag) may link,
   // before the hub rule. `reason` (may be null) receives why not.
-  bool Correlates(EntityKind kind, std::string_view key, bool private_ip, std::string* reason = nullptr) const;
+  bool Correlates(EntityKind kind, std::string_view key, bool private_ip,
+                  std::string* reason = nullptr) const;
 
   // A one-line description, e.g. "window=24h hub=max(12, 0.2% of tenant alerts) kinds=..." .
   std::string Describe() const;

@@ -14,7 +14,8 @@ static_assert(sizeof(internal::Posting) == 16);
 
 Correlator::Correlator(CorrelationConfig config)
     : config_(std::move(config)),
-      window_(config_.window ? static_cast<std::uint64_t>(*config_.window) : std::numeric_limits<std::uint64_t>::max()) {}
+      window_(config_.window ? static_cast<std::uint64_t>(*config_.window)
+                             : std::numeric_limits<std::uint64_t>::max()) {}
 
 Correlator::TenantState& Correlator::Tenant(TenantId t) {
   if (t >= tenants_.size()) tenants_.resize(t + 1);
@@ -199,8 +200,8 @@ void Correlator::InsertAndLink(EntityId e, Timestamp t, AlertId a) {
     return;
   }
   const AlertId* begin = pool_.data(n.block);
-  const AlertId* it =
-      std::lower_bound(begin, begin + n.count, a, [this](AlertId x, AlertId y) { return Before(x, y); });
+  const AlertId* it = std::lower_bound(begin, begin + n.count, a,
+                                       [this](AlertId x, AlertId y) { return Before(x, y); });
   if (*it == a) return;  // it < end: item < last
   const auto i = static_cast<std::size_t>(it - begin);
   AlertId* p = Reserve(n);
@@ -225,9 +226,11 @@ void Correlator::RemovePosting(EntityId e, Timestamp t, AlertId a) {
     n.sorted = 1;
     return;
   }
-  std::move(p.begin() + static_cast<std::ptrdiff_t>(i) + 1, p.end(), p.begin() + static_cast<std::ptrdiff_t>(i));
+  std::move(p.begin() + static_cast<std::ptrdiff_t>(i) + 1, p.end(),
+            p.begin() + static_cast<std::ptrdiff_t>(i));
   --n.count;
-  if (PostingPool::Capacity(n.count) < PostingPool::Capacity(n.count + 1)) {  // back to the smaller block
+  if (PostingPool::Capacity(n.count) <
+      PostingPool::Capacity(n.count + 1)) {  // back to the smaller block
     const std::uint32_t block = pool_.Allocate(n.count);
     const AlertId* old = pool_.data(n.block);
     std::copy(old, old + n.count, pool_.data(block));
@@ -317,7 +320,8 @@ void Correlator::LinkPending() {
   }
 }
 
-Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time, const std::vector<EntityId>& entities) {
+Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time,
+                                         const std::vector<EntityId>& entities) {
   const auto a = static_cast<AlertId>(alerts_.size());
   alerts_.push_back(AlertNode{time, static_cast<std::uint32_t>(entity_ids_.size()),
                               static_cast<std::uint32_t>(entities.size())});
@@ -379,7 +383,8 @@ void Correlator::MergeEntities(EntityId keep, EntityId gone) {
   if (k.hub) tenants_[k.tenant].changed = true;
   if (k.correlating && !k.hub) {
     LinkChain(keep);
-  } else if (was_linking) {  // links through either part are gone (it is a hub, or no longer correlates)
+  } else if (was_linking) {  // links through either part are gone (it is a hub, or no longer
+                             // correlates)
     std::vector<AlertId> seeds;
     for (const AlertId p : merged) seeds.push_back(p);
     Split(seeds);
@@ -432,7 +437,8 @@ void Correlator::Split(const std::vector<AlertId>& seeds) {
       EntityNode& n = entities_[FindEntity(entity_ids_[node.first_entity + k])];
       if (!n.correlating || n.hub) continue;
       const std::span<const AlertId> p = Postings(n);
-      const auto it = std::lower_bound(p.begin(), p.end(), a, [this](AlertId x, AlertId y) { return Before(x, y); });
+      const auto it = std::lower_bound(p.begin(), p.end(), a,
+                                       [this](AlertId x, AlertId y) { return Before(x, y); });
       if (it == p.end() || *it != a) continue;
       LinkNeighbours(p, static_cast<std::size_t>(it - p.begin()));
     }
@@ -496,7 +502,8 @@ std::vector<Correlator::AlertId> Correlator::TakeDirtyRoots() {
   return roots;
 }
 
-void Correlator::ForEachLink(AlertId a, const std::function<void(AlertId, EntityId, Timestamp)>& visit) {
+void Correlator::ForEachLink(AlertId a,
+                             const std::function<void(AlertId, EntityId, Timestamp)>& visit) {
   LinkPending();
   const AlertNode node = alerts_[a];
   std::vector<EntityId> seen;

@@ -157,9 +157,9 @@ class Correlator {
   internal::PagedArray<AlertNode> alerts_;
   internal::PagedArray<EntityId> entity_ids_;  // every alert's entities, back to back
   internal::PagedArray<AlertLink> links_;
-  std::size_t linked_ = 0;  // alerts [0, linked_) are linked
-  std::vector<AlertId> scratch_;     // reused by Split
-  std::vector<EntityId> resolved_;   // reused by LinkAlert
+  std::size_t linked_ = 0;          // alerts [0, linked_) are linked
+  std::vector<AlertId> scratch_;    // reused by Split
+  std::vector<EntityId> resolved_;  // reused by LinkAlert
   internal::PagedArray<EntityNode> entities_;
   internal::PostingPool pool_;
   std::vector<TenantState> tenants_;

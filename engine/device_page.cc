@@ -70,9 +70,11 @@ bool SharesStrongAlias(const Entity& a, const Entity& b) {
 
 }  // namespace
 
-Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std::string_view tenant) {
+Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
+                                  std::string_view tenant) {
   std::string q = ToLower(Trim(query));
-  if (std::optional<std::string> azure = NormalizeAzureResourceId(q); azure && q.find("/subscriptions/") != std::string::npos) {
+  if (std::optional<std::string> azure = NormalizeAzureResourceId(q);
+      azure && q.find("/subscriptions/") != std::string::npos) {
     q = *azure;
   }
   std::vector<EntityRecord> strong, weak;
@@ -89,7 +91,8 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std
   DeviceLookup lookup;
   if (found.empty()) return Status::NotFound("no device known as '" + std::string(query) + "'");
   if (found.size() > 1) {
-    for (const EntityRecord& r : found) lookup.candidates.push_back(DeviceMatch{r.tenant, r.entity.key, ShownName(r.entity)});
+    for (const EntityRecord& r : found)
+      lookup.candidates.push_back(DeviceMatch{r.tenant, r.entity.key, ShownName(r.entity)});
     return lookup;
   }
   const EntityRecord& record = found.front();
@@ -107,28 +110,34 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std
     const bool same_name = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
       return std::find(other_names.begin(), other_names.end(), n) != other_names.end();
     });
-    if (same_name && !SharesStrongAlias(record.entity, other.entity)) possible.insert(other.entity.key);
+    if (same_name && !SharesStrongAlias(record.entity, other.entity))
+      possible.insert(other.entity.key);
   }
   for (const std::string& key : possible) {
     const EntityRecord* r = index.Record(key);
-    page.possible_matches.push_back(DeviceMatch{record.tenant, key, r != nullptr ? ShownName(r->entity) : ""});
+    page.possible_matches.push_back(
+        DeviceMatch{record.tenant, key, r != nullptr ? ShownName(r->entity) : ""});
   }
 
   // Every alert whose evidence resolves to this device.
   std::set<std::string> sources;
   WEFT_RETURN_IF_ERROR(store.ForEachAlert(record.tenant, [&](const Alert& a) {
     for (const Evidence& ev : a.evidence) {
-      if (ev.entity.kind != EntityKind::kDevice || index.ResolveEntity(ev.entity) != record.entity.key) continue;
-      page.alerts.push_back(DeviceAlertRow{a.key, a.activity_time(), std::string(SourceProductName(a.source)), a.severity,
+      if (ev.entity.kind != EntityKind::kDevice ||
+          index.ResolveEntity(ev.entity) != record.entity.key)
+        continue;
+      page.alerts.push_back(DeviceAlertRow{a.key, a.activity_time(),
+                                           std::string(SourceProductName(a.source)), a.severity,
                                            a.title, std::string(EvidenceRoleName(ev.role)), ""});
       sources.insert(std::string(SourceProductName(a.source)));
       break;
     }
     return true;
   }));
-  std::sort(page.alerts.begin(), page.alerts.end(), [](const DeviceAlertRow& x, const DeviceAlertRow& y) {
-    return std::tie(x.time, x.key) < std::tie(y.time, y.key);
-  });
+  std::sort(page.alerts.begin(), page.alerts.end(),
+            [](const DeviceAlertRow& x, const DeviceAlertRow& y) {
+              return std::tie(x.time, x.key) < std::tie(y.time, y.key);
+            });
   page.sources.assign(sources.begin(), sources.end());
 
   std::set<std::string> incidents;

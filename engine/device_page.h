@@ -35,9 +35,9 @@ struct DeviceMatch {
 struct DevicePage {
   std::string tenant;
   StoryAsset device;  // key, name, cloud, labels, aliases with sources, conflicts, tags
-  std::vector<std::string> sources;       // products that reported it, sorted
-  std::vector<DeviceAlertRow> alerts;     // activity order: the device's timeline
-  std::vector<std::string> incidents;     // sorted ids
+  std::vector<std::string> sources;    // products that reported it, sorted
+  std::vector<DeviceAlertRow> alerts;  // activity order: the device's timeline
+  std::vector<std::string> incidents;  // sorted ids
   std::vector<DeviceMatch> possible_matches;
 };
 
@@ -50,6 +50,7 @@ struct DeviceLookup {
 
 // Looks `query` up among the device entities of `tenant` ("" = every tenant). Strong
 // identifiers win over host names. NotFound when nothing matches; store errors as they are.
-Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query, std::string_view tenant = "");
+Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
+                                  std::string_view tenant = "");
 
 }  // namespace weft

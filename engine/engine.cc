@@ -22,7 +22,8 @@ std::string SerializeConfig(const CorrelationConfig& c) {
   char share[64];
   std::snprintf(share, sizeof share, "%.17g", c.hub.share);
   out += std::string("hub_share=") + share + "\n";
-  out += "hub_absolute=" + (c.hub.absolute ? std::to_string(*c.hub.absolute) : std::string()) + "\n";
+  out +=
+      "hub_absolute=" + (c.hub.absolute ? std::to_string(*c.hub.absolute) : std::string()) + "\n";
   out += "kinds=";
   bool first = true;
   for (EntityKind k : c.kinds) {
@@ -55,7 +56,8 @@ Result<CorrelationConfig> ParseSerializedConfig(std::string_view text) {
       } else if (k == "hub_share") {
         c.hub.share = std::stod(std::string(v));
       } else if (k == "hub_absolute") {
-        c.hub.absolute = v.empty() ? std::nullopt : std::optional<std::size_t>(std::stoull(std::string(v)));
+        c.hub.absolute =
+            v.empty() ? std::nullopt : std::optional<std::size_t>(std::stoull(std::string(v)));
       } else if (k == "kinds") {
         std::size_t s = 0;
         while (s < v.size()) {
@@ -70,7 +72,8 @@ Result<CorrelationConfig> ParseSerializedConfig(std::string_view text) {
         c.stop_list.emplace(v);
       }
     } catch (const std::exception&) {
-      return Status::Corruption("stored correlation config has a bad value for '" + std::string(k) + "'");
+      return Status::Corruption("stored correlation config has a bad value for '" + std::string(k) +
+                                "'");
     }
   }
   return c;
@@ -98,12 +101,15 @@ std::pair<std::string, std::string> CorrelationConfigMeta(const CorrelationConfi
 
 }  // namespace internal
 
-Result<std::unique_ptr<Engine>> Engine::Open(GraphStore& store, std::optional<CorrelationConfig> config) {
-  WEFT_ASSIGN_OR_RETURN(std::optional<CorrelationConfig> stored, internal::StoredCorrelationConfig(store));
+Result<std::unique_ptr<Engine>> Engine::Open(GraphStore& store,
+                                             std::optional<CorrelationConfig> config) {
+  WEFT_ASSIGN_OR_RETURN(std::optional<CorrelationConfig> stored,
+                        internal::StoredCorrelationConfig(store));
   CorrelationConfig effective = config.value_or(CorrelationConfig());
   if (stored) {
     if (config && config->Fingerprint() != stored->Fingerprint()) {
-      return Status::InvalidArgument("the store's incidents were built with other rules (" + stored->Describe() +
+      return Status::InvalidArgument("the store's incidents were built with other rules (" +
+                                     stored->Describe() +
                                      "); run `weft recorrelate --config FILE` to change them");
     }
     effective = *stored;
@@ -115,7 +121,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(GraphStore& store, std::optional<Co
   return engine;
 }
 
-Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relation> relations, Timestamp now) {
+Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relation> relations,
+                                    Timestamp now) {
   internal::EngineState& s = *state_;
   if (poisoned_) return Status::Unavailable("an earlier batch failed to commit; reopen the store");
   // Any failure from here on may leave the in-memory state ahead of the store.
@@ -145,7 +152,8 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
     if (s.alerts[a].batch != batch) {
       // Known from an earlier batch: merge into the stored record.
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> stored, store_.GetAlert(incoming.key));
-      if (!stored) return Status::Corruption("alert " + incoming.key + " is indexed but not stored");
+      if (!stored)
+        return Status::Corruption("alert " + incoming.key + " is indexed but not stored");
       stored->ingested = std::min(stored->ingested, now);
       if (MergeAlert(*stored, incoming) == MergeOutcome::kDuplicate) {
         ++result.duplicates;
@@ -179,7 +187,8 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
 
 Result<std::string> Engine::IncidentOf(const std::string& alert_key) const {
   auto it = state_->alert_index.find(std::string_view(alert_key));
-  if (it == state_->alert_index.end()) return Status::NotFound("no alert with key '" + alert_key + "'");
+  if (it == state_->alert_index.end())
+    return Status::NotFound("no alert with key '" + alert_key + "'");
   return state_->IncidentId(state_->alerts[it->second].incident);
 }
 
@@ -203,28 +212,34 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
   Explanation ex;
   ex.incident_a = s.IncidentId(s.alerts[a].incident);
   ex.incident_b = s.IncidentId(s.alerts[b].incident);
-  auto entity_key = [&](std::uint32_t e) { return std::string(s.resolver.Key(s.resolver.Find(e))); };
+  auto entity_key = [&](std::uint32_t e) {
+    return std::string(s.resolver.Key(s.resolver.Find(e)));
+  };
   if (s.alerts[a].tenant != s.alerts[b].tenant) {
-    ex.guards.push_back("different tenants: " + s.tenants[s.alerts[a].tenant] + " and " + s.tenants[s.alerts[b].tenant] +
-                        " (tenants never mix)");
+    ex.guards.push_back("different tenants: " + s.tenants[s.alerts[a].tenant] + " and " +
+                        s.tenants[s.alerts[b].tenant] + " (tenants never mix)");
     return ex;
   }
   if (a == b || s.correlator.Component(a) == s.correlator.Component(b)) {
     ex.linked = true;
     // Breadth-first search over direct links: the shortest chain of shared entities.
-    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::pair<std::uint32_t, Timestamp>>> parent;
+    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::pair<std::uint32_t, Timestamp>>>
+        parent;
     std::deque<std::uint32_t> queue{a};
     parent[a] = {a, {0, 0}};
     while (!queue.empty() && parent.count(b) == 0) {
       const std::uint32_t cur = queue.front();
       queue.pop_front();
-      s.correlator.ForEachLink(cur, [&](Correlator::AlertId next, Correlator::EntityId e, Timestamp gap) {
-        if (parent.emplace(next, std::make_pair(cur, std::make_pair(e, gap))).second) queue.push_back(next);
-      });
+      s.correlator.ForEachLink(
+          cur, [&](Correlator::AlertId next, Correlator::EntityId e, Timestamp gap) {
+            if (parent.emplace(next, std::make_pair(cur, std::make_pair(e, gap))).second)
+              queue.push_back(next);
+          });
     }
     for (std::uint32_t cur = b; cur != a;) {
       const auto& [prev, via] = parent.at(cur);
-      ex.chain.push_back(LinkStep{std::string(s.Key(prev)), std::string(s.Key(cur)), entity_key(via.first), via.second});
+      ex.chain.push_back(LinkStep{std::string(s.Key(prev)), std::string(s.Key(cur)),
+                                  entity_key(via.first), via.second});
       cur = prev;
     }
     std::reverse(ex.chain.begin(), ex.chain.end());
@@ -232,8 +247,10 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
   }
   // Apart: say what keeps each shared entity from linking them.
   std::set<std::uint32_t> ea, eb;
-  for (std::uint32_t i = 0; i < s.alerts[a].entity_count; ++i) ea.insert(s.resolver.Find(s.Entities(s.alerts[a])[i]));
-  for (std::uint32_t i = 0; i < s.alerts[b].entity_count; ++i) eb.insert(s.resolver.Find(s.Entities(s.alerts[b])[i]));
+  for (std::uint32_t i = 0; i < s.alerts[a].entity_count; ++i)
+    ea.insert(s.resolver.Find(s.Entities(s.alerts[a])[i]));
+  for (std::uint32_t i = 0; i < s.alerts[b].entity_count; ++i)
+    eb.insert(s.resolver.Find(s.Entities(s.alerts[b])[i]));
   const Timestamp gap = std::abs(s.alerts[a].first - s.alerts[b].first);
   for (std::uint32_t e : ea) {
     if (eb.count(e) == 0) continue;
@@ -242,16 +259,19 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
     if (!s.config.Correlates(s.resolver.Kind(e), key, s.resolver.PrivateIp(e), &reason)) {
       ex.guards.push_back(reason);
     } else if (s.correlator.IsHub(e)) {
-      ex.guards.push_back(key + " is a hub (" + std::to_string(s.correlator.EntityAlertCount(e)) + " alerts > " +
+      ex.guards.push_back(key + " is a hub (" + std::to_string(s.correlator.EntityAlertCount(e)) +
+                          " alerts > " +
                           std::to_string(s.correlator.HubThreshold(s.alerts[a].tenant)) + ")");
     } else if (s.config.window && gap > *s.config.window) {
-      ex.guards.push_back("window exceeded through " + key + ": " + FormatDuration(gap) + " apart, window " +
-                          FormatDuration(*s.config.window) + " (by " + FormatDuration(gap - *s.config.window) + ")");
+      ex.guards.push_back("window exceeded through " + key + ": " + FormatDuration(gap) +
+                          " apart, window " + FormatDuration(*s.config.window) + " (by " +
+                          FormatDuration(gap - *s.config.window) + ")");
     }
   }
   if (ex.guards.empty()) {
-    ex.guards.push_back(eb.empty() && ea.empty() ? "neither alert has a linking entity"
-                                                 : "no shared entity links them, directly or through other alerts");
+    ex.guards.push_back(eb.empty() && ea.empty()
+                            ? "neither alert has a linking entity"
+                            : "no shared entity links them, directly or through other alerts");
   }
   return ex;
 }

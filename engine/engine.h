@@ -25,8 +25,8 @@ struct EngineState;
 
 struct IngestResult {
   std::size_t new_alerts = 0;
-  std::size_t updated_alerts = 0;   // known alerts that this batch changed (evidence, update)
-  std::size_t duplicates = 0;       // deliveries that changed nothing
+  std::size_t updated_alerts = 0;  // known alerts that this batch changed (evidence, update)
+  std::size_t duplicates = 0;      // deliveries that changed nothing
   std::size_t relations = 0;
   std::size_t incidents_written = 0;  // incident records created or changed (incl. redirects)
 };
@@ -43,8 +43,9 @@ struct LinkStep {
 struct Explanation {
   bool linked = false;
   std::string incident_a, incident_b;
-  std::vector<LinkStep> chain;       // when linked: the links from a to b, in order
-  std::vector<std::string> guards;   // when apart: each reason, e.g. "ip:1.2.3.4 is a hub (41 alerts > 12)"
+  std::vector<LinkStep> chain;  // when linked: the links from a to b, in order
+  std::vector<std::string>
+      guards;  // when apart: each reason, e.g. "ip:1.2.3.4 is a hub (41 alerts > 12)"
 };
 
 // What a re-correlation changed, by incident id.
@@ -56,7 +57,9 @@ struct IncidentDiff {
   std::vector<std::string> removed;    // old incidents that no longer exist (now redirected)
   std::size_t alerts = 0;
   bool applied = false;
-  bool no_change() const { return merged.empty() && split.empty() && created.empty() && removed.empty(); }
+  bool no_change() const {
+    return merged.empty() && split.empty() && created.empty() && removed.empty();
+  }
 };
 
 struct RecorrelateOptions {
@@ -76,7 +79,8 @@ class Engine {
   // Opens the engine on `store`. `config`: the rules to use; nullopt = the rules stored with
   // the incidents (or the defaults for a new store). InvalidArgument when `config` differs from
   // the rules the stored incidents were built with (use Recorrelate to change rules).
-  static Result<std::unique_ptr<Engine>> Open(GraphStore& store, std::optional<CorrelationConfig> config);
+  static Result<std::unique_ptr<Engine>> Open(GraphStore& store,
+                                              std::optional<CorrelationConfig> config);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();
@@ -84,7 +88,8 @@ class Engine {
   // Ingests one batch: new alerts are added, known ones merged (provenances, evidence, updates),
   // relations stored, incidents updated; all of it written atomically. `now` stamps ingestion.
   // After a store error the engine refuses further batches (reopen it).
-  Result<IngestResult> Ingest(std::vector<Alert> alerts, std::vector<Relation> relations, Timestamp now);
+  Result<IngestResult> Ingest(std::vector<Alert> alerts, std::vector<Relation> relations,
+                              Timestamp now);
 
   // Explains the link, or the guards, between two alert keys. NotFound for an unknown key.
   Result<Explanation> Why(const std::string& key_a, const std::string& key_b);

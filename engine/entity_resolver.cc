@@ -10,7 +10,8 @@ namespace {
 
 // Lower rank = better canonical identifier.
 int AliasRank(EntityKind kind, std::string_view type) {
-  static constexpr std::string_view kDevice[] = {"mde", "azure", "vmid", "aws", "gcp", "aad", "oms"};
+  static constexpr std::string_view kDevice[] = {"mde", "azure", "vmid", "aws",
+                                                 "gcp", "aad",   "oms"};
   static constexpr std::string_view kUser[] = {"upn", "oid", "sid", "aws", "gcp"};
   static constexpr std::string_view kFile[] = {"sha256", "sha1", "md5"};
   auto rank_in = [&](auto& list) -> int {
@@ -42,11 +43,15 @@ bool UsesAliases(EntityKind kind) {
   return kind == EntityKind::kDevice || kind == EntityKind::kUser || kind == EntityKind::kFile;
 }
 
-bool IsPrivateIp(const Entity& e) { return e.kind == EntityKind::kIp && e.properties.count("scope") != 0; }
+bool IsPrivateIp(const Entity& e) {
+  return e.kind == EntityKind::kIp && e.properties.count("scope") != 0;
+}
 
 // A fast 64-bit string hash (Abseil's, wyhash-like). Stable within a process, which is all the
 // in-memory index needs; byte-at-a-time FNV was a fifth of a replay's time.
-std::uint64_t HashBytes(std::string_view s) { return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size())); }
+std::uint64_t HashBytes(std::string_view s) {
+  return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+}
 
 std::uint64_t Mix(std::uint64_t h) {  // splitmix64 finalizer
   h += 0x9e3779b97f4a7c15ull;
@@ -81,7 +86,9 @@ std::string EntityResolver::CanonicalKey(const Entity& e) {
       continue;
     }
     const int ra = AliasRank(e.kind, a.type), rb = AliasRank(e.kind, best->type);
-    if (ra < rb || (ra == rb && (a.type < best->type || (a.type == best->type && a.value < best->value)))) best = &a;
+    if (ra < rb ||
+        (ra == rb && (a.type < best->type || (a.type == best->type && a.value < best->value))))
+      best = &a;
   }
   if (best == nullptr) return e.key;
   const std::string kind(EntityKindName(e.kind));
@@ -89,9 +96,11 @@ std::string EntityResolver::CanonicalKey(const Entity& e) {
   return kind + ":" + best->type + ":" + best->value;
 }
 
-std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value) {
+std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
+                                       std::string_view value) {
   // A key ("" type) and an alias never share a hash by construction: the type is hashed apart.
-  const std::uint64_t h = Mix(HashBytes(type) ^ (static_cast<std::uint64_t>(tenant) << 8) ^ static_cast<std::uint64_t>(kind));
+  const std::uint64_t h = Mix(HashBytes(type) ^ (static_cast<std::uint64_t>(tenant) << 8) ^
+                              static_cast<std::uint64_t>(kind));
   return Mix(h ^ HashBytes(value));
 }
 
@@ -102,7 +111,8 @@ EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e) 
     f.hash = IndexKey(tenant, e.kind, a.type, a.value);
     f.type_tag = static_cast<std::uint32_t>(HashBytes(a.type));
     f.what = kAlias;
-    f.flags = static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) | (a.source.empty() ? 0 : kSourcedFlag));
+    f.flags = static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) |
+                                        (a.source.empty() ? 0 : kSourcedFlag));
     facts.push_back(f);
   }
   for (const auto& [k, v] : e.properties) facts.push_back(Fact{HashBytes(k), 0, kProperty, 0});
@@ -128,7 +138,8 @@ bool EntityResolver::Knows(const Node& n, const Facts& incoming) const {
   return true;
 }
 
-std::optional<EntityResolver::Clash> EntityResolver::Conflict(const Entity& a, const Entity& b) const {
+std::optional<EntityResolver::Clash> EntityResolver::Conflict(const Entity& a,
+                                                              const Entity& b) const {
   // The identifier they share that says most about identity, and the best-ranked alias type
   // they both have with no value in common.
   const Alias* shared = nullptr;
@@ -143,7 +154,8 @@ std::optional<EntityResolver::Clash> EntityResolver::Conflict(const Entity& a, c
     }
     const int rank = IdentityRank(a.kind, x.type);
     if (same_value && (shared == nullptr || rank < IdentityRank(a.kind, shared->type))) shared = &x;
-    if (same_type && !same_value && (clash == nullptr || rank < IdentityRank(a.kind, clash->type))) clash = &x;
+    if (same_type && !same_value && (clash == nullptr || rank < IdentityRank(a.kind, clash->type)))
+      clash = &x;
   }
   if (clash == nullptr) return std::nullopt;
   const Alias* y = b.FindAlias(clash->type);
@@ -153,7 +165,8 @@ std::optional<EntityResolver::Clash> EntityResolver::Conflict(const Entity& a, c
   // whose other ids differ (a VM re-created under the same agent, a renamed user); a clash on
   // the stronger identifier (two MDE ids for one VM resource: a re-onboarded machine) keeps
   // them apart.
-  out.separates = shared == nullptr || IdentityRank(a.kind, clash->type) < IdentityRank(a.kind, shared->type);
+  out.separates =
+      shared == nullptr || IdentityRank(a.kind, clash->type) < IdentityRank(a.kind, shared->type);
   if (shared != nullptr) out.shared = shared->ToString();
   return out;
 }
@@ -196,9 +209,13 @@ Result<EntityRecord*> EntityResolver::Full(EntityId id) {
   auto it = records_.find(id);
   if (it != records_.end()) return &it->second;
   const Node& n = nodes_[id];
-  if (!n.persisted) return Status::Internal("entity " + std::string(n.key.view()) + " has no record in memory or store");
-  WEFT_ASSIGN_OR_RETURN(std::optional<EntityRecord> stored, loader_(TenantName(n.tenant), n.key.view()));
-  if (!stored) return Status::Corruption("entity " + std::string(n.key.view()) + " is indexed but not stored");
+  if (!n.persisted)
+    return Status::Internal("entity " + std::string(n.key.view()) +
+                            " has no record in memory or store");
+  WEFT_ASSIGN_OR_RETURN(std::optional<EntityRecord> stored,
+                        loader_(TenantName(n.tenant), n.key.view()));
+  if (!stored)
+    return Status::Corruption("entity " + std::string(n.key.view()) + " is indexed but not stored");
   return &records_.emplace(id, std::move(*stored)).first->second;
 }
 
@@ -235,7 +252,8 @@ void EntityResolver::Refresh(EntityId id) {
       return rx != ry ? rx < ry : std::tie(x->type, x->value) < std::tie(y->type, y->value);
     });
     for (const Alias* a : strong) {
-      std::string alternative = std::string(EntityKindName(r.entity.kind)) + ":" + a->type + ":" + a->value;
+      std::string alternative =
+          std::string(EntityKindName(r.entity.kind)) + ":" + a->type + ":" + a->value;
       if (!KeyHeldByOther(id, r.entity.kind, alternative)) {
         key = std::move(alternative);
         break;
@@ -265,7 +283,8 @@ void EntityResolver::Index(EntityId id, const Entity& e) {
   }
 }
 
-EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_view tenant_name, const Entity& e) {
+EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_view tenant_name,
+                                                const Entity& e) {
   const auto id = static_cast<EntityId>(nodes_.size());
   nodes_.push_back(NewNode(id, tenant, e.kind));
   EntityRecord& r = records_[id];
@@ -313,7 +332,8 @@ Status EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string&
   WEFT_ASSIGN_OR_RETURN(EntityRecord * ra, Full(a));
   WEFT_ASSIGN_OR_RETURN(EntityRecord * rb, Full(b));
   auto add = [](EntityRecord& r, std::string text) {
-    if (std::find(r.conflicts.begin(), r.conflicts.end(), text) == r.conflicts.end()) r.conflicts.push_back(std::move(text));
+    if (std::find(r.conflicts.begin(), r.conflicts.end(), text) == r.conflicts.end())
+      r.conflicts.push_back(std::move(text));
   };
   add(*ra, what + " (" + rb->entity.key + ")");
   add(*rb, what + " (" + ra->entity.key + ")");
@@ -332,7 +352,8 @@ Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
   k->entity.MergeFrom(g->entity);
   for (std::string& c : g->conflicts) k->conflicts.push_back(std::move(c));
   if (nodes_[gone].persisted) {
-    deletes_.emplace_back(std::string(TenantName(nodes_[gone].tenant)), std::string(nodes_[gone].key.view()));
+    deletes_.emplace_back(std::string(TenantName(nodes_[gone].tenant)),
+                          std::string(nodes_[gone].key.view()));
     nodes_[gone].persisted = false;
   }
   records_.erase(gone);
@@ -342,9 +363,9 @@ Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
   return Status::Ok();
 }
 
-Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::string_view tenant_name, const Entity& e,
-                                                         std::vector<std::pair<EntityId, EntityId>>* merges,
-                                                         std::vector<EntityId>* created) {
+Result<EntityResolver::EntityId> EntityResolver::Resolve(
+    TenantId tenant, std::string_view tenant_name, const Entity& e,
+    std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created) {
   NoteTenant(tenant, tenant_name);
   // Candidates: entities already known by the key or any strong alias. The incoming facts carry
   // each alias's index hash, so every string is hashed once.
@@ -354,7 +375,8 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
     auto it = index_.find(hash);
     if (it == index_.end()) return;
     const EntityId rep = Find(it->second);
-    if (std::find(candidates.begin(), candidates.end(), rep) == candidates.end()) candidates.push_back(rep);
+    if (std::find(candidates.begin(), candidates.end(), rep) == candidates.end())
+      candidates.push_back(rep);
   };
   consider(IndexKey(tenant, e.kind, "", e.key));
   if (UsesAliases(e.kind)) {
@@ -369,8 +391,10 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
   EntityId result = 0;
   bool have = false;
   std::vector<std::pair<EntityId, std::string>> conflicting;  // kept apart
-  std::vector<std::string> notes;                              // merged despite a clash
-  auto note = [&notes](const Clash& c) { notes.push_back(c.what + " (one entity: both have " + c.shared + ")"); };
+  std::vector<std::string> notes;                             // merged despite a clash
+  auto note = [&notes](const Clash& c) {
+    notes.push_back(c.what + " (one entity: both have " + c.shared + ")");
+  };
   for (EntityId c : candidates) {
     if (MayConflict(incoming, nodes_[c].facts)) {
       WEFT_ASSIGN_OR_RETURN(EntityRecord * rc, Full(c));
@@ -414,7 +438,8 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
   if (!notes.empty()) {
     WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));
     for (std::string& n : notes) {
-      if (std::find(r->conflicts.begin(), r->conflicts.end(), n) == r->conflicts.end()) r->conflicts.push_back(std::move(n));
+      if (std::find(r->conflicts.begin(), r->conflicts.end(), n) == r->conflicts.end())
+        r->conflicts.push_back(std::move(n));
     }
     nodes_[result].conflicted = true;
     MarkDirty(result);
@@ -430,12 +455,13 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(TenantId tenant, std::s
 }
 
 std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, EntityKind kind,
-                                                                std::string_view key_or_alias) {
+                                                               std::string_view key_or_alias) {
   auto it = index_.find(IndexKey(tenant, kind, "", key_or_alias));
   if (it == index_.end()) {
     const std::size_t colon = key_or_alias.find(':');
     if (colon != std::string_view::npos) {
-      it = index_.find(IndexKey(tenant, kind, key_or_alias.substr(0, colon), key_or_alias.substr(colon + 1)));
+      it = index_.find(
+          IndexKey(tenant, kind, key_or_alias.substr(0, colon), key_or_alias.substr(colon + 1)));
     }
   }
   if (it == index_.end()) return std::nullopt;

@@ -23,12 +23,13 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/inlined_vector.h"
-#include "absl/container/node_hash_map.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/entity.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/container/node_hash_map.h"
 
 namespace weft {
 
@@ -38,7 +39,8 @@ class EntityResolver {
   using TenantId = std::uint32_t;
   // Reads the stored record of an entity (tenant name, entity key). The resolver only asks for
   // entities it handed out through TakeChanges before.
-  using RecordLoader = std::function<Result<std::optional<EntityRecord>>(std::string_view, std::string_view)>;
+  using RecordLoader =
+      std::function<Result<std::optional<EntityRecord>>(std::string_view, std::string_view)>;
 
   explicit EntityResolver(RecordLoader loader);
   EntityResolver(const EntityResolver&) = delete;
@@ -48,7 +50,8 @@ class EntityResolver {
   // Appends (keep, gone) to *merges for every merge it made and the new id to *created when it
   // created one. Returns the representative id. Fails only when a stored record cannot be read.
   Result<EntityId> Resolve(TenantId tenant, std::string_view tenant_name, const Entity& entity,
-                           std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created);
+                           std::vector<std::pair<EntityId, EntityId>>* merges,
+                           std::vector<EntityId>* created);
 
   // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
   // record is already persisted: it is not handed back by TakeChanges.
@@ -106,14 +109,15 @@ class EntityResolver {
     TenantId tenant = 0;
     EntityKind kind = EntityKind::kGeneric;
     bool private_ip = false;
-    bool persisted = false;  // the store holds its record under `key`
+    bool persisted = false;   // the store holds its record under `key`
     bool conflicted = false;  // its record lists conflicts
     internal::StringArena::Ref key;
     Facts facts;
   };
 
   static Node NewNode(EntityId id, TenantId tenant, EntityKind kind);
-  static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type, std::string_view value);
+  static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
+                                std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
   bool Knows(const Node& n, const Facts& incoming) const;
   // Two entities that both have strong aliases of one type, with no value in common.
@@ -148,8 +152,8 @@ class EntityResolver {
   // The index holds 64-bit hashes of (tenant, kind, alias) rather than strings: a lookup then
   // allocates nothing. Two different aliases share a hash with probability ~n^2 / 2^65 (about
   // 1e-7 at ten million aliases).
-  absl::flat_hash_map<std::uint64_t, EntityId> index_;                     // strong alias / key -> entity
-  absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;   // weak alias -> entities
+  absl::flat_hash_map<std::uint64_t, EntityId> index_;  // strong alias / key -> entity
+  absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;  // weak alias -> entities
   // Full records created or loaded this batch; node-based so a record stays put while others
   // are loaded.
   absl::node_hash_map<EntityId, EntityRecord> records_;

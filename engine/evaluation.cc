@@ -75,7 +75,8 @@ class SubsetCounts {
   std::int64_t TogetherPairs() const {
     std::int64_t total = 0;
     for (const auto& [key, n] : counts_) {
-      const int size = static_cast<int>((key.size() - sizeof(std::uint32_t)) / sizeof(std::uint32_t));
+      const int size =
+          static_cast<int>((key.size() - sizeof(std::uint32_t)) / sizeof(std::uint32_t));
       total += (size % 2 == 1 ? 1 : -1) * static_cast<std::int64_t>(Choose2(n));
     }
     return total;
@@ -110,11 +111,13 @@ std::unordered_map<std::string, std::uint32_t> IndexGroups(const AlertGrouping& 
 
 }  // namespace
 
-QualityScores Evaluate(const AlertGrouping& predicted, const TruthLabels& truth, const AlertGrouping* reachable) {
+QualityScores Evaluate(const AlertGrouping& predicted, const TruthLabels& truth,
+                       const AlertGrouping* reachable) {
   std::unordered_map<std::string, std::uint32_t> label_ids;
   std::unordered_map<std::string, std::uint32_t> component_of;
   if (reachable != nullptr) component_of = IndexGroups(*reachable);
-  const std::uint32_t first_lone_component = reachable != nullptr ? static_cast<std::uint32_t>(reachable->size()) : 0;
+  const std::uint32_t first_lone_component =
+      reachable != nullptr ? static_cast<std::uint32_t>(reachable->size()) : 0;
   std::uint32_t next_lone_component = first_lone_component;
 
   std::vector<Scored> scored;
@@ -127,7 +130,8 @@ QualityScores Evaluate(const AlertGrouping& predicted, const TruthLabels& truth,
       Scored s;
       s.group = g;
       for (const std::string& label : t->second) {
-        auto [it, inserted] = label_ids.emplace(label, static_cast<std::uint32_t>(label_ids.size()));
+        auto [it, inserted] =
+            label_ids.emplace(label, static_cast<std::uint32_t>(label_ids.size()));
         s.labels.push_back(it->second);
       }
       std::sort(s.labels.begin(), s.labels.end());

@@ -38,7 +38,7 @@ struct PairwiseScores {
 
 struct BCubedScores {
   double precision = 0;  // mean over scored alerts of |own group ∩ truly together| / |own group|
-  double recall = 0;     // mean over scored alerts of |own group ∩ truly together| / |truly together|
+  double recall = 0;  // mean over scored alerts of |own group ∩ truly together| / |truly together|
   double f1 = 0;
 };
 
@@ -52,12 +52,12 @@ struct QualityScores {
   // pair is reachable.
   double relative_recall = 1;
   std::uint64_t reachable_true_pairs = 0;
-  std::size_t alerts = 0;                        // scored alerts
-  std::size_t predicted_incidents = 0;           // predicted groups, restricted to scored alerts
-  std::size_t predicted_multi_incidents = 0;     // ... with 2 or more scored alerts
-  std::size_t true_incidents = 0;                // distinct labels on scored alerts
-  std::size_t true_multi_incidents = 0;          // ... carried by 2 or more scored alerts
-  std::size_t largest_incident = 0;              // scored alerts in the largest predicted group
+  std::size_t alerts = 0;                     // scored alerts
+  std::size_t predicted_incidents = 0;        // predicted groups, restricted to scored alerts
+  std::size_t predicted_multi_incidents = 0;  // ... with 2 or more scored alerts
+  std::size_t true_incidents = 0;             // distinct labels on scored alerts
+  std::size_t true_multi_incidents = 0;       // ... carried by 2 or more scored alerts
+  std::size_t largest_incident = 0;           // scored alerts in the largest predicted group
 };
 
 // Scores `predicted` against `truth`. `reachable` (may be null): the components of the most

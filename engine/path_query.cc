@@ -73,11 +73,13 @@ struct PathGraph::Builder {
   std::vector<RawEdge> edges;
 
   std::uint16_t RelationId(const std::string& name) {
-    auto [it, inserted] = relation_ids.emplace(name, static_cast<std::uint16_t>(g.relation_names_.size()));
+    auto [it, inserted] =
+        relation_ids.emplace(name, static_cast<std::uint16_t>(g.relation_names_.size()));
     if (inserted) g.relation_names_.push_back(name);
     return it->second;
   }
-  void AddEdge(const std::string& from, const std::string& to, const std::string& relation, Timestamp valid_from) {
+  void AddEdge(const std::string& from, const std::string& to, const std::string& relation,
+               Timestamp valid_from) {
     if (from == to) return;
     edges.push_back({g.Intern(from), g.Intern(to), RelationId(relation), valid_from});
   }
@@ -97,7 +99,8 @@ struct PathGraph::Builder {
     alert_keys.push_back(alert_key);
     return static_cast<std::uint32_t>(alert_keys.size() - 1);
   }
-  void AddAlert(std::uint32_t alert, const std::string& entity_key, Timestamp time, bool evidence_edge) {
+  void AddAlert(std::uint32_t alert, const std::string& entity_key, Timestamp time,
+                bool evidence_edge) {
     if (evidence_edge) AddEdge("alert:" + alert_keys[alert], entity_key, "evidence", time);
     auto it = g.ids_.find(entity_key);
     if (it != g.ids_.end()) {
@@ -137,13 +140,15 @@ struct PathGraph::Builder {
       ++g.node_alert_offsets_[evidence[i].first + 1];
       g.node_alerts_[i] = evidence[i].second;
     }
-    for (std::size_t u = 0; u < g.keys_.size(); ++u) g.node_alert_offsets_[u + 1] += g.node_alert_offsets_[u];
+    for (std::size_t u = 0; u < g.keys_.size(); ++u)
+      g.node_alert_offsets_[u + 1] += g.node_alert_offsets_[u];
   }
 
   PathGraph Finish() {
     // One edge per (from, relation, to), with the earliest valid_from.
     std::sort(edges.begin(), edges.end(), [](const RawEdge& a, const RawEdge& b) {
-      return std::tie(a.from, a.to, a.relation, a.valid_from) < std::tie(b.from, b.to, b.relation, b.valid_from);
+      return std::tie(a.from, a.to, a.relation, a.valid_from) <
+             std::tie(b.from, b.to, b.relation, b.valid_from);
     });
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const RawEdge& a, const RawEdge& b) {
@@ -207,12 +212,14 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
     for (const Relation& r : a.relations) b.AddEdge(r.from, r.to, r.relation, r.valid_from);
     if (a.evidence.empty()) continue;
     const std::uint32_t alert = b.BeginAlert(a.key);
-    for (const Evidence& ev : a.evidence) b.AddAlert(alert, ev.entity.key, a.activity_time(), options.include_evidence);
+    for (const Evidence& ev : a.evidence)
+      b.AddAlert(alert, ev.entity.key, a.activity_time(), options.include_evidence);
   }
   return b.Finish();
 }
 
-Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant, const PathGraphOptions& options) {
+Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
+                                  const PathGraphOptions& options) {
   WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(store, tenant));
   Builder b;
   for (const EntityRecord& r : index.records()) {
@@ -235,7 +242,8 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant, co
     if (a.evidence.empty()) return true;
     const std::uint32_t alert = b.BeginAlert(a.key);
     for (const Evidence& ev : a.evidence) {
-      b.AddAlert(alert, index.ResolveEntity(ev.entity), a.activity_time(), options.include_evidence);
+      b.AddAlert(alert, index.ResolveEntity(ev.entity), a.activity_time(),
+                 options.include_evidence);
     }
     return true;
   }));
@@ -278,7 +286,8 @@ std::vector<PathGraph::NodeId> FindAll(const PathGraph& g, const std::vector<std
 }  // namespace
 
 Result<std::vector<AttackPath>> PathGraph::KShortestPaths(const std::vector<std::string>& sources,
-                                                          const std::vector<std::string>& targets, std::size_t k,
+                                                          const std::vector<std::string>& targets,
+                                                          std::size_t k,
                                                           const TraversalOptions& options) const {
   if (k == 0) return Status::InvalidArgument("k must be at least 1");
   if (options.max_hops < 1) return Status::InvalidArgument("max hops must be at least 1");

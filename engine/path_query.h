@@ -77,8 +77,9 @@ struct PathHop {
 struct AttackPath {
   std::vector<std::string> nodes;  // entity keys, source first
   std::vector<PathHop> hops;
-  std::vector<std::string> alerts;  // sorted alert keys whose evidence names a node of the path (at most max_alerts)
-  std::size_t alert_count = 0;      // how many alerts name a node of the path
+  std::vector<std::string>
+      alerts;  // sorted alert keys whose evidence names a node of the path (at most max_alerts)
+  std::size_t alert_count = 0;  // how many alerts name a node of the path
   std::size_t length() const { return hops.size(); }
 };
 
@@ -94,10 +95,12 @@ class PathGraph {
   // Loads `tenant`'s relations (store relations and the relations carried by its alerts), the
   // entity -> alerts map and the tags from relation properties "from_tag:<t>"/"to_tag:<t>".
   // Store errors are returned as they are.
-  static Result<PathGraph> Load(GraphStore& store, std::string_view tenant, const PathGraphOptions& options);
+  static Result<PathGraph> Load(GraphStore& store, std::string_view tenant,
+                                const PathGraphOptions& options);
   // Builds from relations directly (tests, benchmarks). `alerts` may be empty; their evidence keys
   // are used as they are (no resolution).
-  static PathGraph Build(const std::vector<Relation>& relations, const std::vector<Alert>& alerts = {},
+  static PathGraph Build(const std::vector<Relation>& relations,
+                         const std::vector<Alert>& alerts = {},
                          const PathGraphOptions& options = {});
 
   std::optional<NodeId> Find(std::string_view key) const;
@@ -116,7 +119,8 @@ class PathGraph {
   // max_hops < 1; NotFound when no source or no target is in the graph (unknown keys among
   // several are skipped).
   Result<std::vector<AttackPath>> KShortestPaths(const std::vector<std::string>& sources,
-                                                 const std::vector<std::string>& targets, std::size_t k,
+                                                 const std::vector<std::string>& targets,
+                                                 std::size_t k,
                                                  const TraversalOptions& options) const;
   // Entities reachable from `sources` within `hops` hops (sources excluded), by distance then key.
   // options.max_hops is ignored. NotFound when no source is in the graph.
@@ -144,7 +148,8 @@ class PathGraph {
   // search's cost estimate.
   std::vector<std::uint64_t> degrees_;
   std::unordered_map<std::string, std::vector<std::string>> tags_;  // tag -> keys
-  // Alert keys, sorted and unique, in one buffer: key i is [alert_offsets_[i], alert_offsets_[i+1]).
+  // Alert keys, sorted and unique, in one buffer: key i is [alert_offsets_[i],
+  // alert_offsets_[i+1]).
   std::string alert_chars_;
   std::vector<std::uint64_t> alert_offsets_;
   // Alerts whose evidence names node u: node_alerts_[node_alert_offsets_[u] ..
@@ -152,7 +157,8 @@ class PathGraph {
   std::vector<std::uint32_t> node_alert_offsets_;
   std::vector<std::uint32_t> node_alerts_;
   std::string_view AlertKey(std::uint32_t i) const {
-    return std::string_view(alert_chars_).substr(alert_offsets_[i], alert_offsets_[i + 1] - alert_offsets_[i]);
+    return std::string_view(alert_chars_)
+        .substr(alert_offsets_[i], alert_offsets_[i + 1] - alert_offsets_[i]);
   }
 };
 

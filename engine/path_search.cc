@@ -31,8 +31,9 @@ struct Scratch {
   std::uint32_t gen = 0;
 
   void Begin(std::size_t nodes) {
-    if (marks.size() < nodes) marks.resize(nodes);  // new entries carry stamp 0, older than any generation
-    if (++gen == 0) {  // wrapped: clear so no stale stamp matches
+    if (marks.size() < nodes)
+      marks.resize(nodes);  // new entries carry stamp 0, older than any generation
+    if (++gen == 0) {       // wrapped: clear so no stale stamp matches
       std::fill(marks.begin(), marks.end(), Mark{});
       gen = 1;
     }
@@ -57,10 +58,11 @@ Scratch& ThreadScratch() {
 bool operator<(const PathSearch::VPath& a, const PathSearch::VPath& b) {
   if (a.steps.size() != b.steps.size()) return a.steps.size() < b.steps.size();
   if (a.nodes != b.nodes) return a.nodes < b.nodes;
-  return std::lexicographical_compare(a.steps.begin(), a.steps.end(), b.steps.begin(), b.steps.end(),
-                                      [](const PathSearch::Step& x, const PathSearch::Step& y) {
-                                        return std::tie(x.to, x.edge, x.reversed) < std::tie(y.to, y.edge, y.reversed);
-                                      });
+  return std::lexicographical_compare(
+      a.steps.begin(), a.steps.end(), b.steps.begin(), b.steps.end(),
+      [](const PathSearch::Step& x, const PathSearch::Step& y) {
+        return std::tie(x.to, x.edge, x.reversed) < std::tie(y.to, y.edge, y.reversed);
+      });
 }
 
 struct PathSearch::Query {
@@ -143,14 +145,16 @@ bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& fn) const {
   }
   const std::int64_t j = TargetIndex(u);
   if (j >= 0 && TStepAllowed(q, u)) {
-    return fn(Step{t_, e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)), false});
+    return fn(Step{
+        t_, e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)), false});
   }
   return false;
 }
 
 template <typename F>
 bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn) const {
-  const std::uint32_t first_extra = e_ + (forward ? 0 : static_cast<std::uint32_t>(sources_.size()));
+  const std::uint32_t first_extra =
+      e_ + (forward ? 0 : static_cast<std::uint32_t>(sources_.size()));
   if (u == (forward ? s_ : t_)) {  // S -> every source, every target -> T
     const std::vector<NodeId>& ends = forward ? sources_ : targets_;
     for (std::size_t i = 0; i < ends.size(); ++i) {
@@ -170,13 +174,16 @@ bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn)
   if (!forward || options_.undirected) {
     const std::uint32_t end = g_.in_offsets_[u + 1];
     for (std::uint32_t i = g_.in_offsets_[u]; i < end; ++i) {
-      if (EdgeOk(g_.in_edges_[i]) && fn(g_.in_from_[i], StepId(g_.in_edges_[i], forward))) return true;
+      if (EdgeOk(g_.in_edges_[i]) && fn(g_.in_from_[i], StepId(g_.in_edges_[i], forward)))
+        return true;
     }
   }
   if (forward) {
     const std::int64_t j = TargetIndex(u);
     if (j >= 0 && TStepAllowed(q, u)) {
-      return fn(t_, StepId(e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)), false));
+      return fn(
+          t_, StepId(e_ + static_cast<std::uint32_t>(sources_.size() + static_cast<std::size_t>(j)),
+                     false));
     }
   } else {
     const std::int64_t i = SourceIndex(u);
@@ -185,9 +192,9 @@ bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn)
   return false;
 }
 
-std::optional<PathSearch::VPath> PathSearch::Shortest(NodeId start, int base_depth, int limit,
-                                                      const std::vector<NodeId>& banned_nodes,
-                                                      const std::vector<std::uint64_t>& banned_steps) const {
+std::optional<PathSearch::VPath> PathSearch::Shortest(
+    NodeId start, int base_depth, int limit, const std::vector<NodeId>& banned_nodes,
+    const std::vector<std::uint64_t>& banned_steps) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
   const Query q{start, base_depth, banned_steps};
@@ -290,21 +297,23 @@ std::vector<PathSearch::VPath> PathSearch::Yen(std::size_t k) const {
       const NodeId spur = prev.nodes[i];
       banned_steps.clear();
       for (const VPath& p : found) {
-        if (p.nodes.size() > i + 1 && std::equal(p.nodes.begin(), p.nodes.begin() + i + 1, prev.nodes.begin()) &&
+        if (p.nodes.size() > i + 1 &&
+            std::equal(p.nodes.begin(), p.nodes.begin() + i + 1, prev.nodes.begin()) &&
             std::equal(p.steps.begin(), p.steps.begin() + i, prev.steps.begin())) {
           banned_steps.push_back(StepId(p.steps[i]));
         }
       }
       banned_nodes.assign(prev.nodes.begin(), prev.nodes.begin() + i);
-      std::optional<VPath> spur_path =
-          Shortest(spur, static_cast<int>(i), limit - static_cast<int>(i), banned_nodes, banned_steps);
+      std::optional<VPath> spur_path = Shortest(
+          spur, static_cast<int>(i), limit - static_cast<int>(i), banned_nodes, banned_steps);
       if (!spur_path) continue;
       VPath total;
       total.nodes.assign(prev.nodes.begin(), prev.nodes.begin() + i);
       total.steps.assign(prev.steps.begin(), prev.steps.begin() + i);
       total.nodes.insert(total.nodes.end(), spur_path->nodes.begin(), spur_path->nodes.end());
       total.steps.insert(total.steps.end(), spur_path->steps.begin(), spur_path->steps.end());
-      if (std::find(found.begin(), found.end(), total) == found.end()) candidates.insert(std::move(total));
+      if (std::find(found.begin(), found.end(), total) == found.end())
+        candidates.insert(std::move(total));
     }
     if (candidates.empty()) break;
     found.push_back(*candidates.begin());
@@ -335,11 +344,13 @@ AttackPath PathSearch::ToAttackPath(const VPath& v) const {
   std::vector<std::uint32_t> merged(lists.front().first, lists.front().second), buffer;
   for (std::size_t i = 1; i < lists.size(); ++i) {
     buffer.clear();
-    std::set_union(merged.begin(), merged.end(), lists[i].first, lists[i].second, std::back_inserter(buffer));
+    std::set_union(merged.begin(), merged.end(), lists[i].first, lists[i].second,
+                   std::back_inserter(buffer));
     merged.swap(buffer);
   }
   p.alert_count = merged.size();
-  const std::size_t listed = options_.max_alerts == 0 ? merged.size() : std::min(merged.size(), options_.max_alerts);
+  const std::size_t listed =
+      options_.max_alerts == 0 ? merged.size() : std::min(merged.size(), options_.max_alerts);
   p.alerts.reserve(listed);
   for (std::size_t i = 0; i < listed; ++i) p.alerts.emplace_back(g_.AlertKey(merged[i]));
   return p;
@@ -373,8 +384,9 @@ std::vector<Reached> PathSearch::Reach(int hops) const {
     }
     std::swap(sc.fwd_frontier, sc.next);
   }
-  std::sort(out.begin(), out.end(),
-            [](const Reached& a, const Reached& b) { return std::tie(a.distance, a.key) < std::tie(b.distance, b.key); });
+  std::sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) {
+    return std::tie(a.distance, a.key) < std::tie(b.distance, b.key);
+  });
   return out;
 }
 

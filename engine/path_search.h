@@ -33,14 +33,19 @@ class PathSearch {
     NodeId to;
     std::uint32_t edge;
     bool reversed;
-    friend bool operator==(const Step& a, const Step& b) { return a.edge == b.edge && a.reversed == b.reversed; }
+    friend bool operator==(const Step& a, const Step& b) {
+      return a.edge == b.edge && a.reversed == b.reversed;
+    }
   };
-  // A path over the virtual graph: nodes[0] is the search start, steps[i] leads nodes[i] -> nodes[i+1].
+  // A path over the virtual graph: nodes[0] is the search start, steps[i] leads nodes[i] ->
+  // nodes[i+1].
   struct VPath {
     std::vector<NodeId> nodes;
     std::vector<Step> steps;
     friend bool operator<(const VPath& a, const VPath& b);
-    friend bool operator==(const VPath& a, const VPath& b) { return a.nodes == b.nodes && a.steps == b.steps; }
+    friend bool operator==(const VPath& a, const VPath& b) {
+      return a.nodes == b.nodes && a.steps == b.steps;
+    }
   };
 
   // `sources` and `targets` are sorted, without duplicates. `g` must outlive the search.
@@ -58,7 +63,8 @@ class PathSearch {
 
   // Shortest path from `start` (at distance `base_depth` from S) to T of at most `limit` steps,
   // avoiding `banned_nodes` and the steps `banned_steps` out of `start`.
-  std::optional<VPath> Shortest(NodeId start, int base_depth, int limit, const std::vector<NodeId>& banned_nodes,
+  std::optional<VPath> Shortest(NodeId start, int base_depth, int limit,
+                                const std::vector<NodeId>& banned_nodes,
                                 const std::vector<std::uint64_t>& banned_steps) const;
 
   bool EdgeOk(std::uint32_t e) const {

@@ -5,9 +5,10 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
+
+#include "absl/container/flat_hash_map.h"
 
 namespace weft {
 namespace {
@@ -29,7 +30,8 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
   internal::EngineState fresh(options.config, store);
   WEFT_RETURN_IF_ERROR(fresh.Replay(store, nullptr));
   auto in_range = [&](Timestamp first, Timestamp last) {
-    return (options.since == kNoTime || last >= options.since) && (options.until == kNoTime || first <= options.until);
+    return (options.since == kNoTime || last >= options.since) &&
+           (options.until == kNoTime || first <= options.until);
   };
   // The stored grouping: which old incident each alert was in (kNoIncident when none).
   std::vector<OldIncident> olds;
@@ -40,12 +42,17 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     if (i.status == IncidentStatus::kRedirected) return true;
     const std::optional<std::uint64_t> id = ParseIncidentId(i.id);
     if (!id) {
-      bad_id = Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
+      bad_id =
+          Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
       return false;
     }
     const auto idx = static_cast<std::uint32_t>(olds.size());
-    OldIncident o{*id, fresh.Tenant(i.tenant), static_cast<std::uint32_t>(i.alert_keys.size()), i.first_activity,
-                  i.last_activity, kNoIncident};
+    OldIncident o{*id,
+                  fresh.Tenant(i.tenant),
+                  static_cast<std::uint32_t>(i.alert_keys.size()),
+                  i.first_activity,
+                  i.last_activity,
+                  kNoIncident};
     for (const std::string& k : i.alert_keys) {
       auto it = fresh.alert_index.find(std::string_view(k));
       if (it == fresh.alert_index.end()) continue;
@@ -66,14 +73,16 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
   std::vector<std::uint32_t> members_of(fresh.alerts.size());
   {
     std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) members_of[fill[fresh.alerts[a].incident]++] = a;
+    for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a)
+      members_of[fill[fresh.alerts[a].incident]++] = a;
   }
 
   IncidentDiff diff;
   diff.alerts = fresh.alerts.size();
   WriteBatch wb;
   std::vector<std::uint32_t> members, members_olds;
-  std::vector<std::uint8_t> old_parts(olds.size(), 0);  // new incidents an old one's alerts went to (capped at 2)
+  std::vector<std::uint8_t> old_parts(
+      olds.size(), 0);  // new incidents an old one's alerts went to (capped at 2)
   std::vector<std::uint32_t> old_first_new(olds.size(), kNoIncident);
   for (std::uint32_t inc = 0; inc < incidents; ++inc) {
     members.assign(members_of.begin() + offsets[inc], members_of.begin() + offsets[inc + 1]);
@@ -98,8 +107,10 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
       diff.unchanged.push_back(fresh.IncidentId(inc));
       continue;
     }
-    if (members_olds.size() >= 2) diff.merged.push_back(fresh.IncidentId(inc));
-    else if (same == old_index.end()) diff.created.push_back(fresh.IncidentId(inc));
+    if (members_olds.size() >= 2)
+      diff.merged.push_back(fresh.IncidentId(inc));
+    else if (same == old_index.end())
+      diff.created.push_back(fresh.IncidentId(inc));
     if (!options.dry_run) {
       std::uint32_t earliest = 0;
       wb.incidents.push_back(fresh.BuildIncident(members, &earliest));
@@ -110,14 +121,16 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     if (!in_range(old.first_activity, old.last_activity)) continue;
     const std::string id = FormatIncidentId(old.id);
     if (old_parts[o] >= 2) diff.split.push_back(id);
-    if (fresh.incident_index.count(old.id) != 0) continue;  // the id lives on (the fresh state holds only current ids)
+    if (fresh.incident_index.count(old.id) != 0)
+      continue;  // the id lives on (the fresh state holds only current ids)
     diff.removed.push_back(id);
     Incident redirect;
     redirect.id = id;
     redirect.tenant = fresh.tenants[old.tenant];
     redirect.status = IncidentStatus::kRedirected;
     // The incident that now holds the old incident's first alert (by key order) takes it over.
-    if (old.first_alert != kNoIncident) redirect.redirected_to = fresh.IncidentId(fresh.alerts[old.first_alert].incident);
+    if (old.first_alert != kNoIncident)
+      redirect.redirected_to = fresh.IncidentId(fresh.alerts[old.first_alert].incident);
     redirect.first_activity = old.first_activity;
     redirect.last_activity = old.last_activity;
     wb.incidents.push_back(std::move(redirect));

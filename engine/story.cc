@@ -31,7 +31,8 @@ StoryAsset MakeAsset(const EntityRecord* record, const Entity& fallback) {
     auto it = e.properties.find(label);
     if (it != e.properties.end() && !it->second.empty()) a.labels[label] = it->second;
   }
-  for (const Alias& al : e.aliases) a.aliases.push_back(StoryAlias{al.ToString(), al.source, al.strong()});
+  for (const Alias& al : e.aliases)
+    a.aliases.push_back(StoryAlias{al.ToString(), al.source, al.strong()});
   if (record != nullptr) a.conflicts = record->conflicts;
   a.tags = e.tags;
   return a;
@@ -85,19 +86,22 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
   for (int hops = 0; incident->status == IncidentStatus::kRedirected && hops < 64; ++hops) {
     const std::string target = incident->redirected_to;
     WEFT_ASSIGN_OR_RETURN(incident, store.GetIncident(target));
-    if (!incident) return Status::Corruption("incident " + std::string(id) + " redirects to missing " + target);
+    if (!incident)
+      return Status::Corruption("incident " + std::string(id) + " redirects to missing " + target);
     story.redirected_to = target;
   }
   story.incident = *incident;
 
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(store, incident->tenant));
+  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index,
+                        ResolvedEntityIndex::Load(store, incident->tenant));
   std::set<std::string> sources, clouds;
   std::map<std::string, StoryAsset> assets;  // by resolved key
   std::set<std::string> entity_keys;
   std::vector<Relation> relations;
   for (const std::string& key : incident->alert_keys) {
     WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(key));
-    if (!alert) return Status::Corruption("incident " + incident->id + " names missing alert " + key);
+    if (!alert)
+      return Status::Corruption("incident " + incident->id + " names missing alert " + key);
     StoryAlert s;
     s.key = alert->key;
     s.time = alert->activity_time();
@@ -122,10 +126,12 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
       if (inserted) it->second = MakeAsset(index.Record(resolved), ev.entity);
       if (ev.role == EvidenceRole::kImpacted) it->second.impacted = true;
       it->second.alerts.push_back(s.key);
-      if (ev.entity.cloud != Cloud::kUnknown) clouds.insert(std::string(CloudName(ev.entity.cloud)));
+      if (ev.entity.cloud != Cloud::kUnknown)
+        clouds.insert(std::string(CloudName(ev.entity.cloud)));
       if (std::find(s.entities.begin(), s.entities.end(), resolved) == s.entities.end()) {
         s.entities.push_back(resolved);
-        story.edges.push_back(StoryEdge{s.key, resolved, "evidence", std::string(EvidenceRoleName(ev.role))});
+        story.edges.push_back(
+            StoryEdge{s.key, resolved, "evidence", std::string(EvidenceRoleName(ev.role))});
       }
       entity_keys.insert(resolved);
     }
@@ -145,7 +151,9 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
   }
 
   std::sort(story.timeline.begin(), story.timeline.end(),
-            [](const StoryAlert& a, const StoryAlert& b) { return std::tie(a.time, a.key) < std::tie(b.time, b.key); });
+            [](const StoryAlert& a, const StoryAlert& b) {
+              return std::tie(a.time, a.key) < std::tie(b.time, b.key);
+            });
   story.sources.assign(sources.begin(), sources.end());
   story.clouds.assign(clouds.begin(), clouds.end());
   for (auto& [key, asset] : assets) {
@@ -157,8 +165,9 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
   // Kill chain: tactic rank, then time.
   std::vector<const StoryAlert*> order;
   for (const StoryAlert& a : story.timeline) order.push_back(&a);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const StoryAlert* a, const StoryAlert* b) { return a->tactic_rank < b->tactic_rank; });
+  std::stable_sort(order.begin(), order.end(), [](const StoryAlert* a, const StoryAlert* b) {
+    return a->tactic_rank < b->tactic_rank;
+  });
   for (const StoryAlert* a : order) story.kill_chain_alerts.push_back(a->key);
   if (!order.empty()) {
     story.entry_alert = order.front()->key;
@@ -179,7 +188,8 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
     const StoryAlert& b = story.timeline[i];
     for (std::size_t j = i; j-- > 0;) {
       const StoryAlert& a = story.timeline[j];
-      auto shared = std::find_first_of(a.entities.begin(), a.entities.end(), b.entities.begin(), b.entities.end());
+      auto shared = std::find_first_of(a.entities.begin(), a.entities.end(), b.entities.begin(),
+                                       b.entities.end());
       if (shared == a.entities.end()) continue;
       story.links.push_back(StoryLink{a.key, b.key, *shared, b.time - a.time});
       break;

@@ -18,10 +18,13 @@
 namespace weft {
 
 // MITRE tactics in kill-chain order; TacticRank gives the position (unknown tactics rank last).
-inline constexpr std::string_view kKillChain[] = {
-    "Reconnaissance",  "ResourceDevelopment", "InitialAccess",   "Execution",       "Persistence",
-    "PrivilegeEscalation", "DefenseEvasion",  "CredentialAccess", "Discovery",      "LateralMovement",
-    "Collection",      "CommandAndControl",   "Exfiltration",    "Impact"};
+inline constexpr std::string_view kKillChain[] = {"Reconnaissance", "ResourceDevelopment",
+                                                  "InitialAccess",  "Execution",
+                                                  "Persistence",    "PrivilegeEscalation",
+                                                  "DefenseEvasion", "CredentialAccess",
+                                                  "Discovery",      "LateralMovement",
+                                                  "Collection",     "CommandAndControl",
+                                                  "Exfiltration",   "Impact"};
 inline constexpr int kUnknownTacticRank = 14;
 // Position of `tactic` in kKillChain, ignoring case, spaces, '-' and '_'; kUnknownTacticRank else.
 int TacticRank(std::string_view tactic);
@@ -57,7 +60,7 @@ struct StoryAsset {
   std::vector<StoryAlias> aliases;
   std::vector<std::string> conflicts;
   std::vector<std::string> tags;
-  bool impacted = false;  // evidence role impacted in at least one alert
+  bool impacted = false;            // evidence role impacted in at least one alert
   std::vector<std::string> alerts;  // alert keys naming it
 
   // "azure sub 1234 / eastus / virtualmachines" style one-liner; "" when no cloud labels.
@@ -82,9 +85,9 @@ struct StoryLink {
 };
 
 struct IncidentStory {
-  std::string requested_id;  // the id asked for
-  std::string redirected_to;  // set when requested_id was redirected (story is of this id)
-  Incident incident;          // the incident shown
+  std::string requested_id;          // the id asked for
+  std::string redirected_to;         // set when requested_id was redirected (story is of this id)
+  Incident incident;                 // the incident shown
   std::vector<std::string> sources;  // product names, sorted
   std::vector<std::string> clouds;   // sorted
   std::vector<StoryAlert> timeline;  // activity order (then key)
@@ -93,8 +96,8 @@ struct IncidentStory {
   // edges between the incident's entities.
   std::vector<std::string> kill_chain_alerts;  // alert keys
   std::vector<StoryEdge> edges;
-  std::string entry_alert;   // earliest alert in the earliest tactic
-  std::string impact_alert;  // latest alert in the latest tactic
+  std::string entry_alert;       // earliest alert in the earliest tactic
+  std::string impact_alert;      // latest alert in the latest tactic
   std::vector<StoryLink> links;  // shared entities joining consecutive timeline alerts
 
   const StoryAlert* FindAlert(std::string_view key) const;

@@ -37,11 +37,11 @@ struct EntityRecord {
 };
 
 struct WriteBatch {
-  std::vector<Alert> alerts;          // upserts by alert key
+  std::vector<Alert> alerts;           // upserts by alert key
   std::vector<EntityRecord> entities;  // upserts by (tenant, entity key)
   std::vector<std::pair<std::string, std::string>> deleted_entities;  // (tenant, key)
-  std::vector<Relation> relations;    // upserts by (tenant, from, relation, to)
-  std::vector<Incident> incidents;    // upserts by id
+  std::vector<Relation> relations;  // upserts by (tenant, from, relation, to)
+  std::vector<Incident> incidents;  // upserts by id
   std::vector<std::string> deleted_incidents;
   std::vector<std::pair<std::string, std::string>> meta;  // upserts by name
 
@@ -83,20 +83,26 @@ class GraphStore {
 
   // Point reads: nullopt when absent.
   virtual Result<std::optional<Alert>> GetAlert(std::string_view key) = 0;
-  virtual Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant, std::string_view key) = 0;
+  virtual Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                        std::string_view key) = 0;
   virtual Result<std::optional<Incident>> GetIncident(std::string_view id) = 0;
   virtual Result<std::optional<std::string>> GetMeta(std::string_view name) = 0;
 
   // Scans in key order; `tenant` "" means every tenant. The visitor returns false to stop early.
   // References passed to the visitor are valid only during the call. A visitor may read from the
   // store (point reads, other scans) but must not Apply.
-  virtual Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) = 0;
-  virtual Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) = 0;
-  virtual Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) = 0;
-  virtual Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) = 0;
+  virtual Status ForEachAlert(std::string_view tenant,
+                              const std::function<bool(const Alert&)>& visit) = 0;
+  virtual Status ForEachEntity(std::string_view tenant,
+                               const std::function<bool(const EntityRecord&)>& visit) = 0;
+  virtual Status ForEachRelation(std::string_view tenant,
+                                 const std::function<bool(const Relation&)>& visit) = 0;
+  virtual Status ForEachIncident(std::string_view tenant,
+                                 const std::function<bool(const Incident&)>& visit) = 0;
   // ForEachAlert reduced to AlertSummary. Stores that can read a summary without decoding the
   // whole alert override it (an engine reopening a store reads every alert this way).
-  virtual Status ForEachAlertSummary(std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit);
+  virtual Status ForEachAlertSummary(std::string_view tenant,
+                                     const std::function<bool(const AlertSummary&)>& visit);
 
   virtual Result<StoreStats> Stats() = 0;
 };

@@ -31,7 +31,8 @@ Result<std::optional<Alert>> InMemoryStore::GetAlert(std::string_view key) {
   return std::optional<Alert>(it->second);
 }
 
-Result<std::optional<EntityRecord>> InMemoryStore::GetEntity(std::string_view tenant, std::string_view key) {
+Result<std::optional<EntityRecord>> InMemoryStore::GetEntity(std::string_view tenant,
+                                                             std::string_view key) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   auto it = entities_.find(std::make_pair(std::string(tenant), std::string(key)));
   if (it == entities_.end()) return std::optional<EntityRecord>();
@@ -52,7 +53,8 @@ Result<std::optional<std::string>> InMemoryStore::GetMeta(std::string_view name)
   return std::optional<std::string>(it->second);
 }
 
-Status InMemoryStore::ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) {
+Status InMemoryStore::ForEachAlert(std::string_view tenant,
+                                   const std::function<bool(const Alert&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, alert] : alerts_) {
     if (!tenant.empty() && alert.tenant != tenant) continue;
@@ -61,7 +63,8 @@ Status InMemoryStore::ForEachAlert(std::string_view tenant, const std::function<
   return Status::Ok();
 }
 
-Status InMemoryStore::ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) {
+Status InMemoryStore::ForEachEntity(std::string_view tenant,
+                                    const std::function<bool(const EntityRecord&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, e] : entities_) {
     if (!tenant.empty() && e.tenant != tenant) continue;
@@ -70,7 +73,8 @@ Status InMemoryStore::ForEachEntity(std::string_view tenant, const std::function
   return Status::Ok();
 }
 
-Status InMemoryStore::ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) {
+Status InMemoryStore::ForEachRelation(std::string_view tenant,
+                                      const std::function<bool(const Relation&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [key, r] : relations_) {
     if (!tenant.empty() && r.tenant != tenant) continue;
@@ -79,7 +83,8 @@ Status InMemoryStore::ForEachRelation(std::string_view tenant, const std::functi
   return Status::Ok();
 }
 
-Status InMemoryStore::ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) {
+Status InMemoryStore::ForEachIncident(std::string_view tenant,
+                                      const std::function<bool(const Incident&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
   for (const auto& [id, inc] : incidents_) {
     if (!tenant.empty() && inc.tenant != tenant) continue;

@@ -18,13 +18,18 @@ class InMemoryStore final : public GraphStore {
 
   Status Apply(const WriteBatch& batch) override;
   Result<std::optional<Alert>> GetAlert(std::string_view key) override;
-  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant, std::string_view key) override;
+  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                std::string_view key) override;
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<std::optional<std::string>> GetMeta(std::string_view name) override;
-  Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) override;
-  Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) override;
-  Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) override;
-  Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) override;
+  Status ForEachAlert(std::string_view tenant,
+                      const std::function<bool(const Alert&)>& visit) override;
+  Status ForEachEntity(std::string_view tenant,
+                       const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachRelation(std::string_view tenant,
+                         const std::function<bool(const Relation&)>& visit) override;
+  Status ForEachIncident(std::string_view tenant,
+                         const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;
 
  private:

@@ -25,7 +25,8 @@ bool IsNonAlertRecord(const Json& j) {
   }
   const std::string type = ToLower(FirstStr(j, {"type", "Type"}));
   if (type.rfind("microsoft.security/", 0) != 0) return false;
-  return type.find("assessments") != std::string::npos || type.find("securescore") != std::string::npos ||
+  return type.find("assessments") != std::string::npos ||
+         type.find("securescore") != std::string::npos ||
          type.find("regulatorycompliance") != std::string::npos;
 }
 

@@ -25,7 +25,8 @@ SourceProduct ServiceSourceProduct(std::string_view service_source) {
   if (s == "azureadidentityprotection") return SourceProduct::kEntraIdProtection;
   if (s == "microsoftdefenderforcloud") return SourceProduct::kDefenderForCloud;
   if (s == "microsoftsentinel") return SourceProduct::kSentinel;
-  return SourceProduct::kDefenderXdr;  // microsoft365Defender, appGovernance, DLP, insider risk, ...
+  return SourceProduct::kDefenderXdr;  // microsoft365Defender, appGovernance, DLP, insider risk,
+                                       // ...
 }
 
 std::string EvidenceType(const Json& ev) {
@@ -42,7 +43,8 @@ EvidenceRole RoleOf(const Json& ev) {
   }
   for (const std::string& r : StringListCi(ev, "detailedRoles")) {
     const std::string l = ToLower(r);
-    if (l == "primarydevice" || l == "main device" || l == "compromised") return EvidenceRole::kImpacted;
+    if (l == "primarydevice" || l == "main device" || l == "compromised")
+      return EvidenceRole::kImpacted;
   }
   return EvidenceRole::kRelated;
 }
@@ -69,8 +71,8 @@ std::string FileImage(const Json* file) {
 
 std::optional<Entity> FileFromDetails(const Json* file, std::string_view source) {
   if (file == nullptr || !file->is_object()) return std::nullopt;
-  std::optional<Entity> f =
-      MakeFile(Str(*file, "sha256"), Str(*file, "sha1"), Str(*file, "md5"), Str(*file, "fileName"), source);
+  std::optional<Entity> f = MakeFile(Str(*file, "sha256"), Str(*file, "sha1"), Str(*file, "md5"),
+                                     Str(*file, "fileName"), source);
   if (f && !Str(*file, "filePath").empty()) f->properties.emplace("path", FileImage(file));
   return f;
 }
@@ -118,7 +120,8 @@ class EvidenceBuilder {
         default: ids.azure_resource_id = rid; break;
       }
       const std::string provider = ToLower(Str(*vm, "cloudProvider"));
-      if (provider.empty() || provider == "azure" || provider == "unknown") ids.azure_vm_id = Str(*vm, "vmId");
+      if (provider.empty() || provider == "azure" || provider == "unknown")
+        ids.azure_vm_id = Str(*vm, "vmId");
     }
     const std::string dns_name = Str(ev, "deviceDnsName");
     const std::string host = FirstStr(ev, {"hostName", "deviceDnsName"});
@@ -133,7 +136,8 @@ class EvidenceBuilder {
     if (!ids.mde_device_id.empty()) devices_[ToLower(Trim(ids.mde_device_id))] = key;
     device_keys_.push_back(key);
     if (const Json* users = Member(ev, "loggedOnUsers"); users != nullptr && users->is_array()) {
-      for (const Json& u : *users) Relate(Add(UserFromAccount(&u, source_), EvidenceRole::kRelated), key, "logged_on");
+      for (const Json& u : *users)
+        Relate(Add(UserFromAccount(&u, source_), EvidenceRole::kRelated), key, "logged_on");
     }
   }
 
@@ -167,9 +171,11 @@ class EvidenceBuilder {
 
   std::optional<Entity> ResourceEvidence(const Json& ev) {
     const std::string type = EvidenceType(ev);
-    if (type == "azureresourceevidence") return MakeMsResource(Str(ev, "resourceId"), Str(ev, "resourceType"), source_);
+    if (type == "azureresourceevidence")
+      return MakeMsResource(Str(ev, "resourceId"), Str(ev, "resourceType"), source_);
     if (type == "amazonresourceevidence") {
-      return MakeCloudResource(Str(ev, "amazonResourceId"), Cloud::kAws, Str(ev, "resourceType"), source_);
+      return MakeCloudResource(Str(ev, "amazonResourceId"), Cloud::kAws, Str(ev, "resourceType"),
+                               source_);
     }
     if (type == "googlecloudresourceevidence") {
       const std::string full = FirstStr(ev, {"fullResourceName", "resourceName"});
@@ -201,17 +207,21 @@ class EvidenceBuilder {
       const Json* image = Member(ev, "imageFile");
       std::string path = FileImage(image);
       if (path.empty()) path = Str(ev, "processCommandLine");
-      const std::string process = Add(MakeProcess(device, Str(ev, "processId"), path, source_), role);
+      const std::string process =
+          Add(MakeProcess(device, Str(ev, "processId"), path, source_), role);
       Add(FileFromDetails(image, source_), EvidenceRole::kRelated);
       Relate(process, device, "runs_on");
       const std::string parent_image = FileImage(Member(ev, "parentProcessImageFile"));
       if (!parent_image.empty()) {
         const std::string parent =
-            Add(MakeProcess(device, Str(ev, "parentProcessId"), parent_image, source_), EvidenceRole::kRelated);
+            Add(MakeProcess(device, Str(ev, "parentProcessId"), parent_image, source_),
+                EvidenceRole::kRelated);
         Relate(process, parent, "child_of");
         Relate(parent, device, "runs_on");
       }
-      Relate(process, Add(UserFromAccount(Member(ev, "userAccount"), source_), EvidenceRole::kRelated), "runs_as");
+      Relate(process,
+             Add(UserFromAccount(Member(ev, "userAccount"), source_), EvidenceRole::kRelated),
+             "runs_as");
     } else if (type == "mailboxevidence") {
       const Json* account = Member(ev, "userAccount");
       std::string address = Str(ev, "primaryAddress");
@@ -228,7 +238,8 @@ class EvidenceBuilder {
       const std::string key = Str(ev, "registryKey");
       if (key.empty()) return;
       Add(MakeRegistry(hive.empty() ? key : hive + "\\" + key,
-                       type == "registryvalueevidence" ? Str(ev, "registryValueName") : "", source_),
+                       type == "registryvalueevidence" ? Str(ev, "registryValueName") : "",
+                       source_),
           role);
     } else if (type == "azureresourceevidence" || type == "amazonresourceevidence" ||
                type == "googlecloudresourceevidence") {
@@ -259,7 +270,8 @@ class EvidenceBuilder {
     } else if (type == "filehashevidence") {
       const std::string alg = ToLower(Str(ev, "algorithm"));
       const std::string value = Str(ev, "value");
-      Add(MakeFile(alg == "sha256" ? value : "", alg == "sha1" ? value : "", alg == "md5" ? value : "", "", source_),
+      Add(MakeFile(alg == "sha256" ? value : "", alg == "sha1" ? value : "",
+                   alg == "md5" ? value : "", "", source_),
           role);
     }
   }
@@ -270,8 +282,8 @@ class EvidenceBuilder {
   std::vector<std::string> device_keys_;
 };
 
-Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::string_view incident_id,
-                       const RecordContext& ctx, ParseOutput& out) {
+Status ParseGraphAlert(const Json& j, std::string_view incident_tenant,
+                       std::string_view incident_id, const RecordContext& ctx, ParseOutput& out) {
   Alert a;
   const std::string service = Str(j, "serviceSource");
   a.source = ServiceSourceProduct(service);
@@ -280,21 +292,24 @@ Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::str
   const std::string provider_alert_id = Str(j, "providerAlertId");
   // A Defender for Cloud alert keeps its own id so it dedups with the REST alert; Defender XDR
   // products share the Graph id space (the Graph id equals the MDE API alert id).
-  const bool own_id = a.source == SourceProduct::kDefenderForCloud || a.source == SourceProduct::kSentinel;
+  const bool own_id =
+      a.source == SourceProduct::kDefenderForCloud || a.source == SourceProduct::kSentinel;
   a.provider_id = own_id && !Trim(provider_alert_id).empty() ? provider_alert_id : id;
   if (Trim(a.provider_id).empty()) return Status::InvalidArgument("missing required field 'id'");
   a.alert_type = FirstStr(j, {"detectorId", "alertPolicyId"});
   a.title = Str(j, "title");
   a.description = Str(j, "description");
   a.native_severity = Str(j, "severity");
-  if (a.native_severity.empty()) return Status::InvalidArgument("missing required field 'severity'");
+  if (a.native_severity.empty())
+    return Status::InvalidArgument("missing required field 'severity'");
   const std::string sev = ToLower(a.native_severity);
   if (sev == "unknown" || sev == "unknownfuturevalue") {
     a.severity = Severity::kMedium;
   } else if (std::optional<Severity> s = ParseSeverity(sev)) {
     a.severity = *s;
   } else {
-    return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity + "'");
+    return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity +
+                                   "'");
   }
   ReadXdrStatusAndMitre(j, a);
   a.first_activity = Time(j, "firstActivityDateTime");
@@ -306,7 +321,8 @@ Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::str
   }
   if (a.upstream_incident_id.empty()) a.upstream_incident_id = std::string(incident_id);
 
-  EvidenceBuilder(a, SourceProductName(a.source)).Build(Member(j, "evidence") ? *Member(j, "evidence") : Json());
+  EvidenceBuilder(a, SourceProductName(a.source))
+      .Build(Member(j, "evidence") ? *Member(j, "evidence") : Json());
   std::string tenant = Str(j, "tenantId");
   if (tenant.empty()) tenant = std::string(incident_tenant);
   std::string subscription;
@@ -323,7 +339,8 @@ Status ParseGraphAlert(const Json& j, std::string_view incident_tenant, std::str
 
 bool IsIncident(const Json& j) {
   const std::string type = ToLower(Str(j, "@odata.type"));
-  if (type.size() >= 17 && type.compare(type.size() - 17, 17, "security.incident") == 0) return true;
+  if (type.size() >= 17 && type.compare(type.size() - 17, 17, "security.incident") == 0)
+    return true;
   return !j.contains("providerAlertId") && j.contains("incidentWebUrl") &&
          (j.contains("redirectIncidentId") || j.contains("alerts"));
 }
@@ -335,7 +352,9 @@ class GraphAlertsFormat final : public Format {
   bool Matches(const Json& j) const override {
     const std::string type = ToLower(Str(j, "@odata.type"));
     if (type.size() >= 14 && type.compare(type.size() - 14, 14, "security.alert") == 0) return true;
-    if (j.contains("providerAlertId") || (j.contains("serviceSource") && j.contains("detectionSource"))) return true;
+    if (j.contains("providerAlertId") ||
+        (j.contains("serviceSource") && j.contains("detectionSource")))
+      return true;
     return IsIncident(j);
   }
 

@@ -34,18 +34,20 @@ void AddRemoteIp(Alert& a, const Json* details) {
 
 // An AWS resource ARN, or one built from its parts when the finding only names it (or gives
 // something that is not an ARN, as sample findings do).
-std::optional<Entity> AwsResource(std::string arn, std::string_view service, std::string_view region,
-                                  std::string_view account, std::string_view kind, std::string_view name,
+std::optional<Entity> AwsResource(std::string arn, std::string_view service,
+                                  std::string_view region, std::string_view account,
+                                  std::string_view kind, std::string_view name,
                                   std::string_view type) {
   if (!NormalizeArn(arn)) arn.clear();
   if (arn.empty() && !IsPlaceholder(name)) {
-    arn = "arn:aws:" + std::string(service) + ":" + std::string(region) + ":" + std::string(account) + ":" +
-          std::string(kind) + "/" + std::string(name);
+    arn = "arn:aws:" + std::string(service) + ":" + std::string(region) + ":" +
+          std::string(account) + ":" + std::string(kind) + "/" + std::string(name);
   }
   return MakeCloudResource(arn, Cloud::kAws, type, kSource);
 }
 
-void AddResourceEntities(Alert& a, const Json& resource, const std::string& account, const std::string& region) {
+void AddResourceEntities(Alert& a, const Json& resource, const std::string& account,
+                         const std::string& region) {
   const EvidenceRole impacted = EvidenceRole::kImpacted;
   if (const Json* inst = CMember(resource, "instanceDetails")) {
     DeviceIds ids;
@@ -74,42 +76,58 @@ void AddResourceEntities(Alert& a, const Json& resource, const std::string& acco
   ForEach(CMember(resource, "s3BucketDetails"), [&](const Json& b) {
     std::string arn = CStr(b, "arn");
     if (!NormalizeArn(arn)) arn.clear();
-    if (const std::string name = CStr(b, "name"); arn.empty() && !IsPlaceholder(name)) arn = "arn:aws:s3:::" + name;
+    if (const std::string name = CStr(b, "name"); arn.empty() && !IsPlaceholder(name))
+      arn = "arn:aws:s3:::" + name;
     AddEvidence(a, MakeCloudResource(arn, Cloud::kAws, "AWS::S3::Bucket", kSource), impacted);
   });
   if (const Json* eks = CMember(resource, "eksClusterDetails")) {
-    AddEvidence(a, AwsResource(CStr(*eks, "arn"), "eks", region, account, "cluster", CStr(*eks, "name"),
-                               "AWS::EKS::Cluster"), impacted);
+    AddEvidence(a,
+                AwsResource(CStr(*eks, "arn"), "eks", region, account, "cluster",
+                            CStr(*eks, "name"), "AWS::EKS::Cluster"),
+                impacted);
   }
   if (const Json* ecs = CMember(resource, "ecsClusterDetails")) {
-    AddEvidence(a, AwsResource(CStr(*ecs, "arn"), "ecs", region, account, "cluster", CStr(*ecs, "name"),
-                               "AWS::ECS::Cluster"), impacted);
+    AddEvidence(a,
+                AwsResource(CStr(*ecs, "arn"), "ecs", region, account, "cluster",
+                            CStr(*ecs, "name"), "AWS::ECS::Cluster"),
+                impacted);
     if (const Json* task = CMember(*ecs, "taskDetails")) {
-      AddEvidence(a, MakeCloudResource(CStr(*task, "arn"), Cloud::kAws, "AWS::ECS::Task", kSource), EvidenceRole::kRelated);
+      AddEvidence(a, MakeCloudResource(CStr(*task, "arn"), Cloud::kAws, "AWS::ECS::Task", kSource),
+                  EvidenceRole::kRelated);
     }
   }
   if (const Json* rds = CMember(resource, "rdsDbInstanceDetails")) {
-    AddEvidence(a, MakeCloudResource(CStr(*rds, "dbInstanceArn"), Cloud::kAws, "AWS::RDS::DBInstance", kSource), impacted);
+    AddEvidence(a,
+                MakeCloudResource(CStr(*rds, "dbInstanceArn"), Cloud::kAws, "AWS::RDS::DBInstance",
+                                  kSource),
+                impacted);
   }
   if (const Json* fn = CMember(resource, "lambdaDetails")) {
-    AddEvidence(a, MakeCloudResource(CStr(*fn, "functionArn"), Cloud::kAws, "AWS::Lambda::Function", kSource), impacted);
+    AddEvidence(
+        a,
+        MakeCloudResource(CStr(*fn, "functionArn"), Cloud::kAws, "AWS::Lambda::Function", kSource),
+        impacted);
   }
 }
 
 void AddActionEntities(Alert& a, const Json& action) {
   if (const Json* call = CMember(action, "awsApiCallAction")) {
     AddRemoteIp(a, CMember(*call, "remoteIpDetails"));
-    AddEvidence(a, MakeDomain(CStr(*call, {"domainDetails", "domain"}), kSource), EvidenceRole::kRelated);
+    AddEvidence(a, MakeDomain(CStr(*call, {"domainDetails", "domain"}), kSource),
+                EvidenceRole::kRelated);
   }
   if (const Json* conn = CMember(action, "networkConnectionAction")) {
     AddRemoteIp(a, CMember(*conn, "remoteIpDetails"));
   }
   if (const Json* probe = CMember(action, "portProbeAction")) {
-    ForEach(CMember(*probe, "portProbeDetails"), [&](const Json& d) { AddRemoteIp(a, CMember(d, "remoteIpDetails")); });
+    ForEach(CMember(*probe, "portProbeDetails"),
+            [&](const Json& d) { AddRemoteIp(a, CMember(d, "remoteIpDetails")); });
   }
   if (const Json* k8s = CMember(action, "kubernetesApiCallAction")) {
     AddRemoteIp(a, CMember(*k8s, "remoteIpDetails"));
-    ForEach(CMember(*k8s, "sourceIps"), [&](const Json& ip) { AddEvidence(a, MakeIp(Str(&ip), kSource), EvidenceRole::kRelated); });
+    ForEach(CMember(*k8s, "sourceIps"), [&](const Json& ip) {
+      AddEvidence(a, MakeIp(Str(&ip), kSource), EvidenceRole::kRelated);
+    });
   }
   if (const Json* dns = CMember(action, "dnsRequestAction")) {
     AddEvidence(a, MakeDomain(CStr(*dns, "domain"), kSource), EvidenceRole::kRelated);
@@ -137,9 +155,10 @@ class GuardDutyFormat final : public Format {
 
   bool Matches(const Json& j) const override {
     const Json* resource = CMember(j, "resource");
-    return CMember(j, "accountId") != nullptr && CMember(j, "type") != nullptr && CMember(j, "id") != nullptr &&
-           resource != nullptr && resource->is_object() &&
-           (CMember(j, "schemaVersion") != nullptr || CMember(j, "service") != nullptr || CMember(j, "arn") != nullptr);
+    return CMember(j, "accountId") != nullptr && CMember(j, "type") != nullptr &&
+           CMember(j, "id") != nullptr && resource != nullptr && resource->is_object() &&
+           (CMember(j, "schemaVersion") != nullptr || CMember(j, "service") != nullptr ||
+            CMember(j, "arn") != nullptr);
   }
 
   Status Parse(const Json& j, const RecordContext& ctx, ParseOutput& out) const override {
@@ -170,12 +189,14 @@ class GuardDutyFormat final : public Format {
     }
     a.created = Time(CMember(j, "createdAt"));
     a.updated = Time(CMember(j, "updatedAt"));
-    if (std::string tactic = TacticOfGuardDutyType(a.alert_type); !tactic.empty()) a.tactics.push_back(tactic);
+    if (std::string tactic = TacticOfGuardDutyType(a.alert_type); !tactic.empty())
+      a.tactics.push_back(tactic);
 
     if (const Json* service = CMember(j, "service")) {
       a.first_activity = Time(CMember(*service, "eventFirstSeen"));
       a.last_activity = Time(CMember(*service, "eventLastSeen"));
-      if (std::optional<double> n = Number(CMember(*service, "count")); n && *n >= 1) a.count = static_cast<std::int64_t>(*n);
+      if (std::optional<double> n = Number(CMember(*service, "count")); n && *n >= 1)
+        a.count = static_cast<std::int64_t>(*n);
       const std::string archived = ToLower(CStr(*service, "archived"));
       a.status = archived == "true" ? AlertStatus::kDismissed : AlertStatus::kNew;
       a.native_status = archived == "true" ? "archived" : "active";
@@ -183,7 +204,8 @@ class GuardDutyFormat final : public Format {
     }
     if (a.first_activity == kNoTime) a.first_activity = a.created;
     const Json* resource = CMember(j, "resource");
-    if (resource == nullptr || !resource->is_object()) return Status::InvalidArgument("missing required field 'resource'");
+    if (resource == nullptr || !resource->is_object())
+      return Status::InvalidArgument("missing required field 'resource'");
     AddResourceEntities(a, *resource, account, region);
     out.alerts.push_back(std::move(a));
     return Status::Ok();

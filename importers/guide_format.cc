@@ -27,14 +27,30 @@ struct Sentinel {
   std::string_view code;
 };
 constexpr Sentinel kSentinels[] = {
-    {"DeviceId", "98799"},         {"Sha256", "138268"},          {"IpAddress", "360606"},
-    {"Url", "160396"},             {"AccountSid", "441377"},      {"AccountUpn", "673934"},
-    {"AccountObjectId", "425863"}, {"AccountName", "453297"},     {"DeviceName", "153085"},
-    {"NetworkMessageId", "529644"}, {"RegistryKey", "1631"},      {"RegistryValueName", "635"},
-    {"RegistryValueData", "860"},  {"ApplicationId", "2251"},     {"ApplicationName", "3421"},
-    {"OAuthApplicationId", "881"}, {"FileName", "289573"},        {"FolderPath", "117668"},
-    {"ResourceIdName", "3586"},    {"OSFamily", "5"},             {"OSVersion", "66"},
-    {"CountryCode", "242"},        {"State", "1445"},             {"City", "10630"},
+    {"DeviceId", "98799"},
+    {"Sha256", "138268"},
+    {"IpAddress", "360606"},
+    {"Url", "160396"},
+    {"AccountSid", "441377"},
+    {"AccountUpn", "673934"},
+    {"AccountObjectId", "425863"},
+    {"AccountName", "453297"},
+    {"DeviceName", "153085"},
+    {"NetworkMessageId", "529644"},
+    {"RegistryKey", "1631"},
+    {"RegistryValueName", "635"},
+    {"RegistryValueData", "860"},
+    {"ApplicationId", "2251"},
+    {"ApplicationName", "3421"},
+    {"OAuthApplicationId", "881"},
+    {"FileName", "289573"},
+    {"FolderPath", "117668"},
+    {"ResourceIdName", "3586"},
+    {"OSFamily", "5"},
+    {"OSVersion", "66"},
+    {"CountryCode", "242"},
+    {"State", "1445"},
+    {"City", "10630"},
 };
 
 // A row: the CSV header as written ("AlertId") or in lower case ("alertid").
@@ -80,13 +96,15 @@ std::optional<Entity> UserOf(const Row& row) {
   ids.account_name = row.Value("AccountName");
   std::optional<Entity> user = MakeUser(ids, kSource);
   if (user) {
-    for (auto& [type, v] : more) user->AddAlias(Alias{type, v, AliasStrength::kStrong, std::string(kSource)});
+    for (auto& [type, v] : more)
+      user->AddAlias(Alias{type, v, AliasStrength::kStrong, std::string(kSource)});
   }
   return user;
 }
 
 std::optional<Entity> FileOf(const Row& row) {
-  if (std::string sha = row.Value("Sha256"); !sha.empty()) return MakeGeneric("guide-sha256", sha, kSource);
+  if (std::string sha = row.Value("Sha256"); !sha.empty())
+    return MakeGeneric("guide-sha256", sha, kSource);
   return MakeFile("", "", "", row.Value("FileName"), kSource);  // weak: "file:name:<code>"
 }
 
@@ -94,7 +112,10 @@ std::optional<Entity> FileOf(const Row& row) {
 // (CloudLogonRequest, CloudLogonSession, GenericEntity, ...) or only sentinel values.
 std::optional<Entity> EntityOf(const Row& row) {
   const std::string type = ToLower(row.Raw("EntityType"));
-  auto typed = [&](std::string_view column) { std::string v = row.Value(column); return v.empty() ? v : "guide:" + v; };
+  auto typed = [&](std::string_view column) {
+    std::string v = row.Value(column);
+    return v.empty() ? v : "guide:" + v;
+  };
   if (type == "machine") {
     DeviceIds ids;
     ids.other_id_type = "guide";
@@ -102,13 +123,16 @@ std::optional<Entity> EntityOf(const Row& row) {
     ids.hostname = row.Value("DeviceName");  // weak: "device:host:<code>" when no DeviceId
     return MakeDevice(ids, kSource);
   }
-  if (type == "user" || type == "mailbox") return UserOf(row);  // a mailbox row carries its owner's ids
+  if (type == "user" || type == "mailbox")
+    return UserOf(row);  // a mailbox row carries its owner's ids
   if (type == "ip") return MakeGeneric("guide-ip", row.Value("IpAddress"), kSource);
   if (type == "url") return MakeGeneric("guide-url", row.Value("Url"), kSource);
   if (type == "file" || type == "process") return FileOf(row);  // a process by its image file
   if (type == "mailmessage") return MakeMailMessage(typed("NetworkMessageId"), kSource);
-  if (type == "mailcluster") return MakeGeneric("guide-mailcluster", row.Value("EmailClusterId"), kSource);
-  if (type == "cloudapplication") return MakeCloudApp(typed("ApplicationId"), typed("ApplicationName"), kSource);
+  if (type == "mailcluster")
+    return MakeGeneric("guide-mailcluster", row.Value("EmailClusterId"), kSource);
+  if (type == "cloudapplication")
+    return MakeCloudApp(typed("ApplicationId"), typed("ApplicationName"), kSource);
   if (type == "oauthapplication") {
     const std::string id = row.Value("OAuthApplicationId");
     return MakeCloudApp(id.empty() ? "" : "guide-oauth:" + id, typed("ApplicationName"), kSource);
@@ -117,7 +141,8 @@ std::optional<Entity> EntityOf(const Row& row) {
     return MakeRegistry(typed("RegistryKey"), row.Value("RegistryValueName"), kSource);
   }
   if (type == "azureresource") {
-    return MakeCloudResource(typed("ResourceIdName"), Cloud::kAzure, row.Raw("ResourceType"), kSource);
+    return MakeCloudResource(typed("ResourceIdName"), Cloud::kAzure, row.Raw("ResourceType"),
+                             kSource);
   }
   if (type == "malware") return MakeGeneric("guide-malware", row.Value("ThreatFamily"), kSource);
   return std::nullopt;
@@ -129,7 +154,8 @@ class GuideFormat final : public Format {
 
   bool Matches(const Json& j) const override {
     auto has = [&](std::string_view c) { return j.contains(c) || j.contains(ToLower(c)); };
-    return has("AlertId") && has("OrgId") && has("IncidentId") && has("EntityType") && has("DetectorId");
+    return has("AlertId") && has("OrgId") && has("IncidentId") && has("EntityType") &&
+           has("DetectorId");
   }
 
   Status Parse(const Json& j, const RecordContext& ctx, ParseOutput& out) const override {
@@ -160,12 +186,16 @@ class GuideFormat final : public Format {
     for (size_t start = 0; start < techniques.size();) {
       size_t end = techniques.find(';', start);
       if (end == std::string::npos) end = techniques.size();
-      const std::string tech = ToUpper(Trim(std::string_view(techniques).substr(start, end - start)));
+      const std::string tech =
+          ToUpper(Trim(std::string_view(techniques).substr(start, end - start)));
       if (IsTechniqueId(tech)) a.techniques.push_back(tech);
       start = end + 1;
     }
-    if (std::string incident = row.Raw("IncidentId"); !incident.empty()) a.truth_labels.push_back(incident);
-    const EvidenceRole role = ToLower(row.Raw("EvidenceRole")) == "impacted" ? EvidenceRole::kImpacted : EvidenceRole::kRelated;
+    if (std::string incident = row.Raw("IncidentId"); !incident.empty())
+      a.truth_labels.push_back(incident);
+    const EvidenceRole role = ToLower(row.Raw("EvidenceRole")) == "impacted"
+                                  ? EvidenceRole::kImpacted
+                                  : EvidenceRole::kRelated;
     if (std::optional<Entity> e = EntityOf(row)) {
       e->properties["guide_entity_type"] = row.Raw("EntityType");
       a.evidence.push_back(Evidence{std::move(*e), role});

@@ -21,8 +21,9 @@ using importers::RecordContext;
 namespace {
 
 // Keys of list/envelope objects whose array members are the records.
-constexpr std::string_view kContainerKeys[] = {"value", "Findings", "findings", "listFindingsResults",
-                                               "records", "Records", "results", "items"};
+constexpr std::string_view kContainerKeys[] = {
+    "value",   "Findings", "findings", "listFindingsResults",
+    "records", "Records",  "results",  "items"};
 constexpr std::size_t kMaxRawBytes = 1 << 20;
 
 // Checks nesting depth and string lengths without building a DOM. String bodies (most of the
@@ -53,7 +54,8 @@ Status CheckLimits(std::string_view text, const ImportOptions& options) {
       p = q;
     } else if (c == '{' || c == '[') {
       if (++depth > options.max_depth) {
-        return Status::InvalidArgument("nesting deeper than " + std::to_string(options.max_depth) + " levels");
+        return Status::InvalidArgument("nesting deeper than " + std::to_string(options.max_depth) +
+                                       " levels");
       }
     } else if (c == '}' || c == ']') {
       --depth;
@@ -69,7 +71,8 @@ bool IsAlertFileName(std::string name) {
   name = ToLower(name);
   if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) name.resize(name.size() - 3);
   for (std::string_view ext : {".json", ".jsonl", ".ndjson", ".csv", ".log", ".txt"}) {
-    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
+      return true;
   }
   return false;
 }
@@ -83,15 +86,16 @@ bool LooksLikeJson(std::string_view line) {
 
 class Importer::Impl {
  public:
-  Impl(ImportOptions options, const Format* forced) : options_(std::move(options)), forced_(forced) {}
+  Impl(ImportOptions options, const Format* forced)
+      : options_(std::move(options)), forced_(forced) {}
 
   Status ImportPath(const std::string& path, ImportSink& sink) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (path != "-" && fs::is_directory(path, ec)) {
       std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
+      for (auto it = fs::recursive_directory_iterator(path, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file() && IsAlertFileName(it->path().filename().string())) {
           files.push_back(it->path().string());
         }
@@ -101,7 +105,8 @@ class Importer::Impl {
       for (const std::string& f : files) WEFT_RETURN_IF_ERROR(ImportFile(f, sink));
       return Status::Ok();
     }
-    if (path != "-" && !fs::exists(path, ec)) return Status::IOError("no such file or directory: '" + path + "'");
+    if (path != "-" && !fs::exists(path, ec))
+      return Status::IOError("no such file or directory: '" + path + "'");
     return ImportFile(path, sink);
   }
 
@@ -160,11 +165,12 @@ class Importer::Impl {
   };
 
   const importers::InputReader* reader_ = nullptr;  // the file being read, for progress
-  std::size_t bytes_done_ = 0;                       // bytes of the files already read
+  std::size_t bytes_done_ = 0;                      // bytes of the files already read
   std::size_t records_since_progress_ = 0;
 
   Status ImportFile(const std::string& path, ImportSink& sink) {
-    WEFT_ASSIGN_OR_RETURN(std::unique_ptr<importers::InputReader> reader, importers::InputReader::Open(path));
+    WEFT_ASSIGN_OR_RETURN(std::unique_ptr<importers::InputReader> reader,
+                          importers::InputReader::Open(path));
     reader_ = reader.get();
     ReaderScope scope{this};
     std::string line;
@@ -172,7 +178,8 @@ class Importer::Impl {
     std::size_t line_no = 0;
     // The first non-blank line decides: JSON lines, a JSON document, or CSV.
     while (true) {
-      WEFT_ASSIGN_OR_RETURN(bool more, reader->NextLine(&line, options_.max_record_bytes, &too_long));
+      WEFT_ASSIGN_OR_RETURN(bool more,
+                            reader->NextLine(&line, options_.max_record_bytes, &too_long));
       if (!more) return Status::Ok();  // empty input: nothing to do
       ++line_no;
       if (!Trim(line).empty()) break;
@@ -182,11 +189,14 @@ class Importer::Impl {
       s = ProcessLinesFrom(*reader, path, line, line_no, sink);
     } else if (LooksLikeJson(line)) {
       bool rest_too_long = false;
-      WEFT_ASSIGN_OR_RETURN(std::string rest, reader->ReadRest(options_.max_record_bytes, &rest_too_long));
+      WEFT_ASSIGN_OR_RETURN(std::string rest,
+                            reader->ReadRest(options_.max_record_bytes, &rest_too_long));
       std::string text = line + "\n" + rest;
       if (too_long || rest_too_long || text.size() > options_.max_record_bytes) {
-        Reject(path, "document", "document larger than the record limit of " +
-                                     std::to_string(options_.max_record_bytes) + " bytes", text);
+        Reject(path, "document",
+               "document larger than the record limit of " +
+                   std::to_string(options_.max_record_bytes) + " bytes",
+               text);
         s = Status::Ok();
       } else {
         s = ProcessDocumentOrLines(text, path, sink);
@@ -197,20 +207,22 @@ class Importer::Impl {
     return s;
   }
 
-  Status ProcessLinesFrom(importers::InputReader& reader, const std::string& path, const std::string& first,
-                          std::size_t first_no, ImportSink& sink) {
+  Status ProcessLinesFrom(importers::InputReader& reader, const std::string& path,
+                          const std::string& first, std::size_t first_no, ImportSink& sink) {
     WEFT_RETURN_IF_ERROR(ProcessLine(first, path, first_no, sink));
     std::string line;
     bool too_long = false;
     std::size_t line_no = first_no;
     while (true) {
-      WEFT_ASSIGN_OR_RETURN(bool more, reader.NextLine(&line, options_.max_record_bytes, &too_long));
+      WEFT_ASSIGN_OR_RETURN(bool more,
+                            reader.NextLine(&line, options_.max_record_bytes, &too_long));
       if (!more) return Status::Ok();
       ++line_no;
       if (too_long) {
         ++counts_.records;
         Reject(path, "line " + std::to_string(line_no),
-               "line longer than the record limit of " + std::to_string(options_.max_record_bytes) + " bytes",
+               "line longer than the record limit of " + std::to_string(options_.max_record_bytes) +
+                   " bytes",
                line);
         continue;
       }
@@ -219,7 +231,8 @@ class Importer::Impl {
     }
   }
 
-  Status ProcessLine(std::string_view line, const std::string& path, std::size_t line_no, ImportSink& sink) {
+  Status ProcessLine(std::string_view line, const std::string& path, std::size_t line_no,
+                     ImportSink& sink) {
     const std::string where = "line " + std::to_string(line_no);
     if (Status limits = CheckLimits(line, options_); !limits.ok()) {
       ++counts_.records;
@@ -278,20 +291,22 @@ class Importer::Impl {
     return Status::Ok();
   }
 
-  Status ProcessCsv(importers::InputReader& reader, const std::string& path, const std::string& header_line,
-                    ImportSink& sink) {
+  Status ProcessCsv(importers::InputReader& reader, const std::string& path,
+                    const std::string& header_line, ImportSink& sink) {
     std::vector<std::string> header = importers::SplitCsvLine(header_line);
     std::string line;
     bool too_long = false;
     std::size_t row = 1;
     while (true) {
-      WEFT_ASSIGN_OR_RETURN(bool more, reader.NextLine(&line, options_.max_record_bytes, &too_long));
+      WEFT_ASSIGN_OR_RETURN(bool more,
+                            reader.NextLine(&line, options_.max_record_bytes, &too_long));
       if (!more) return Status::Ok();
       ++row;
       // A quoted field may span lines: keep reading until the quotes balance.
       while (!too_long && importers::HasOpenQuote(line)) {
         std::string next;
-        WEFT_ASSIGN_OR_RETURN(bool cont, reader.NextLine(&next, options_.max_record_bytes, &too_long));
+        WEFT_ASSIGN_OR_RETURN(bool cont,
+                              reader.NextLine(&next, options_.max_record_bytes, &too_long));
         if (!cont) break;
         line += "\n" + next;
       }
@@ -320,8 +335,8 @@ class Importer::Impl {
     return Status::Ok();
   }
 
-  Status ProcessCsvRow(const std::vector<std::string>& header, const std::string& line, bool too_long,
-                       const std::string& path, std::size_t row, ImportSink& sink) {
+  Status ProcessCsvRow(const std::vector<std::string>& header, const std::string& line,
+                       bool too_long, const std::string& path, std::size_t row, ImportSink& sink) {
     const std::string where = "row " + std::to_string(row);
     if (too_long) {
       ++counts_.records;
@@ -332,7 +347,8 @@ class Importer::Impl {
     if (cells.size() != header.size()) {
       ++counts_.records;
       Reject(path, where,
-             "row has " + std::to_string(cells.size()) + " fields, header has " + std::to_string(header.size()),
+             "row has " + std::to_string(cells.size()) + " fields, header has " +
+                 std::to_string(header.size()),
              line);
       return Status::Ok();
     }
@@ -349,8 +365,8 @@ class Importer::Impl {
   }
 
   // One JSON value: a record of some format, an array of records, or a container of records.
-  Status ProcessValue(const Json& j, const std::string& path, const std::string& where, std::string_view raw,
-                      ImportSink& sink, int depth) {
+  Status ProcessValue(const Json& j, const std::string& path, const std::string& where,
+                      std::string_view raw, ImportSink& sink, int depth) {
     if (j.is_array()) {
       for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string sub = (where == "document" ? "" : where) + "[" + std::to_string(i) + "]";
@@ -363,15 +379,17 @@ class Importer::Impl {
       for (std::string_view key : kContainerKeys) {
         auto it = j.find(key);
         if (it != j.end() && it->is_array()) {
-          const std::string prefix = where == "document" ? std::string(key) : where + "." + std::string(key);
+          const std::string prefix =
+              where == "document" ? std::string(key) : where + "." + std::string(key);
           return ProcessValue(*it, path, prefix, {}, sink, depth + 1);
         }
       }
     }
     ++counts_.records;
     if (format == nullptr) {
-      Reject(path, where, j.is_object() ? "record matches no known alert format (use --format to force one)"
-                                        : "record is not a JSON object",
+      Reject(path, where,
+             j.is_object() ? "record matches no known alert format (use --format to force one)"
+                           : "record is not a JSON object",
              raw.empty() ? j.dump() : std::string(raw));
       return Status::Ok();
     }
@@ -381,7 +399,8 @@ class Importer::Impl {
     try {
       parsed = format->Parse(j, ctx, out);
     } catch (const std::exception& e) {
-      parsed = Status::InvalidArgument(std::string("malformed ") + std::string(format->name()) + " record: " + e.what());
+      parsed = Status::InvalidArgument(std::string("malformed ") + std::string(format->name()) +
+                                       " record: " + e.what());
     }
     if (!parsed.ok()) {
       Reject(path, where, parsed.message(), raw.empty() ? j.dump() : std::string(raw));
@@ -439,7 +458,8 @@ class Importer::Impl {
     }
   }
 
-  void Reject(const std::string& file, const std::string& record, const std::string& reason, std::string_view raw) {
+  void Reject(const std::string& file, const std::string& record, const std::string& reason,
+              std::string_view raw) {
     ++counts_.rejected;
     Tick();
     if (!reject_handler_) return;
@@ -454,11 +474,13 @@ Result<std::unique_ptr<Importer>> Importer::Create(ImportOptions options) {
     if (forced == nullptr) {
       std::string names;
       for (const std::string& n : FormatNames()) names += (names.empty() ? "" : ", ") + n;
-      return Status::InvalidArgument("unknown format '" + options.format + "' (known: auto, " + names + ")");
+      return Status::InvalidArgument("unknown format '" + options.format + "' (known: auto, " +
+                                     names + ")");
     }
   }
   if (options.batch_size == 0) options.batch_size = 1;
-  return std::unique_ptr<Importer>(new Importer(std::make_unique<Impl>(std::move(options), forced)));
+  return std::unique_ptr<Importer>(
+      new Importer(std::make_unique<Impl>(std::move(options), forced)));
 }
 
 Importer::Importer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -468,7 +490,9 @@ void Importer::set_reject_handler(std::function<void(const RejectedRecord&)> han
   impl_->reject_handler_ = std::move(handler);
 }
 
-Status Importer::ImportPath(const std::string& path, ImportSink& sink) { return impl_->ImportPath(path, sink); }
+Status Importer::ImportPath(const std::string& path, ImportSink& sink) {
+  return impl_->ImportPath(path, sink);
+}
 
 Status Importer::ImportText(std::string_view text, const std::string& name, ImportSink& sink) {
   return impl_->ImportText(text, name, sink);
@@ -489,19 +513,23 @@ Result<TenantMap> TenantMap::Load(const std::string& path) {
   if (!in) return Status::IOError("cannot open tenants file '" + path + "'");
   Json j = Json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    return Status::InvalidArgument("tenants file '" + path + "' is not a JSON object {\"account\": \"tenant\"}");
+    return Status::InvalidArgument("tenants file '" + path +
+                                   "' is not a JSON object {\"account\": \"tenant\"}");
   }
   TenantMap map;
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!it.value().is_string()) {
-      return Status::InvalidArgument("tenants file '" + path + "': value of '" + it.key() + "' is not a string");
+      return Status::InvalidArgument("tenants file '" + path + "': value of '" + it.key() +
+                                     "' is not a string");
     }
     map.Add(it.key(), it.value().get<std::string>());
   }
   return map;
 }
 
-void TenantMap::Add(std::string account, std::string tenant) { by_account_[ToLower(account)] = std::move(tenant); }
+void TenantMap::Add(std::string account, std::string tenant) {
+  by_account_[ToLower(account)] = std::move(tenant);
+}
 
 std::string TenantMap::Lookup(std::string_view account) const {
   if (account.empty()) return "";
@@ -511,7 +539,8 @@ std::string TenantMap::Lookup(std::string_view account) const {
 
 namespace importers {
 
-std::string RecordContext::Tenant(std::string_view record_tenant, std::initializer_list<std::string_view> accounts) const {
+std::string RecordContext::Tenant(std::string_view record_tenant,
+                                  std::initializer_list<std::string_view> accounts) const {
   if (!Trim(record_tenant).empty()) {
     // A record's own tenant id may be renamed by the tenant map too (Entra tenant -> name).
     std::string mapped = options_.tenants.Lookup(Trim(record_tenant));

@@ -39,13 +39,13 @@ struct ImportCounts;
 
 struct ImportOptions {
   std::string format = "auto";  // "auto" or one of FormatNames()
-  std::string default_tenant;   // used when a record names no tenant and the map has none; "" = none
+  std::string default_tenant;  // used when a record names no tenant and the map has none; "" = none
   TenantMap tenants;
-  Severity min_severity = Severity::kLow;     // alerts below are counted, not ingested (default low)
-  std::size_t batch_size = 1000;              // alerts per ImportSink::Consume call
-  std::size_t max_record_bytes = 64 << 20;    // a longer record (line, document) is rejected; 64 MiB
-  std::size_t max_field_bytes = 4 << 20;      // a longer string value is rejected; 4 MiB
-  int max_depth = 64;                         // deeper JSON nesting is rejected
+  Severity min_severity = Severity::kLow;   // alerts below are counted, not ingested (default low)
+  std::size_t batch_size = 1000;            // alerts per ImportSink::Consume call
+  std::size_t max_record_bytes = 64 << 20;  // a longer record (line, document) is rejected; 64 MiB
+  std::size_t max_field_bytes = 4 << 20;    // a longer string value is rejected; 4 MiB
+  int max_depth = 64;                       // deeper JSON nesting is rejected
   // Called with the counts so far (ImportCounts::bytes included, updated while a file is read)
   // about every `progress_records` records and after every batch handed to the sink, on the
   // importing thread. Default: none. For progress displays; it must not call the Importer.
@@ -69,17 +69,17 @@ struct RejectedRecord {
   std::string file;    // "-" for stdin
   std::string record;  // "line 12", "[3]", "row 7", "document"
   std::string reason;
-  std::string raw;     // the original bytes (truncated to 1 MiB)
+  std::string raw;  // the original bytes (truncated to 1 MiB)
 };
 
 struct ImportCounts {
-  std::size_t records = 0;             // records read (alerts, non-alerts and rejects)
-  std::size_t alerts = 0;              // alerts handed to the sink (before dedup)
+  std::size_t records = 0;  // records read (alerts, non-alerts and rejects)
+  std::size_t alerts = 0;   // alerts handed to the sink (before dedup)
   std::size_t relations = 0;
   std::size_t filtered_severity = 0;   // alerts below min_severity
   std::size_t skipped_non_alerts = 0;  // records of a known stream that are not alerts
   std::size_t rejected = 0;
-  std::size_t bytes = 0;               // input bytes read (uncompressed), updated while reading
+  std::size_t bytes = 0;  // input bytes read (uncompressed), updated while reading
   std::map<std::string, std::size_t> per_format;  // alerts per importer format name
 };
 

@@ -17,7 +17,8 @@ class MdeApiFormat final : public Format {
   std::string_view name() const override { return "mde-api"; }
 
   bool Matches(const Json& j) const override {
-    return j.contains("machineId") && (j.contains("alertCreationTime") || j.contains("computerDnsName"));
+    return j.contains("machineId") &&
+           (j.contains("alertCreationTime") || j.contains("computerDnsName"));
   }
 
   Status Parse(const Json& j, const RecordContext& ctx, ParseOutput& out) const override {
@@ -31,13 +32,15 @@ class MdeApiFormat final : public Format {
     a.title = Str(j, "title");
     a.description = Str(j, "description");
     a.native_severity = Str(j, "severity");
-    if (a.native_severity.empty()) return Status::InvalidArgument("missing required field 'severity'");
+    if (a.native_severity.empty())
+      return Status::InvalidArgument("missing required field 'severity'");
     if (std::optional<Severity> s = ParseSeverity(a.native_severity)) {
       a.severity = *s;
     } else if (ToLower(a.native_severity) == "unspecified") {
       a.severity = Severity::kMedium;
     } else {
-      return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity + "'");
+      return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity +
+                                     "'");
     }
     ReadXdrStatusAndMitre(j, a);
     a.first_activity = Time(j, "firstEventTime");
@@ -62,7 +65,8 @@ class MdeApiFormat final : public Format {
       UserIds u;
       u.account_name = Str(*user, "userName");
       u.domain = Str(*user, "domainName");
-      if (std::optional<Entity> e = MakeMsUser(u, source)) a.evidence.push_back(Evidence{std::move(*e), EvidenceRole::kRelated});
+      if (std::optional<Entity> e = MakeMsUser(u, source))
+        a.evidence.push_back(Evidence{std::move(*e), EvidenceRole::kRelated});
     }
     if (const Json* evidence = Member(j, "evidence")) {
       if (evidence->is_array()) {
@@ -77,7 +81,8 @@ class MdeApiFormat final : public Format {
   }
 
  private:
-  static void AddEvidence(const Json& ev, const std::string& device, std::string_view source, Alert& a) {
+  static void AddEvidence(const Json& ev, const std::string& device, std::string_view source,
+                          Alert& a) {
     if (!ev.is_object()) return;
     const std::string type = ToLower(Str(ev, "entityType"));
     auto add = [&](std::optional<Entity> e) -> std::string {
@@ -87,11 +92,13 @@ class MdeApiFormat final : public Format {
       return key;
     };
     auto relate = [&](const std::string& from, const std::string& to, std::string_view rel) {
-      if (!from.empty() && !to.empty()) a.relations.push_back(Relation{"", from, to, std::string(rel), kNoTime, {}});
+      if (!from.empty() && !to.empty())
+        a.relations.push_back(Relation{"", from, to, std::string(rel), kNoTime, {}});
     };
     const std::string path = JoinPath(Str(ev, "filePath"), Str(ev, "fileName"));
     if (type == "file" || type == "process") {
-      std::optional<Entity> f = MakeFile(Str(ev, "sha256"), Str(ev, "sha1"), "", Str(ev, "fileName"), source);
+      std::optional<Entity> f =
+          MakeFile(Str(ev, "sha256"), Str(ev, "sha1"), "", Str(ev, "fileName"), source);
       if (f && !Str(ev, "filePath").empty()) f->properties.emplace("path", path);
       add(std::move(f));
     }

@@ -27,16 +27,20 @@ long long IntOf(const Json* j) {
   if (j->is_number_float()) return static_cast<long long>(j->get<double>());
   if (j->is_string()) {
     const std::string& s = j->get_ref<const std::string&>();
-    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() < 10) return std::stoll(s);
+    if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() < 10)
+      return std::stoll(s);
   }
   return -1;
 }
 
 Cloud CloudOfProvider(std::string_view provider) {
   const std::string p = ToLower(provider);
-  if (p.find("aws") != std::string::npos || p.find("amazon") != std::string::npos) return Cloud::kAws;
-  if (p.find("gcp") != std::string::npos || p.find("google") != std::string::npos) return Cloud::kGcp;
-  if (p.find("azure") != std::string::npos || p.find("microsoft") != std::string::npos) return Cloud::kAzure;
+  if (p.find("aws") != std::string::npos || p.find("amazon") != std::string::npos)
+    return Cloud::kAws;
+  if (p.find("gcp") != std::string::npos || p.find("google") != std::string::npos)
+    return Cloud::kGcp;
+  if (p.find("azure") != std::string::npos || p.find("microsoft") != std::string::npos)
+    return Cloud::kAzure;
   return Cloud::kUnknown;
 }
 
@@ -77,17 +81,24 @@ void AddArtifacts(Alert& a, const Json& j, Cloud cloud, const std::string& devic
     ForEachElement(Member(*file, "hashes"), [&](const Json& h) {
       const long long alg = IntOf(Member(h, "algorithm_id"));
       const std::string v = Str(h, "value");
-      if (alg == 3) sha256 = v;
-      else if (alg == 2) sha1 = v;
-      else if (alg == 1) md5 = v;
+      if (alg == 3)
+        sha256 = v;
+      else if (alg == 2)
+        sha1 = v;
+      else if (alg == 1)
+        md5 = v;
     });
-    AddEvidence(a, MakeFile(sha256, sha1, md5, Str(*file, "name"), kSource), EvidenceRole::kRelated);
-  }
-  if (const Json* proc = Member(j, "process")) {
-    AddEvidence(a, MakeProcess(device_key, Str(*proc, "pid"), FirstStr(*proc, {"cmd_line", "name"}), kSource),
+    AddEvidence(a, MakeFile(sha256, sha1, md5, Str(*file, "name"), kSource),
                 EvidenceRole::kRelated);
   }
-  if (const Json* url = Member(j, "url")) AddEvidence(a, MakeUrl(Str(*url, "url_string"), kSource), EvidenceRole::kRelated);
+  if (const Json* proc = Member(j, "process")) {
+    AddEvidence(
+        a,
+        MakeProcess(device_key, Str(*proc, "pid"), FirstStr(*proc, {"cmd_line", "name"}), kSource),
+        EvidenceRole::kRelated);
+  }
+  if (const Json* url = Member(j, "url"))
+    AddEvidence(a, MakeUrl(Str(*url, "url_string"), kSource), EvidenceRole::kRelated);
 }
 
 // An affected resource: a cloud id becomes a cloud resource (or a device for instances), an
@@ -140,7 +151,9 @@ void AddObservable(Alert& a, const Json& o, Cloud cloud) {
     case 6: AddEvidence(a, MakeUrl(v, kSource), EvidenceRole::kRelated); break;
     case 7: AddEvidence(a, MakeFile("", "", "", v, kSource), EvidenceRole::kRelated); break;
     case 8:
-      AddEvidence(a, MakeFile(v.size() == 64 ? v : "", v.size() == 40 ? v : "", v.size() == 32 ? v : "", "", kSource),
+      AddEvidence(a,
+                  MakeFile(v.size() == 64 ? v : "", v.size() == 40 ? v : "",
+                           v.size() == 32 ? v : "", "", kSource),
                   EvidenceRole::kRelated);
       break;
     case 10:
@@ -173,11 +186,16 @@ void SetSeverity(Alert& a, const Json& j) {
   const long long id = IntOf(Member(j, "severity_id"));
   const std::string caption(Trim(Str(j, "severity")));
   a.native_severity = caption.empty() ? (id < 0 ? "" : std::to_string(id)) : caption;
-  if (id == 1) a.severity = Severity::kInformational;
-  else if (id == 2) a.severity = Severity::kLow;
-  else if (id == 3) a.severity = Severity::kMedium;
-  else if (id >= 4 && id <= 6) a.severity = Severity::kHigh;
-  else a.severity = ParseSeverity(caption).value_or(Severity::kMedium);  // 0 unknown, 99 other
+  if (id == 1)
+    a.severity = Severity::kInformational;
+  else if (id == 2)
+    a.severity = Severity::kLow;
+  else if (id == 3)
+    a.severity = Severity::kMedium;
+  else if (id >= 4 && id <= 6)
+    a.severity = Severity::kHigh;
+  else
+    a.severity = ParseSeverity(caption).value_or(Severity::kMedium);  // 0 unknown, 99 other
 }
 
 void SetStatus(Alert& a, const Json& j) {
@@ -189,9 +207,10 @@ void SetStatus(Alert& a, const Json& j) {
   }
   switch (id) {
     case 2: a.status = AlertStatus::kInProgress; break;
-    case 3: a.status = AlertStatus::kDismissed; break;   // suppressed
-    case 4: case 5: a.status = AlertStatus::kResolved; break;  // resolved, archived
-    case 6: a.status = AlertStatus::kDismissed; break;   // deleted
+    case 3: a.status = AlertStatus::kDismissed; break;  // suppressed
+    case 4:
+    case 5: a.status = AlertStatus::kResolved; break;   // resolved, archived
+    case 6: a.status = AlertStatus::kDismissed; break;  // deleted
     default: a.status = AlertStatus::kNew; break;
   }
   a.native_status = caption;
@@ -214,32 +233,38 @@ class OcsfFormat final : public Format {
       return Status::Ok();
     }
     if (cls != 2001 && cls != 2004) {
-      return Status::InvalidArgument("OCSF class_uid " + Str(Member(j, "class_uid")) + " is not a finding class");
+      return Status::InvalidArgument("OCSF class_uid " + Str(Member(j, "class_uid")) +
+                                     " is not a finding class");
     }
     const Json* info = Member(j, "finding_info");
     if (info == nullptr) info = Member(j, "finding");
-    if (info == nullptr || !info->is_object()) return Status::InvalidArgument("missing required field 'finding_info'");
+    if (info == nullptr || !info->is_object())
+      return Status::InvalidArgument("missing required field 'finding_info'");
     Alert a;
     a.source = SourceProduct::kOcsf;
     a.provider_id = std::string(Trim(Str(*info, "uid")));
-    if (a.provider_id.empty()) return Status::InvalidArgument("missing required field 'finding_info.uid'");
+    if (a.provider_id.empty())
+      return Status::InvalidArgument("missing required field 'finding_info.uid'");
     const Json* metadata = Member(j, "metadata");
     const std::string account = Str(j, {"cloud", "account", "uid"});
     const Cloud cloud = CloudOfProvider(Str(j, {"cloud", "provider"}));
     a.cloud = cloud;
     a.tenant = ctx.Tenant(metadata != nullptr ? Str(*metadata, "tenant_uid") : "", {account});
-    if (a.tenant.empty() && !IsPlaceholder(account) && (cloud == Cloud::kAws || cloud == Cloud::kGcp)) {
+    if (a.tenant.empty() && !IsPlaceholder(account) &&
+        (cloud == Cloud::kAws || cloud == Cloud::kGcp)) {
       a.tenant = std::string(CloudName(cloud)) + ":" + account;
     }
     if (metadata != nullptr) {
       const std::string vendor = Str(*metadata, {"product", "vendor_name"});
       const std::string product = Str(*metadata, {"product", "name"});
-      a.product_name = vendor.empty() || product.rfind(vendor, 0) == 0 ? product : vendor + " " + product;
+      a.product_name =
+          vendor.empty() || product.rfind(vendor, 0) == 0 ? product : vendor + " " + product;
     }
     a.alert_type = Str(*info, {"analytic", "uid"});
     if (a.alert_type.empty()) a.alert_type = Str(*info, {"analytic", "name"});
     if (a.alert_type.empty()) a.alert_type = Str(j, {"analytic", "name"});
-    if (const Json* types = Member(*info, "types"); a.alert_type.empty() && types && types->is_array() && !types->empty()) {
+    if (const Json* types = Member(*info, "types");
+        a.alert_type.empty() && types && types->is_array() && !types->empty()) {
       a.alert_type = Str(&(*types)[0]);
     }
     a.title = Str(*info, "title");
@@ -275,9 +300,11 @@ class OcsfFormat final : public Format {
       AddEvidence(a, std::move(device), EvidenceRole::kImpacted);
       AddEvidence(a, MakeIp(Str(*dev, "ip"), kSource), EvidenceRole::kRelated);
     }
-    ForEachElement(Member(j, "resources"), [&](const Json& r) { AddResource(a, r, cloud, account); });
+    ForEachElement(Member(j, "resources"),
+                   [&](const Json& r) { AddResource(a, r, cloud, account); });
     AddArtifacts(a, j, cloud, device_key);
-    ForEachElement(Member(j, "evidences"), [&](const Json& e) { AddArtifacts(a, e, cloud, device_key); });
+    ForEachElement(Member(j, "evidences"),
+                   [&](const Json& e) { AddArtifacts(a, e, cloud, device_key); });
     ForEachElement(Member(j, "observables"), [&](const Json& o) { AddObservable(a, o, cloud); });
     out.alerts.push_back(std::move(a));
     return Status::Ok();

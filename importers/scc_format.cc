@@ -112,7 +112,8 @@ std::string Segment(std::string_view name, std::string_view collection) {
   if (p == std::string_view::npos) return "";
   const size_t start = p + needle.size();
   const size_t end = name.find('/', start);
-  return std::string(name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  return std::string(
+      name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
 }
 
 // v2 names of findings in the "global" location equal the v1 names with "/locations/global"
@@ -139,7 +140,8 @@ Severity SeverityOf(const std::string& native, const Json& finding, std::string*
 void AddMitre(Alert& a, const Json& finding) {
   const Json* mitre = Field(finding, "mitreAttack", "mitre_attack");
   if (mitre == nullptr) return;
-  for (auto [camel, snake] : {std::pair{"primaryTactic", "primary_tactic"}, std::pair{"additionalTactics", "additional_tactics"}}) {
+  for (auto [camel, snake] : {std::pair{"primaryTactic", "primary_tactic"},
+                              std::pair{"additionalTactics", "additional_tactics"}}) {
     ForEachElement(Field(*mitre, camel, snake), [&](const Json& t) {
       if (std::string tactic = TacticName(Str(&t)); !tactic.empty()) a.tactics.push_back(tactic);
     });
@@ -159,12 +161,14 @@ void AddEntities(Alert& a, const Json& finding, const Json* resource) {
     if (resource_name.empty()) resource_name = Str(*resource, "name");
     resource_type = Str(*resource, "type");
   }
-  AddEvidence(a, MakeCloudResource(resource_name, Cloud::kGcp, resource_type, kSource), EvidenceRole::kImpacted);
+  AddEvidence(a, MakeCloudResource(resource_name, Cloud::kGcp, resource_type, kSource),
+              EvidenceRole::kImpacted);
 
   const Json* props = Member(finding, "sourceProperties");
   if (props != nullptr) {
     ForEachElement(Member(*props, "affectedResources"), [&](const Json& r) {
-      AddEvidence(a, MakeCloudResource(Str(r, "gcpResourceName"), Cloud::kGcp, "", kSource), EvidenceRole::kImpacted);
+      AddEvidence(a, MakeCloudResource(Str(r, "gcpResourceName"), Cloud::kGcp, "", kSource),
+                  EvidenceRole::kImpacted);
     });
     if (const Json* p = Member(*props, "properties")) {
       const std::string project = FirstStr(*p, {"projectId", "project_id"});
@@ -177,7 +181,8 @@ void AddEntities(Alert& a, const Json& finding, const Json* resource) {
         const std::string vm = Str(at, "vmName");
         if (!project.empty() && !zone.empty() && !IsPlaceholder(vm)) {
           DeviceIds ids;
-          ids.gcp_resource_name = "//compute.googleapis.com/projects/" + project + "/zones/" + zone + "/instances/" + vm;
+          ids.gcp_resource_name = "//compute.googleapis.com/projects/" + project + "/zones/" +
+                                  zone + "/instances/" + vm;
           ids.hostname = vm;
           AddEvidence(a, MakeDevice(ids, kSource), EvidenceRole::kImpacted);
         }
@@ -202,11 +207,13 @@ void AddEntities(Alert& a, const Json& finding, const Json* resource) {
     });
   }
   ForEachElement(Member(finding, "connections"), [&](const Json& c) {
-    AddEvidence(a, MakeIp(FirstStr(c, {"destinationIp", "destination_ip"}), kSource), EvidenceRole::kRelated);
+    AddEvidence(a, MakeIp(FirstStr(c, {"destinationIp", "destination_ip"}), kSource),
+                EvidenceRole::kRelated);
     AddEvidence(a, MakeIp(FirstStr(c, {"sourceIp", "source_ip"}), kSource), EvidenceRole::kRelated);
   });
   ForEachElement(Member(finding, "files"), [&](const Json& f) {
-    AddEvidence(a, MakeFile(Str(f, "sha256"), "", "", Str(f, "path"), kSource), EvidenceRole::kRelated);
+    AddEvidence(a, MakeFile(Str(f, "sha256"), "", "", Str(f, "path"), kSource),
+                EvidenceRole::kRelated);
   });
 }
 
@@ -242,12 +249,15 @@ class SccFormat final : public Format {
     std::string project_number;
     std::string project_id;
     if (resource != nullptr) {
-      project_number = Segment(FirstStr(*resource, {"projectName", "project_name", "project"}), "projects");
+      project_number =
+          Segment(FirstStr(*resource, {"projectName", "project_name", "project"}), "projects");
       project_id = FirstStr(*resource, {"projectDisplayName", "project_display_name"});
-      if (org.empty()) org = Segment(FirstStr(*resource, {"organization", "organizationName"}), "organizations");
+      if (org.empty())
+        org = Segment(FirstStr(*resource, {"organization", "organizationName"}), "organizations");
     }
     const std::string resource_name = Str(f, "resourceName");
-    if (project_number.empty() && resource_name.find("cloudresourcemanager.googleapis.com/projects/") != std::string::npos) {
+    if (project_number.empty() &&
+        resource_name.find("cloudresourcemanager.googleapis.com/projects/") != std::string::npos) {
       project_number = Segment(resource_name, "projects");
     }
     if (project_number.empty()) project_number = Segment(name, "projects");
@@ -257,7 +267,9 @@ class SccFormat final : public Format {
     }
     a.tenant = ctx.Tenant("", {org, project_number, project_id});
     if (a.tenant.empty()) {
-      const std::string account = !org.empty() ? org : !project_number.empty() ? project_number : project_id;
+      const std::string account = !org.empty()              ? org
+                                  : !project_number.empty() ? project_number
+                                                            : project_id;
       if (!IsPlaceholder(account)) a.tenant = "gcp:" + account;
     }
 

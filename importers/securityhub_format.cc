@@ -37,7 +37,10 @@ void SetSeverity(Alert& a, const Json& j) {
   const std::string normalized = Str(*sev, "Normalized");
   if (normalized.empty()) return;
   const double n = std::strtod(normalized.c_str(), nullptr);
-  a.severity = n < 1 ? Severity::kInformational : n < 40 ? Severity::kLow : n < 70 ? Severity::kMedium : Severity::kHigh;
+  a.severity = n < 1    ? Severity::kInformational
+               : n < 40 ? Severity::kLow
+               : n < 70 ? Severity::kMedium
+                        : Severity::kHigh;
   a.native_severity = normalized;
 }
 
@@ -46,14 +49,19 @@ void SetStatus(Alert& a, const Json& j) {
   if (workflow.empty()) workflow = Str(j, "WorkflowState");
   const std::string record = Str(j, "RecordState");
   const std::string w = ToUpper(workflow);
-  if (w == "NOTIFIED" || w == "IN_PROGRESS" || w == "ASSIGNED") a.status = AlertStatus::kInProgress;
-  else if (w == "RESOLVED") a.status = AlertStatus::kResolved;
-  else if (w == "SUPPRESSED") a.status = AlertStatus::kDismissed;
+  if (w == "NOTIFIED" || w == "IN_PROGRESS" || w == "ASSIGNED")
+    a.status = AlertStatus::kInProgress;
+  else if (w == "RESOLVED")
+    a.status = AlertStatus::kResolved;
+  else if (w == "SUPPRESSED")
+    a.status = AlertStatus::kDismissed;
   // An archived record is no longer current at its product.
-  if (ToUpper(record) == "ARCHIVED" && (a.status == AlertStatus::kNew || a.status == AlertStatus::kInProgress)) {
+  if (ToUpper(record) == "ARCHIVED" &&
+      (a.status == AlertStatus::kNew || a.status == AlertStatus::kInProgress)) {
     a.status = AlertStatus::kResolved;
   }
-  a.native_status = workflow.empty() ? record : (record.empty() ? workflow : workflow + "/" + record);
+  a.native_status =
+      workflow.empty() ? record : (record.empty() ? workflow : workflow + "/" + record);
 }
 
 // Types are "namespace/category/classifier": "TTPs/Defense Evasion/Stealth:IAMUser-...".
@@ -64,14 +72,16 @@ void AddTactics(Alert& a, const Json& j) {
     if (s1 == std::string::npos) return;
     const std::string ns = type.substr(0, s1);
     const size_t s2 = type.find('/', s1 + 1);
-    const std::string category = type.substr(s1 + 1, s2 == std::string::npos ? std::string::npos : s2 - s1 - 1);
+    const std::string category =
+        type.substr(s1 + 1, s2 == std::string::npos ? std::string::npos : s2 - s1 - 1);
     if (ns == "TTPs") {
       if (std::string tactic = TacticName(category); !tactic.empty()) a.tactics.push_back(tactic);
     } else if (ns == "Effects") {
       a.tactics.push_back(category == "Data Exfiltration" ? "Exfiltration" : "Impact");
     }
     if (s2 != std::string::npos) {
-      if (std::string tactic = TacticOfGuardDutyType(type.substr(s2 + 1)); !tactic.empty()) a.tactics.push_back(tactic);
+      if (std::string tactic = TacticOfGuardDutyType(type.substr(s2 + 1)); !tactic.empty())
+        a.tactics.push_back(tactic);
     }
   });
 }
@@ -123,7 +133,8 @@ std::string AddResources(Alert& a, const Json& j, const std::string& account) {
       return;
     }
     if (type == "AwsAccount") return;  // the account is the tenant, not an entity
-    if (NormalizeArn(id)) AddEvidence(a, MakeCloudResource(id, Cloud::kAws, type, kSource), EvidenceRole::kImpacted);
+    if (NormalizeArn(id))
+      AddEvidence(a, MakeCloudResource(id, Cloud::kAws, type, kSource), EvidenceRole::kImpacted);
   });
   return device_key;
 }
@@ -138,8 +149,9 @@ void AddContext(Alert& a, const Json& j, const std::string& device_key) {
     }
   }
   if (const Json* proc = Member(j, "Process")) {
-    AddEvidence(a, MakeProcess(device_key, Str(*proc, "Pid"), FirstStr(*proc, {"Path", "Name"}), kSource),
-                EvidenceRole::kRelated);
+    AddEvidence(
+        a, MakeProcess(device_key, Str(*proc, "Pid"), FirstStr(*proc, {"Path", "Name"}), kSource),
+        EvidenceRole::kRelated);
   }
   ForEachElement(Member(j, "Malware"), [&](const Json& m) {
     AddEvidence(a, MakeFile("", "", "", Str(m, "Path"), kSource), EvidenceRole::kRelated);
@@ -148,13 +160,20 @@ void AddContext(Alert& a, const Json& j, const std::string& device_key) {
     const std::string type = ToUpper(Str(t, "Type"));
     const std::string value = Str(t, "Value");
     std::optional<Entity> e;
-    if (type == "IPV4_ADDRESS" || type == "IPV6_ADDRESS") e = MakeIp(value, kSource);
-    else if (type == "DOMAIN") e = MakeDomain(value, kSource);
-    else if (type == "URL") e = MakeUrl(value, kSource);
-    else if (type == "EMAIL_ADDRESS") e = MakeMailbox(value, kSource);
-    else if (type == "HASH_SHA256") e = MakeFile(value, "", "", "", kSource);
-    else if (type == "HASH_SHA1") e = MakeFile("", value, "", "", kSource);
-    else if (type == "HASH_MD5") e = MakeFile("", "", value, "", kSource);
+    if (type == "IPV4_ADDRESS" || type == "IPV6_ADDRESS")
+      e = MakeIp(value, kSource);
+    else if (type == "DOMAIN")
+      e = MakeDomain(value, kSource);
+    else if (type == "URL")
+      e = MakeUrl(value, kSource);
+    else if (type == "EMAIL_ADDRESS")
+      e = MakeMailbox(value, kSource);
+    else if (type == "HASH_SHA256")
+      e = MakeFile(value, "", "", "", kSource);
+    else if (type == "HASH_SHA1")
+      e = MakeFile("", value, "", "", kSource);
+    else if (type == "HASH_MD5")
+      e = MakeFile("", "", value, "", kSource);
     AddEvidence(a, std::move(e), EvidenceRole::kRelated);
   });
   // Findings forwarded from GuardDuty flatten its action into ProductFields.
@@ -193,7 +212,8 @@ class SecurityHubFormat final : public Format {
     if (a.tenant.empty() && !IsPlaceholder(account)) a.tenant = "aws:" + account;
     a.product_name = FirstStr(j, {"ProductName"});
     a.alert_type = Str(j, "GeneratorId");
-    if (const Json* types = Member(j, "Types"); a.alert_type.empty() && types && types->is_array() && !types->empty()) {
+    if (const Json* types = Member(j, "Types");
+        a.alert_type.empty() && types && types->is_array() && !types->empty()) {
       a.alert_type = Str(&(*types)[0]);
     }
     a.title = Str(j, "Title");

@@ -66,15 +66,19 @@ class SentinelFormat final : public Format {
     }
     // Another product's alert is keyed by that product's own id so that every path to it
     // dedups; Sentinel's own alerts by SystemAlertId.
-    a.provider_id = a.source != SourceProduct::kSentinel && !Trim(vendor_id).empty() ? vendor_id : system_id;
+    a.provider_id =
+        a.source != SourceProduct::kSentinel && !Trim(vendor_id).empty() ? vendor_id : system_id;
     if (Trim(a.provider_id).empty()) a.provider_id = vendor_id;
     a.alert_type = Str(j, "AlertType");
     a.title = FirstStr(j, {"AlertName", "DisplayName"});
     a.description = Str(j, "Description");
     a.native_severity = Str(j, "AlertSeverity");
-    if (a.native_severity.empty()) return Status::InvalidArgument("missing required field 'AlertSeverity'");
+    if (a.native_severity.empty())
+      return Status::InvalidArgument("missing required field 'AlertSeverity'");
     std::optional<Severity> severity = ParseSeverity(a.native_severity);
-    if (!severity) return Status::InvalidArgument("field 'AlertSeverity' has unknown value '" + a.native_severity + "'");
+    if (!severity)
+      return Status::InvalidArgument("field 'AlertSeverity' has unknown value '" +
+                                     a.native_severity + "'");
     a.severity = *severity;
     a.native_status = Str(j, "Status");
     a.status = ParseAlertStatus(a.native_status).value_or(AlertStatus::kNew);
@@ -83,7 +87,8 @@ class SentinelFormat final : public Format {
     a.created = Time(j, "TimeGenerated");
     a.updated = a.created;  // Sentinel writes a new row per change
     if (a.first_activity == kNoTime && a.created == kNoTime) {
-      return Status::InvalidArgument(Member(j, "StartTime") == nullptr && Member(j, "TimeGenerated") == nullptr
+      return Status::InvalidArgument(Member(j, "StartTime") == nullptr &&
+                                             Member(j, "TimeGenerated") == nullptr
                                          ? "missing required field 'StartTime'"
                                          : "field 'StartTime' is not a timestamp");
     }

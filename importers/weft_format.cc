@@ -40,19 +40,24 @@ Result<Entity> ParseEntity(const Json& j, std::string_view source) {
   if (!kind) return Status::InvalidArgument("unknown entity kind '" + kind_name + "'");
   if (value.empty()) return Status::InvalidArgument("a '" + kind_name + "' entity has no 'id'");
   std::optional<Entity> e = MakeFromKey(*kind, value, source);
-  if (!e) return Status::InvalidArgument("entity '" + kind_name + ":" + value + "' has a placeholder value");
+  if (!e)
+    return Status::InvalidArgument("entity '" + kind_name + ":" + value +
+                                   "' has a placeholder value");
   if (const Json* aliases = Member(j, "aliases"); aliases != nullptr && aliases->is_array()) {
     for (const Json& a : *aliases) {
       Alias alias{Str(a, "type"), Str(a, "value"),
-                  Str(a, "strength") == "weak" ? AliasStrength::kWeak : AliasStrength::kStrong, Str(a, "source")};
+                  Str(a, "strength") == "weak" ? AliasStrength::kWeak : AliasStrength::kStrong,
+                  Str(a, "source")};
       if (!alias.type.empty() && !alias.value.empty()) e->AddAlias(std::move(alias));
     }
   }
   if (std::string name = Str(j, "name"); !name.empty()) e->display_name = name;
-  if (std::optional<Cloud> c = ParseCloud(Str(j, "cloud")); c && *c != Cloud::kUnknown) e->cloud = *c;
+  if (std::optional<Cloud> c = ParseCloud(Str(j, "cloud")); c && *c != Cloud::kUnknown)
+    e->cloud = *c;
   for (std::string& t : StringList(j, "tags")) e->tags.push_back(std::move(t));
   if (const Json* props = Member(j, "properties"); props != nullptr && props->is_object()) {
-    for (auto it = props->begin(); it != props->end(); ++it) e->properties[it.key()] = Str(&it.value());
+    for (auto it = props->begin(); it != props->end(); ++it)
+      e->properties[it.key()] = Str(&it.value());
   }
   return *e;
 }
@@ -66,14 +71,18 @@ class WeftAlert final : public Format {
   }
   Status Parse(const Json& j, const RecordContext& ctx, ParseOutput& out) const override {
     for (std::string_view required : {"tenant", "id", "entities"}) {
-      if (Member(j, required) == nullptr) return Status::InvalidArgument("missing required field '" + std::string(required) + "'");
+      if (Member(j, required) == nullptr)
+        return Status::InvalidArgument("missing required field '" + std::string(required) + "'");
     }
-    if (!Member(j, "tenant")->is_string()) return Status::InvalidArgument("field 'tenant' is not a string");
-    if (!Member(j, "entities")->is_array()) return Status::InvalidArgument("field 'entities' is not an array");
+    if (!Member(j, "tenant")->is_string())
+      return Status::InvalidArgument("field 'tenant' is not a string");
+    if (!Member(j, "entities")->is_array())
+      return Status::InvalidArgument("field 'entities' is not an array");
     Alert a;
     a.tenant = Str(j, "tenant");
     const std::string source = Str(j, "source");
-    a.source = source.empty() ? SourceProduct::kWeft : ParseSourceProduct(source).value_or(SourceProduct::kOther);
+    a.source = source.empty() ? SourceProduct::kWeft
+                              : ParseSourceProduct(source).value_or(SourceProduct::kOther);
     a.product_name = Str(j, "product_name");
     if (a.product_name.empty() && a.source == SourceProduct::kOther) a.product_name = source;
     a.provider_id = Str(j, "id");
@@ -93,13 +102,15 @@ class WeftAlert final : public Format {
     a.first_activity = Time(j, "first_activity");
     if (a.first_activity == kNoTime) a.first_activity = Time(j, "time");
     if (a.first_activity == kNoTime) {
-      return Status::InvalidArgument(Member(j, "time") == nullptr ? "missing required field 'time'"
-                                                                 : "field 'time' is not a timestamp");
+      return Status::InvalidArgument(Member(j, "time") == nullptr
+                                         ? "missing required field 'time'"
+                                         : "field 'time' is not a timestamp");
     }
     a.last_activity = Time(j, "last_activity");
     a.created = Time(j, "created");
     a.updated = Time(j, "updated");
-    if (const Json* c = Member(j, "count"); c != nullptr && c->is_number_integer()) a.count = c->get<std::int64_t>();
+    if (const Json* c = Member(j, "count"); c != nullptr && c->is_number_integer())
+      a.count = c->get<std::int64_t>();
     a.tactics = StringList(j, "tactics");
     a.techniques = StringList(j, "techniques");
     a.truth_labels = StringList(j, "labels");
@@ -114,7 +125,8 @@ class WeftAlert final : public Format {
     }
     if (const Json* rels = Member(j, "relations"); rels != nullptr && rels->is_array()) {
       for (const Json& r : *rels) {
-        a.relations.push_back(Relation{a.tenant, Str(r, "from"), Str(r, "to"), Str(r, "relation"), kNoTime, {}});
+        a.relations.push_back(
+            Relation{a.tenant, Str(r, "from"), Str(r, "to"), Str(r, "relation"), kNoTime, {}});
       }
     }
     out.alerts.push_back(std::move(a));
@@ -136,12 +148,14 @@ class WeftRelation final : public Format {
     if (relation.empty()) return Status::InvalidArgument("missing required field 'relation'");
     const Json* from = Member(j, "from");
     const Json* to = Member(j, "to");
-    if (from == nullptr || to == nullptr) return Status::InvalidArgument("relation needs 'from' and 'to' entities");
+    if (from == nullptr || to == nullptr)
+      return Status::InvalidArgument("relation needs 'from' and 'to' entities");
     WEFT_ASSIGN_OR_RETURN(Entity f, ParseEntity(*from, "inventory"));
     WEFT_ASSIGN_OR_RETURN(Entity t, ParseEntity(*to, "inventory"));
     Relation r{tenant, f.key, t.key, relation, Time(j, "time"), {}};
     if (const Json* props = Member(j, "properties"); props != nullptr && props->is_object()) {
-      for (auto it = props->begin(); it != props->end(); ++it) r.properties[it.key()] = Str(&it.value());
+      for (auto it = props->begin(); it != props->end(); ++it)
+        r.properties[it.key()] = Str(&it.value());
     }
     // Tags travel on the entities: record them as properties of the relation's ends.
     for (const std::string& tag : f.tags) r.properties["from_tag:" + tag] = "true";
@@ -201,7 +215,9 @@ std::string AlertToWeftJson(const Alert& a) {
     if (!ev.entity.aliases.empty()) {
       Json aliases = Json::array();
       for (const Alias& al : ev.entity.aliases) {
-        aliases.push_back({{"type", al.type}, {"value", al.value}, {"strength", al.strong() ? "strong" : "weak"},
+        aliases.push_back({{"type", al.type},
+                           {"value", al.value},
+                           {"strength", al.strong() ? "strong" : "weak"},
                            {"source", al.source}});
       }
       e["aliases"] = std::move(aliases);
@@ -213,12 +229,14 @@ std::string AlertToWeftJson(const Alert& a) {
   j["entities"] = std::move(entities);
   if (!a.relations.empty()) {
     Json rels = Json::array();
-    for (const Relation& r : a.relations) rels.push_back({{"from", r.from}, {"to", r.to}, {"relation", r.relation}});
+    for (const Relation& r : a.relations)
+      rels.push_back({{"from", r.from}, {"to", r.to}, {"relation", r.relation}});
     j["relations"] = std::move(rels);
   }
   Json provs = Json::array();
   for (const Provenance& p : a.provenances) {
-    provs.push_back({{"format", p.format}, {"file", p.file}, {"record", p.record}, {"connector", p.connector}});
+    provs.push_back(
+        {{"format", p.format}, {"file", p.file}, {"record", p.record}, {"connector", p.connector}});
   }
   j["provenances"] = std::move(provs);
   if (!a.truth_labels.empty()) j["labels"] = a.truth_labels;

@@ -13,7 +13,8 @@
 namespace weft::importers {
 namespace {
 
-// ServiceSource spellings vary ("Microsoft Defender for Office 365", "MicrosoftDefenderforOffice365").
+// ServiceSource spellings vary ("Microsoft Defender for Office 365",
+// "MicrosoftDefenderforOffice365").
 SourceProduct ServiceProduct(std::string_view service) {
   std::string s;
   for (char c : ToLower(service)) {
@@ -23,7 +24,8 @@ SourceProduct ServiceProduct(std::string_view service) {
   if (s == "microsoftdefenderforidentity") return SourceProduct::kDefenderForIdentity;
   if (s == "microsoftdefenderforoffice365") return SourceProduct::kDefenderForOffice365;
   if (s == "microsoftdefenderforcloudapps") return SourceProduct::kDefenderForCloudApps;
-  if (s == "aadidentityprotection" || s == "microsoftentraidprotection") return SourceProduct::kEntraIdProtection;
+  if (s == "aadidentityprotection" || s == "microsoftentraidprotection")
+    return SourceProduct::kEntraIdProtection;
   // Defender for Cloud alerts appear here under XDR's own AlertId (no systemAlertId), so they
   // stay in the XDR id space.
   return SourceProduct::kDefenderXdr;
@@ -35,7 +37,8 @@ class XdrStreaming final : public Format {
 
   bool Matches(const Json& j) const override {
     const Json* props = Member(j, "properties");
-    return props != nullptr && props->is_object() && Str(j, "category").rfind("AdvancedHunting-", 0) == 0;
+    return props != nullptr && props->is_object() &&
+           Str(j, "category").rfind("AdvancedHunting-", 0) == 0;
   }
 
   Status Parse(const Json& j, const RecordContext& ctx, ParseOutput& out) const override {
@@ -47,24 +50,29 @@ class XdrStreaming final : public Format {
     const Json& p = *Member(j, "properties");
     Alert a;
     a.provider_id = Str(p, "AlertId");
-    if (Trim(a.provider_id).empty()) return Status::InvalidArgument("missing required field 'properties.AlertId'");
+    if (Trim(a.provider_id).empty())
+      return Status::InvalidArgument("missing required field 'properties.AlertId'");
     a.product_name = Str(p, "ServiceSource");
     a.source = ServiceProduct(a.product_name);
     a.title = Str(p, "Title");
     a.native_severity = Str(p, "Severity");
     if (!a.native_severity.empty()) {
       std::optional<Severity> s = ParseSeverity(a.native_severity);
-      if (!s) return Status::InvalidArgument("field 'properties.Severity' has unknown value '" + a.native_severity + "'");
+      if (!s)
+        return Status::InvalidArgument("field 'properties.Severity' has unknown value '" +
+                                       a.native_severity + "'");
       a.severity = *s;
     }
     a.first_activity = Time(p, "Timestamp");
     if (a.first_activity == kNoTime) a.first_activity = Time(j, "time");
-    if (a.first_activity == kNoTime) return Status::InvalidArgument("missing required field 'properties.Timestamp'");
+    if (a.first_activity == kNoTime)
+      return Status::InvalidArgument("missing required field 'properties.Timestamp'");
     AddTactics(StringListCi(p, "Category"), a.tactics);
     AddTactics(StringListCi(p, "Categories"), a.tactics);
     a.techniques = ExtractTechniqueIds(Str(p, "AttackTechniques"));
     if (category == "AdvancedHunting-AlertEvidence") AddEvidence(p, a);
-    a.tenant = ResolveTenant(ctx, FirstStr(j, {"tenantId", "TenantId"}), {Str(p, "SubscriptionId")});
+    a.tenant =
+        ResolveTenant(ctx, FirstStr(j, {"tenantId", "TenantId"}), {Str(p, "SubscriptionId")});
     out.alerts.push_back(std::move(a));
     return Status::Ok();
   }
@@ -99,7 +107,8 @@ class XdrStreaming final : public Format {
   static void AddEvidence(const Json& p, Alert& a) {
     const std::string_view source = SourceProductName(a.source);
     const std::string type = ToLower(Str(p, "EntityType"));
-    const EvidenceRole role = ParseEvidenceRole(Str(p, "EvidenceRole")).value_or(EvidenceRole::kRelated);
+    const EvidenceRole role =
+        ParseEvidenceRole(Str(p, "EvidenceRole")).value_or(EvidenceRole::kRelated);
     const Json extra = MaybeEmbeddedJson(p, "AdditionalFields");
     auto role_for = [&](std::initializer_list<std::string_view> types) {
       for (std::string_view t : types) {
@@ -116,8 +125,9 @@ class XdrStreaming final : public Format {
     if (host != nullptr) {
       if (ids.mde_device_id.empty()) ids.mde_device_id = Str(*host, "MachineId");
       if (ids.mde_device_id.empty()) {
-        const Json info = MaybeEmbeddedJson(Path(*host, {"Metadata"}) ? *Path(*host, {"Metadata"}) : Json(),
-                                            "MachineEnrichmentInfo");
+        const Json info =
+            MaybeEmbeddedJson(Path(*host, {"Metadata"}) ? *Path(*host, {"Metadata"}) : Json(),
+                              "MachineEnrichmentInfo");
         if (info.is_object()) ids.mde_device_id = Str(info, "MachineId");
       }
       if (name.empty()) {
@@ -141,7 +151,8 @@ class XdrStreaming final : public Format {
     }
 
     const std::string path = JoinPath(Str(p, "FolderPath"), Str(p, "FileName"));
-    std::optional<Entity> file = MakeFile(Str(p, "SHA256"), Str(p, "SHA1"), "", Str(p, "FileName"), source);
+    std::optional<Entity> file =
+        MakeFile(Str(p, "SHA256"), Str(p, "SHA1"), "", Str(p, "FileName"), source);
     if (file && !Str(p, "FolderPath").empty()) file->properties.emplace("path", path);
     Add(std::move(file), role_for({"file"}), a);
     if (type == "process") {
@@ -161,7 +172,9 @@ class XdrStreaming final : public Format {
       Add(MakeMailbox(address, source), role, a);
     }
     if (type == "cloudapplication" || type == "oauthapplication") {
-      Add(MakeCloudApp(FirstStr(p, {"OAuthApplicationId", "ApplicationId"}), Str(p, "Application"), source), role, a);
+      Add(MakeCloudApp(FirstStr(p, {"OAuthApplicationId", "ApplicationId"}), Str(p, "Application"),
+                       source),
+          role, a);
     }
     Add(MakeRegistry(Str(p, "RegistryKey"), Str(p, "RegistryValueName"), source),
         role_for({"registrykey", "registryvalue"}), a);

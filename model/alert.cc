@@ -19,7 +19,8 @@ std::string_view SeverityName(Severity s) {
 
 std::optional<Severity> ParseSeverity(std::string_view text) {
   const std::string s = ToLower(Trim(text));
-  if (s == "informational" || s == "info" || s == "information" || s == "0") return Severity::kInformational;
+  if (s == "informational" || s == "info" || s == "information" || s == "0")
+    return Severity::kInformational;
   if (s == "low" || s == "1") return Severity::kLow;
   if (s == "medium" || s == "moderate" || s == "2") return Severity::kMedium;
   if (s == "high" || s == "critical" || s == "3") return Severity::kHigh;
@@ -52,15 +53,21 @@ std::optional<SourceProduct> ParseSourceProduct(std::string_view text) {
   for (std::string_view prefix : {"microsoft ", "aws ", "amazon ", "google cloud ", "google "}) {
     if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
   }
-  static constexpr SourceProduct kAll[] = {
-      SourceProduct::kDefenderForCloud,      SourceProduct::kDefenderForEndpoint,
-      SourceProduct::kDefenderForIdentity,   SourceProduct::kDefenderForOffice365,
-      SourceProduct::kDefenderForCloudApps,  SourceProduct::kDefenderXdr,
-      SourceProduct::kEntraIdProtection,     SourceProduct::kSentinel,
-      SourceProduct::kGuardDuty,             SourceProduct::kSecurityHub,
-      SourceProduct::kSecurityCommandCenter, SourceProduct::kOcsf,
-      SourceProduct::kGuide,                 SourceProduct::kWeft,
-      SourceProduct::kOther};
+  static constexpr SourceProduct kAll[] = {SourceProduct::kDefenderForCloud,
+                                           SourceProduct::kDefenderForEndpoint,
+                                           SourceProduct::kDefenderForIdentity,
+                                           SourceProduct::kDefenderForOffice365,
+                                           SourceProduct::kDefenderForCloudApps,
+                                           SourceProduct::kDefenderXdr,
+                                           SourceProduct::kEntraIdProtection,
+                                           SourceProduct::kSentinel,
+                                           SourceProduct::kGuardDuty,
+                                           SourceProduct::kSecurityHub,
+                                           SourceProduct::kSecurityCommandCenter,
+                                           SourceProduct::kOcsf,
+                                           SourceProduct::kGuide,
+                                           SourceProduct::kWeft,
+                                           SourceProduct::kOther};
   for (SourceProduct p : kAll) {
     if (s == ToLower(SourceProductName(p))) return p;
   }
@@ -69,14 +76,22 @@ std::optional<SourceProduct> ParseSourceProduct(std::string_view text) {
     SourceProduct product;
   };
   static constexpr Code kCodes[] = {
-      {"mdc", SourceProduct::kDefenderForCloud},     {"azure security center", SourceProduct::kDefenderForCloud},
-      {"mde", SourceProduct::kDefenderForEndpoint},  {"defender atp", SourceProduct::kDefenderForEndpoint},
-      {"mdi", SourceProduct::kDefenderForIdentity},  {"mdo", SourceProduct::kDefenderForOffice365},
-      {"mdca", SourceProduct::kDefenderForCloudApps}, {"xdr", SourceProduct::kDefenderXdr},
-      {"microsoft 365 defender", SourceProduct::kDefenderXdr}, {"365 defender", SourceProduct::kDefenderXdr},
-      {"azure sentinel", SourceProduct::kSentinel},  {"guardduty", SourceProduct::kGuardDuty},
-      {"securityhub", SourceProduct::kSecurityHub},  {"scc", SourceProduct::kSecurityCommandCenter},
-      {"gcp-scc", SourceProduct::kSecurityCommandCenter}, {"aad identity protection", SourceProduct::kEntraIdProtection},
+      {"mdc", SourceProduct::kDefenderForCloud},
+      {"azure security center", SourceProduct::kDefenderForCloud},
+      {"mde", SourceProduct::kDefenderForEndpoint},
+      {"defender atp", SourceProduct::kDefenderForEndpoint},
+      {"mdi", SourceProduct::kDefenderForIdentity},
+      {"mdo", SourceProduct::kDefenderForOffice365},
+      {"mdca", SourceProduct::kDefenderForCloudApps},
+      {"xdr", SourceProduct::kDefenderXdr},
+      {"microsoft 365 defender", SourceProduct::kDefenderXdr},
+      {"365 defender", SourceProduct::kDefenderXdr},
+      {"azure sentinel", SourceProduct::kSentinel},
+      {"guardduty", SourceProduct::kGuardDuty},
+      {"securityhub", SourceProduct::kSecurityHub},
+      {"scc", SourceProduct::kSecurityCommandCenter},
+      {"gcp-scc", SourceProduct::kSecurityCommandCenter},
+      {"aad identity protection", SourceProduct::kEntraIdProtection},
   };
   for (const Code& c : kCodes) {
     if (s == c.code) return c.product;
@@ -117,10 +132,14 @@ std::string_view AlertStatusName(AlertStatus s) {
 
 std::optional<AlertStatus> ParseAlertStatus(std::string_view text) {
   std::string s = ToLower(Trim(text));
-  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '_' || c == ' ' || c == '-'; }), s.end());
-  if (s == "new" || s == "active" || s == "open" || s == "notified" || s == "unknown") return AlertStatus::kNew;
+  s.erase(
+      std::remove_if(s.begin(), s.end(), [](char c) { return c == '_' || c == ' ' || c == '-'; }),
+      s.end());
+  if (s == "new" || s == "active" || s == "open" || s == "notified" || s == "unknown")
+    return AlertStatus::kNew;
   if (s == "inprogress") return AlertStatus::kInProgress;
-  if (s == "resolved" || s == "closed" || s == "inactive" || s == "archived") return AlertStatus::kResolved;
+  if (s == "resolved" || s == "closed" || s == "inactive" || s == "archived")
+    return AlertStatus::kResolved;
   if (s == "dismissed" || s == "suppressed" || s == "muted") return AlertStatus::kDismissed;
   return std::nullopt;
 }
@@ -131,8 +150,10 @@ std::string_view EvidenceRoleName(EvidenceRole r) {
 
 std::optional<EvidenceRole> ParseEvidenceRole(std::string_view text) {
   const std::string s = ToLower(Trim(text));
-  if (s == "impacted" || s == "compromised" || s == "target" || s == "victim") return EvidenceRole::kImpacted;
-  if (s == "related" || s.empty() || s == "attacker" || s == "source" || s == "contextual") return EvidenceRole::kRelated;
+  if (s == "impacted" || s == "compromised" || s == "target" || s == "victim")
+    return EvidenceRole::kImpacted;
+  if (s == "related" || s.empty() || s == "attacker" || s == "source" || s == "contextual")
+    return EvidenceRole::kRelated;
   return std::nullopt;
 }
 
@@ -158,7 +179,8 @@ std::string Hex64(std::uint64_t v) {
   return out;
 }
 
-std::string MakeAlertKey(std::string_view tenant, SourceProduct source, std::string_view provider_id) {
+std::string MakeAlertKey(std::string_view tenant, SourceProduct source,
+                         std::string_view provider_id) {
   const std::string_view family = ProviderFamily(source);
   std::string id(Trim(provider_id));
   if (family == "mdc" || family == "m365" || family == "sentinel") id = ToLower(id);
@@ -180,7 +202,8 @@ void DedupEvidence(std::vector<Evidence>& evidence) {
   std::vector<Evidence> out;
   out.reserve(evidence.size());
   for (Evidence& e : evidence) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const Evidence& o) { return o.entity.key == e.entity.key; });
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const Evidence& o) { return o.entity.key == e.entity.key; });
     if (it == out.end()) {
       out.push_back(std::move(e));
       continue;
@@ -232,7 +255,8 @@ Status FinalizeAlert(Alert& alert) {
 MergeOutcome MergeAlert(Alert& stored, const Alert& incoming) {
   bool changed = false;
   for (const Provenance& p : incoming.provenances) {
-    if (std::find(stored.provenances.begin(), stored.provenances.end(), p) == stored.provenances.end()) {
+    if (std::find(stored.provenances.begin(), stored.provenances.end(), p) ==
+        stored.provenances.end()) {
       stored.provenances.push_back(p);
       changed = true;
     }
@@ -260,7 +284,8 @@ MergeOutcome MergeAlert(Alert& stored, const Alert& incoming) {
       changed = true;
     }
   }
-  auto merge_list = [&changed](std::vector<std::string>& into, const std::vector<std::string>& from) {
+  auto merge_list = [&changed](std::vector<std::string>& into,
+                               const std::vector<std::string>& from) {
     const size_t n = into.size();
     into.insert(into.end(), from.begin(), from.end());
     SortUnique(into);
@@ -300,6 +325,8 @@ MergeOutcome MergeAlert(Alert& stored, const Alert& incoming) {
   return changed ? MergeOutcome::kUpdated : MergeOutcome::kDuplicate;
 }
 
-Severity MaxSeverity(Severity a, Severity b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+Severity MaxSeverity(Severity a, Severity b) {
+  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
+}
 
 }  // namespace weft

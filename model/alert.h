@@ -33,7 +33,7 @@ enum class SourceProduct {
   kSecurityCommandCenter,
   kOcsf,
   kGuide,
-  kWeft,   // weft's own JSON-lines format and generated streams
+  kWeft,  // weft's own JSON-lines format and generated streams
   kOther,
 };
 // "Defender for Cloud", "Defender for Endpoint", ..., "GuardDuty", "Security Hub",
@@ -102,10 +102,10 @@ struct Alert {
   Cloud cloud = Cloud::kUnknown;  // the cloud the alert concerns
   Timestamp first_activity = kNoTime;
   Timestamp last_activity = kNoTime;
-  Timestamp created = kNoTime;   // by the provider
-  Timestamp updated = kNoTime;   // by the provider; a newer update replaces mutable fields
-  Timestamp ingested = kNoTime;  // by weft
-  std::int64_t count = 1;        // occurrences the provider folded into this alert
+  Timestamp created = kNoTime;          // by the provider
+  Timestamp updated = kNoTime;          // by the provider; a newer update replaces mutable fields
+  Timestamp ingested = kNoTime;         // by weft
+  std::int64_t count = 1;               // occurrences the provider folded into this alert
   std::vector<std::string> tactics;     // MITRE tactic names, e.g. "InitialAccess"
   std::vector<std::string> techniques;  // MITRE ids, e.g. "T1059.001"
   std::vector<Evidence> evidence;
@@ -120,7 +120,8 @@ struct Alert {
 
 // "<tenant>/<family>/<normalized provider id>"; the provider id is lower-cased for families
 // whose ids are case-insensitive (mdc, m365). Deterministic.
-std::string MakeAlertKey(std::string_view tenant, SourceProduct source, std::string_view provider_id);
+std::string MakeAlertKey(std::string_view tenant, SourceProduct source,
+                         std::string_view provider_id);
 
 // Checks the required fields (tenant, provider id, a time), sets `key`, fills last_activity
 // from first_activity, derives `cloud` from the evidence when unknown, and sorts and dedups

@@ -12,7 +12,8 @@ namespace {
 
 bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
-Alias MakeAlias(std::string type, std::string value, AliasStrength strength, std::string_view source) {
+Alias MakeAlias(std::string type, std::string value, AliasStrength strength,
+                std::string_view source) {
   return Alias{std::move(type), std::move(value), strength, std::string(source)};
 }
 
@@ -42,16 +43,17 @@ std::string_view ArnField(std::string_view arn, int n) {
 bool IsComputeInstanceId(std::string_view lower_id, Cloud cloud) {
   switch (cloud) {
     case Cloud::kAzure:
-      return lower_id.find("/providers/microsoft.compute/virtualmachines/") != std::string_view::npos ||
-             lower_id.find("/providers/microsoft.hybridcompute/machines/") != std::string_view::npos;
+      return lower_id.find("/providers/microsoft.compute/virtualmachines/") !=
+                 std::string_view::npos ||
+             lower_id.find("/providers/microsoft.hybridcompute/machines/") !=
+                 std::string_view::npos;
     case Cloud::kAws:
       return lower_id.find(":ec2:") != std::string_view::npos &&
              lower_id.find(":instance/") != std::string_view::npos;
     case Cloud::kGcp:
       return lower_id.find("compute.googleapis.com/") != std::string_view::npos &&
              lower_id.find("/instances/") != std::string_view::npos;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -86,14 +88,16 @@ bool IsPlaceholder(std::string_view value) {
   if (value.empty()) return true;
   const std::string v = ToLower(value);
   static constexpr std::string_view kPlaceholders[] = {
-      "-", "--", "n/a", "na", "null", "none", "nil", "unknown", "undefined", "0", "(null)",
-      "not available", "empty", "?", "\"\"", "[]", "{}", "0.0.0.0", "00.00.00.00", "00.00.00.000",
-      "::"};
+      "-",       "--",        "n/a", "na",      "null",          "none",         "nil",
+      "unknown", "undefined", "0",   "(null)",  "not available", "empty",        "?",
+      "\"\"",    "[]",        "{}",  "0.0.0.0", "00.00.00.00",   "00.00.00.000", "::"};
   for (std::string_view p : kPlaceholders) {
     if (v == p) return true;
   }
   // All-zero GUIDs and ids made only of zeros, dashes and dots.
-  return std::all_of(v.begin(), v.end(), [](char c) { return c == '0' || c == '-' || c == '.' || c == '{' || c == '}'; });
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    return c == '0' || c == '-' || c == '.' || c == '{' || c == '}';
+  });
 }
 
 std::optional<std::string> NormalizeIp(std::string_view ip) {
@@ -105,7 +109,8 @@ std::optional<std::string> NormalizeIp(std::string_view ip) {
     std::array<unsigned, 4> octets{};
     size_t pos = 0;
     for (int i = 0; i < 4; ++i) {
-      if (pos >= ip.size() || !std::isdigit(static_cast<unsigned char>(ip[pos]))) return std::nullopt;
+      if (pos >= ip.size() || !std::isdigit(static_cast<unsigned char>(ip[pos])))
+        return std::nullopt;
       unsigned v = 0;
       int digits = 0;
       while (pos < ip.size() && std::isdigit(static_cast<unsigned char>(ip[pos]))) {
@@ -178,7 +183,8 @@ std::optional<std::string> NormalizeArn(std::string_view arn) {
   return std::string(arn);
 }
 
-std::optional<std::string> NormalizeGcpResourceName(std::string_view name, std::string_view service) {
+std::optional<std::string> NormalizeGcpResourceName(std::string_view name,
+                                                    std::string_view service) {
   name = Trim(name);
   while (!name.empty() && name.back() == '/') name.remove_suffix(1);
   if (name.empty() || IsPlaceholder(name)) return std::nullopt;
@@ -191,8 +197,9 @@ std::optional<std::string> NormalizeGcpResourceName(std::string_view name, std::
     const bool compute = name.find("/compute/") != std::string_view::npos;
     return std::string(compute ? "//compute.googleapis.com/" : "//") + std::string(rest);
   }
-  if (!service.empty() && (name.rfind("projects/", 0) == 0 || name.rfind("organizations/", 0) == 0 ||
-                           name.rfind("folders/", 0) == 0)) {
+  if (!service.empty() &&
+      (name.rfind("projects/", 0) == 0 || name.rfind("organizations/", 0) == 0 ||
+       name.rfind("folders/", 0) == 0)) {
     return "//" + std::string(service) + "/" + std::string(name);
   }
   return std::nullopt;
@@ -200,7 +207,8 @@ std::optional<std::string> NormalizeGcpResourceName(std::string_view name, std::
 
 std::optional<std::string> NormalizeGuid(std::string_view guid) {
   guid = Trim(guid);
-  if (guid.size() >= 2 && guid.front() == '{' && guid.back() == '}') guid = guid.substr(1, guid.size() - 2);
+  if (guid.size() >= 2 && guid.front() == '{' && guid.back() == '}')
+    guid = guid.substr(1, guid.size() - 2);
   if (guid.size() != 36 || IsPlaceholder(guid)) return std::nullopt;
   for (size_t i = 0; i < guid.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
@@ -289,7 +297,8 @@ std::optional<Entity> MakeDevice(const DeviceIds& ids, std::string_view source) 
     e.AddAlias(MakeAlias("azure", *v, AliasStrength::kStrong, source));
     e.cloud = Cloud::kAzure;
     const size_t sub = v->find('/', 15);
-    e.properties["subscription"] = v->substr(15, sub == std::string::npos ? std::string::npos : sub - 15);
+    e.properties["subscription"] =
+        v->substr(15, sub == std::string::npos ? std::string::npos : sub - 15);
     if (e.display_name.empty()) e.display_name = LastSegment(*v);
   }
   if (auto v = NormalizeGuid(ids.azure_vm_id)) {
@@ -315,12 +324,15 @@ std::optional<Entity> MakeDevice(const DeviceIds& ids, std::string_view source) 
     const size_t p = v->find("/projects/");
     if (p != std::string::npos) {
       const size_t end = v->find('/', p + 10);
-      e.properties["project"] = v->substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
+      e.properties["project"] =
+          v->substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
     }
     if (e.display_name.empty()) e.display_name = LastSegment(*v);
   }
-  if (auto v = NormalizeGuid(ids.aad_device_id)) e.AddAlias(MakeAlias("aad", *v, AliasStrength::kStrong, source));
-  if (auto v = NormalizeGuid(ids.oms_agent_id)) e.AddAlias(MakeAlias("oms", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeGuid(ids.aad_device_id))
+    e.AddAlias(MakeAlias("aad", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeGuid(ids.oms_agent_id))
+    e.AddAlias(MakeAlias("oms", *v, AliasStrength::kStrong, source));
   if (!ids.other_id_type.empty()) {
     if (auto v = NonPlaceholder(ids.other_id)) {
       e.AddAlias(MakeAlias(ids.other_id_type, *v, AliasStrength::kStrong, source));
@@ -347,8 +359,10 @@ std::optional<Entity> MakeUser(const UserIds& ids, std::string_view source) {
   e.kind = EntityKind::kUser;
   std::optional<std::string> upn = NormalizeUpn(ids.upn);
   if (upn) e.AddAlias(MakeAlias("upn", *upn, AliasStrength::kStrong, source));
-  if (auto v = NormalizeGuid(ids.aad_object_id)) e.AddAlias(MakeAlias("oid", *v, AliasStrength::kStrong, source));
-  if (auto v = NormalizeSid(ids.sid)) e.AddAlias(MakeAlias("sid", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeGuid(ids.aad_object_id))
+    e.AddAlias(MakeAlias("oid", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeSid(ids.sid))
+    e.AddAlias(MakeAlias("sid", *v, AliasStrength::kStrong, source));
   if (auto v = NonPlaceholder(ids.aws_principal)) {
     e.AddAlias(MakeAlias("aws", *v, AliasStrength::kStrong, source));
     e.cloud = Cloud::kAws;
@@ -358,12 +372,14 @@ std::optional<Entity> MakeUser(const UserIds& ids, std::string_view source) {
     e.cloud = Cloud::kGcp;
   }
   if (!ids.other_id_type.empty()) {
-    if (auto v = NonPlaceholder(ids.other_id)) e.AddAlias(MakeAlias(ids.other_id_type, *v, AliasStrength::kStrong, source));
+    if (auto v = NonPlaceholder(ids.other_id))
+      e.AddAlias(MakeAlias(ids.other_id_type, *v, AliasStrength::kStrong, source));
   }
   std::optional<std::string> name = NonPlaceholder(ids.account_name);
   if (name) {
     std::string n = ToLower(*name);
-    if (auto d = NonPlaceholder(ids.domain); d && n.find('\\') == std::string::npos) n = ToLower(*d) + "\\" + n;
+    if (auto d = NonPlaceholder(ids.domain); d && n.find('\\') == std::string::npos)
+      n = ToLower(*d) + "\\" + n;
     e.AddAlias(MakeAlias("name", n, AliasStrength::kWeak, source));
     e.display_name = *name;
   }
@@ -389,9 +405,12 @@ std::optional<Entity> MakeFile(std::string_view sha256, std::string_view sha1, s
                                std::string_view name, std::string_view source) {
   Entity e;
   e.kind = EntityKind::kFile;
-  if (auto v = NormalizeHash(sha256, 64)) e.AddAlias(MakeAlias("sha256", *v, AliasStrength::kStrong, source));
-  if (auto v = NormalizeHash(sha1, 40)) e.AddAlias(MakeAlias("sha1", *v, AliasStrength::kStrong, source));
-  if (auto v = NormalizeHash(md5, 32)) e.AddAlias(MakeAlias("md5", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeHash(sha256, 64))
+    e.AddAlias(MakeAlias("sha256", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeHash(sha1, 40))
+    e.AddAlias(MakeAlias("sha1", *v, AliasStrength::kStrong, source));
+  if (auto v = NormalizeHash(md5, 32))
+    e.AddAlias(MakeAlias("md5", *v, AliasStrength::kStrong, source));
   if (auto v = NonPlaceholder(name)) {
     e.display_name = *v;
     e.AddAlias(MakeAlias("name", ToLower(*v), AliasStrength::kWeak, source));
@@ -445,7 +464,8 @@ std::optional<Entity> MakeMailbox(std::string_view address, std::string_view sou
   return e;
 }
 
-std::optional<Entity> MakeMailMessage(std::string_view network_message_id, std::string_view source) {
+std::optional<Entity> MakeMailMessage(std::string_view network_message_id,
+                                      std::string_view source) {
   std::optional<std::string> id = NonPlaceholder(network_message_id);
   if (!id) return std::nullopt;
   Entity e;
@@ -455,8 +475,8 @@ std::optional<Entity> MakeMailMessage(std::string_view network_message_id, std::
   return e;
 }
 
-std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::string_view resource_type,
-                                        std::string_view source) {
+std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud,
+                                        std::string_view resource_type, std::string_view source) {
   id = Trim(id);
   if (IsPlaceholder(id)) return std::nullopt;
   Cloud shape = CloudOfResourceId(id);
@@ -481,7 +501,8 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
     if (shape == Cloud::kAws) ids.aws_instance_arn = *canonical;
     if (shape == Cloud::kGcp) ids.gcp_resource_name = *canonical;
     std::optional<Entity> device = MakeDevice(ids, source);
-    if (device && !resource_type.empty()) device->properties["resource_type"] = std::string(resource_type);
+    if (device && !resource_type.empty())
+      device->properties["resource_type"] = std::string(resource_type);
     return device;
   }
   Entity e;
@@ -493,7 +514,8 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
   if (!resource_type.empty()) e.properties["resource_type"] = std::string(resource_type);
   if (shape == Cloud::kAzure) {
     const size_t end = canonical->find('/', 15);
-    e.properties["subscription"] = canonical->substr(15, end == std::string::npos ? std::string::npos : end - 15);
+    e.properties["subscription"] =
+        canonical->substr(15, end == std::string::npos ? std::string::npos : end - 15);
     const size_t prov = canonical->rfind("/providers/");
     if (resource_type.empty() && prov != std::string::npos) {
       std::string tail = canonical->substr(prov + 11);  // namespace/type/name[/type/name]
@@ -503,8 +525,10 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
     }
   } else if (shape == Cloud::kAws) {
     e.properties["service"] = std::string(ArnField(*canonical, 2));
-    if (!ArnField(*canonical, 3).empty()) e.properties["region"] = std::string(ArnField(*canonical, 3));
-    if (!ArnField(*canonical, 4).empty()) e.properties["account"] = std::string(ArnField(*canonical, 4));
+    if (!ArnField(*canonical, 3).empty())
+      e.properties["region"] = std::string(ArnField(*canonical, 3));
+    if (!ArnField(*canonical, 4).empty())
+      e.properties["account"] = std::string(ArnField(*canonical, 4));
   } else if (shape == Cloud::kGcp) {
     // Full names "//<service>/projects/<p>/..." or relative names "projects/<p>/..." (no service).
     const bool full = canonical->rfind("//", 0) == 0;
@@ -512,7 +536,8 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
     const size_t p = path.find("/projects/");
     if (p != std::string::npos) {
       const size_t end = path.find('/', p + 10);
-      e.properties["project"] = path.substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
+      e.properties["project"] =
+          path.substr(p + 10, end == std::string::npos ? std::string::npos : end - p - 10);
     }
     const size_t svc_end = full ? canonical->find('/', 2) : std::string::npos;
     if (svc_end != std::string::npos) e.properties["service"] = canonical->substr(2, svc_end - 2);
@@ -520,7 +545,8 @@ std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::s
   return e;
 }
 
-std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view name, std::string_view source) {
+std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view name,
+                                   std::string_view source) {
   std::optional<std::string> id = NonPlaceholder(app_id);
   std::optional<std::string> n = NonPlaceholder(name);
   if (!id && !n) return std::nullopt;
@@ -531,7 +557,8 @@ std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view nam
   return e;
 }
 
-std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_name, std::string_view source) {
+std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_name,
+                                   std::string_view source) {
   std::optional<std::string> k = NonPlaceholder(key);
   if (!k) return std::nullopt;
   Entity e;
@@ -543,7 +570,8 @@ std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_
   return e;
 }
 
-std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value, std::string_view source) {
+std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value,
+                                  std::string_view source) {
   std::optional<std::string> v = NonPlaceholder(value);
   if (!v) return std::nullopt;
   Entity e;
@@ -553,40 +581,64 @@ std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value,
   return e;
 }
 
-std::optional<Entity> MakeFromKey(EntityKind kind, std::string_view value, std::string_view source) {
+std::optional<Entity> MakeFromKey(EntityKind kind, std::string_view value,
+                                  std::string_view source) {
   value = Trim(value);
   const size_t colon = value.find(':');
   // Alias types are lower case; accept "SID:", "HOST:" as typed by a person.
-  const std::string head_lower = ToLower(colon == std::string_view::npos ? "" : value.substr(0, colon));
+  const std::string head_lower =
+      ToLower(colon == std::string_view::npos ? "" : value.substr(0, colon));
   const std::string_view head = head_lower;
   const std::string_view tail = colon == std::string_view::npos ? value : value.substr(colon + 1);
   switch (kind) {
     case EntityKind::kDevice: {
       DeviceIds ids;
-      if (head == "mde") ids.mde_device_id = tail;
-      else if (head == "azure") ids.azure_resource_id = tail;
-      else if (head == "vmid") ids.azure_vm_id = tail;
-      else if (head == "aws") ids.aws_instance_id = tail;
-      else if (head == "gcp") ids.gcp_resource_name = tail;
-      else if (head == "aad") ids.aad_device_id = tail;
-      else if (head == "oms") ids.oms_agent_id = tail;
-      else if (head == "host") ids.hostname = tail;
-      else if (head == "fqdn") ids.fqdn = tail;
-      else if (!head.empty()) { ids.other_id_type = std::string(head); ids.other_id = tail; }
-      else ids.hostname = value;
+      if (head == "mde")
+        ids.mde_device_id = tail;
+      else if (head == "azure")
+        ids.azure_resource_id = tail;
+      else if (head == "vmid")
+        ids.azure_vm_id = tail;
+      else if (head == "aws")
+        ids.aws_instance_id = tail;
+      else if (head == "gcp")
+        ids.gcp_resource_name = tail;
+      else if (head == "aad")
+        ids.aad_device_id = tail;
+      else if (head == "oms")
+        ids.oms_agent_id = tail;
+      else if (head == "host")
+        ids.hostname = tail;
+      else if (head == "fqdn")
+        ids.fqdn = tail;
+      else if (!head.empty()) {
+        ids.other_id_type = std::string(head);
+        ids.other_id = tail;
+      } else
+        ids.hostname = value;
       return MakeDevice(ids, source);
     }
     case EntityKind::kUser: {
       UserIds ids;
-      if (head == "oid") ids.aad_object_id = tail;
-      else if (head == "sid") ids.sid = tail;
-      else if (head == "upn") ids.upn = tail;
-      else if (head == "aws") ids.aws_principal = tail;
-      else if (head == "gcp") ids.gcp_principal = tail;
-      else if (head == "name") ids.account_name = tail;
-      else if (value.find('@') != std::string_view::npos) ids.upn = value;
-      else if (!head.empty()) { ids.other_id_type = std::string(head); ids.other_id = tail; }
-      else ids.account_name = value;
+      if (head == "oid")
+        ids.aad_object_id = tail;
+      else if (head == "sid")
+        ids.sid = tail;
+      else if (head == "upn")
+        ids.upn = tail;
+      else if (head == "aws")
+        ids.aws_principal = tail;
+      else if (head == "gcp")
+        ids.gcp_principal = tail;
+      else if (head == "name")
+        ids.account_name = tail;
+      else if (value.find('@') != std::string_view::npos)
+        ids.upn = value;
+      else if (!head.empty()) {
+        ids.other_id_type = std::string(head);
+        ids.other_id = tail;
+      } else
+        ids.account_name = value;
       return MakeUser(ids, source);
     }
     case EntityKind::kIp: return MakeIp(value, source);

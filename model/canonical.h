@@ -32,7 +32,8 @@ std::optional<std::string> NormalizeAzureResourceId(std::string_view id);
 std::optional<std::string> NormalizeArn(std::string_view arn);
 // GCP full resource names: "//compute.googleapis.com/projects/p/zones/z/instances/i". A relative
 // name ("projects/p/...") gets the service prefix when `service` is given. Case kept.
-std::optional<std::string> NormalizeGcpResourceName(std::string_view name, std::string_view service = "");
+std::optional<std::string> NormalizeGcpResourceName(std::string_view name,
+                                                    std::string_view service = "");
 // GUIDs lower case without braces; nullopt when all zero.
 std::optional<std::string> NormalizeGuid(std::string_view guid);
 // Windows SIDs upper case ("S-1-5-21-..."). nullopt when not a SID.
@@ -103,11 +104,14 @@ std::optional<Entity> MakeMailbox(std::string_view address, std::string_view sou
 std::optional<Entity> MakeMailMessage(std::string_view network_message_id, std::string_view source);
 // A cloud resource from its native id (Azure ARM id, ARN, GCP full resource name); the cloud is
 // taken from the id's shape unless `cloud` says otherwise. `resource_type` is kept as a property.
-std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud, std::string_view resource_type,
-                                        std::string_view source);
-std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view name, std::string_view source);
-std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_name, std::string_view source);
-std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value, std::string_view source);
+std::optional<Entity> MakeCloudResource(std::string_view id, Cloud cloud,
+                                        std::string_view resource_type, std::string_view source);
+std::optional<Entity> MakeCloudApp(std::string_view app_id, std::string_view name,
+                                   std::string_view source);
+std::optional<Entity> MakeRegistry(std::string_view key, std::string_view value_name,
+                                   std::string_view source);
+std::optional<Entity> MakeGeneric(std::string_view type, std::string_view value,
+                                  std::string_view source);
 
 // Builds an entity of `kind` from a value already in canonical-key form (the part after
 // "kind:"), as read back from weft's own exports.

@@ -35,14 +35,22 @@ std::optional<EntityKind> ParseEntityKind(std::string_view name) {
     EntityKind kind;
   };
   static constexpr Synonym kSynonyms[] = {
-      {"host", EntityKind::kDevice},          {"machine", EntityKind::kDevice},
-      {"vm", EntityKind::kDevice},            {"account", EntityKind::kUser},
-      {"address", EntityKind::kIp},           {"filehash", EntityKind::kFile},
-      {"dns", EntityKind::kDomain},           {"mailmessage", EntityKind::kMailMessage},
-      {"cloud_resource", EntityKind::kCloudResource}, {"azure-resource", EntityKind::kCloudResource},
-      {"resource", EntityKind::kCloudResource}, {"cloudapplication", EntityKind::kCloudApp},
-      {"cloud_app", EntityKind::kCloudApp},   {"registry-key", EntityKind::kRegistry},
-      {"registry-value", EntityKind::kRegistry}, {"mail_message", EntityKind::kMailMessage},
+      {"host", EntityKind::kDevice},
+      {"machine", EntityKind::kDevice},
+      {"vm", EntityKind::kDevice},
+      {"account", EntityKind::kUser},
+      {"address", EntityKind::kIp},
+      {"filehash", EntityKind::kFile},
+      {"dns", EntityKind::kDomain},
+      {"mailmessage", EntityKind::kMailMessage},
+      {"cloud_resource", EntityKind::kCloudResource},
+      {"azure-resource", EntityKind::kCloudResource},
+      {"resource", EntityKind::kCloudResource},
+      {"cloudapplication", EntityKind::kCloudApp},
+      {"cloud_app", EntityKind::kCloudApp},
+      {"registry-key", EntityKind::kRegistry},
+      {"registry-value", EntityKind::kRegistry},
+      {"mail_message", EntityKind::kMailMessage},
   };
   for (const Synonym& s : kSynonyms) {
     if (n == s.name) return s.kind;

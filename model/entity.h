@@ -33,9 +33,9 @@ enum class EntityKind {
 };
 
 inline constexpr EntityKind kAllEntityKinds[] = {
-    EntityKind::kDevice,     EntityKind::kUser,        EntityKind::kIp,
-    EntityKind::kFile,       EntityKind::kProcess,     EntityKind::kUrl,
-    EntityKind::kDomain,     EntityKind::kMailbox,     EntityKind::kMailMessage,
+    EntityKind::kDevice,        EntityKind::kUser,     EntityKind::kIp,
+    EntityKind::kFile,          EntityKind::kProcess,  EntityKind::kUrl,
+    EntityKind::kDomain,        EntityKind::kMailbox,  EntityKind::kMailMessage,
     EntityKind::kCloudResource, EntityKind::kCloudApp, EntityKind::kRegistry,
     EntityKind::kGeneric};
 

@@ -14,7 +14,15 @@
 
 namespace weft {
 
-enum class StatusCode { kOk, kNotFound, kInvalidArgument, kCorruption, kIOError, kUnavailable, kInternal };
+enum class StatusCode {
+  kOk,
+  kNotFound,
+  kInvalidArgument,
+  kCorruption,
+  kIOError,
+  kUnavailable,
+  kInternal
+};
 
 std::string_view StatusCodeName(StatusCode code);
 
@@ -25,7 +33,9 @@ class [[nodiscard]] Status {
 
   static Status Ok() { return Status(); }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status IOError(std::string msg) { return {StatusCode::kIOError, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
@@ -52,7 +62,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "Result constructed from an OK Status");
   }
@@ -80,9 +90,9 @@ class [[nodiscard]] Result {
 #define WEFT_CONCAT_(a, b) WEFT_CONCAT_INNER_(a, b)
 
 // Returns the Status of `expr` from the enclosing function when it is not OK.
-#define WEFT_RETURN_IF_ERROR(expr)             \
-  do {                                         \
-    ::weft::Status weft_status_ = (expr);      \
+#define WEFT_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::weft::Status weft_status_ = (expr);        \
     if (!weft_status_.ok()) return weft_status_; \
   } while (false)
 

@@ -1,9 +1,9 @@
 #include "persistence/naive_layout_probe.h"
 
-#include <filesystem>
-
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+
+#include <filesystem>
 
 #include "persistence/internal/codec.h"
 
@@ -58,7 +58,8 @@ Status NaiveLayoutProbe::Write(const std::vector<Alert>& alerts) {
       scratch_.clear();
       codec::AppendEntityRecord(record, scratch_);
       WEFT_RETURN_IF_ERROR(put("e/" + entity_id, scratch_));
-      WEFT_RETURN_IF_ERROR(put("ae/" + a.key + '\0' + ev.entity.key, std::string(EvidenceRoleName(ev.role))));
+      WEFT_RETURN_IF_ERROR(
+          put("ae/" + a.key + '\0' + ev.entity.key, std::string(EvidenceRoleName(ev.role))));
       WEFT_RETURN_IF_ERROR(put("ea/" + entity_id + '\0' + a.key, std::string()));
     }
   }

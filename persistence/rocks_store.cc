@@ -1,13 +1,13 @@
 #include "persistence/rocks_store.h"
 
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <system_error>
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 
 #include "graph/in_memory_store.h"
 #include "persistence/internal/codec.h"
@@ -33,7 +33,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
   if (s.IsCorruption()) return Status::Corruption(msg);
   if (s.IsNotFound()) return Status::NotFound(msg);
   if (s.IsInvalidArgument() || s.IsNotSupported()) return Status::InvalidArgument(msg);
-  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsIncomplete()) return Status::Unavailable(msg);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsIncomplete())
+    return Status::Unavailable(msg);
   if (s.IsIOError()) return Status::IOError(msg);
   return Status::Internal(msg);
 }
@@ -49,7 +50,8 @@ std::string EntityStoreKey(std::string_view tenant, std::string_view key) {
 // The smallest key greater than every key starting with `prefix` ("" when there is none).
 std::string PrefixUpperBound(std::string prefix) {
   while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  if (!prefix.empty())
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
   return prefix;
 }
 
@@ -72,7 +74,8 @@ class RocksStore final : public GraphStore {
     // A clean close flushes the memtables, so the next open reads sorted files instead of
     // replaying the write-ahead log into memory (a 1M-alert store: seconds saved at reopen).
     if (!options_.read_only) db_->Flush(rocksdb::FlushOptions(), cfs_).PermitUncheckedError();
-    for (rocksdb::ColumnFamilyHandle* h : cfs_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    for (rocksdb::ColumnFamilyHandle* h : cfs_)
+      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     db_->Close().PermitUncheckedError();  // nothing to report to from a destructor
   }
 
@@ -81,14 +84,20 @@ class RocksStore final : public GraphStore {
 
   Status Apply(const WriteBatch& batch) override;
   Result<std::optional<Alert>> GetAlert(std::string_view key) override;
-  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant, std::string_view key) override;
+  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                std::string_view key) override;
   Result<std::optional<Incident>> GetIncident(std::string_view id) override;
   Result<std::optional<std::string>> GetMeta(std::string_view name) override;
-  Status ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) override;
-  Status ForEachAlertSummary(std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit) override;
-  Status ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) override;
-  Status ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) override;
-  Status ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) override;
+  Status ForEachAlert(std::string_view tenant,
+                      const std::function<bool(const Alert&)>& visit) override;
+  Status ForEachAlertSummary(std::string_view tenant,
+                             const std::function<bool(const AlertSummary&)>& visit) override;
+  Status ForEachEntity(std::string_view tenant,
+                       const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachRelation(std::string_view tenant,
+                         const std::function<bool(const Relation&)>& visit) override;
+  Status ForEachIncident(std::string_view tenant,
+                         const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;
 
  private:
@@ -128,7 +137,8 @@ Status RocksStore::CheckFormatVersion() {
       }));
       if (!empty) return Status::Corruption("store at " + dir_ + " has data but no format version");
     }
-    if (options_.read_only) return Status::Corruption("store at " + dir_ + " has no format version");
+    if (options_.read_only)
+      return Status::Corruption("store at " + dir_ + " has no format version");
     rocksdb::WriteOptions wo;
     wo.sync = true;
     return FromRocks(db_->Put(wo, cf(Cf::kMeta), ToSlice(kFormatVersionName), mine),
@@ -180,10 +190,13 @@ Status RocksStore::Apply(const WriteBatch& batch) {
   auto sorted_by = [&order](std::size_t n, auto key_of) -> const std::vector<std::uint32_t>& {
     order.resize(n);
     for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return key_of(x) < key_of(y); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return key_of(x) < key_of(y); });
     return order;
   };
-  for (std::uint32_t i : sorted_by(batch.alerts.size(), [&](std::uint32_t x) -> std::string_view { return batch.alerts[x].key; })) {
+  for (std::uint32_t i : sorted_by(batch.alerts.size(), [&](std::uint32_t x) -> std::string_view {
+         return batch.alerts[x].key;
+       })) {
     value.clear();
     codec::AppendAlert(batch.alerts[i], value);
     if (s.ok()) s = put(Cf::kAlerts, batch.alerts[i].key);
@@ -193,8 +206,11 @@ Status RocksStore::Apply(const WriteBatch& batch) {
   }
   std::vector<std::string> entity_keys;
   entity_keys.reserve(batch.entities.size());
-  for (const EntityRecord& e : batch.entities) entity_keys.push_back(EntityStoreKey(e.tenant, e.entity.key));
-  for (std::uint32_t i : sorted_by(entity_keys.size(), [&](std::uint32_t x) -> std::string_view { return entity_keys[x]; })) {
+  for (const EntityRecord& e : batch.entities)
+    entity_keys.push_back(EntityStoreKey(e.tenant, e.entity.key));
+  for (std::uint32_t i : sorted_by(entity_keys.size(), [&](std::uint32_t x) -> std::string_view {
+         return entity_keys[x];
+       })) {
     value.clear();
     codec::AppendEntityRecord(batch.entities[i], value);
     if (s.ok()) s = put(Cf::kEntities, entity_keys[i]);
@@ -207,7 +223,9 @@ Status RocksStore::Apply(const WriteBatch& batch) {
   for (const std::string& id : batch.deleted_incidents) {
     if (s.ok()) s = wb.Delete(cf(Cf::kIncidents), id);
   }
-  for (std::uint32_t i : sorted_by(batch.incidents.size(), [&](std::uint32_t x) -> std::string_view { return batch.incidents[x].id; })) {
+  for (std::uint32_t i :
+       sorted_by(batch.incidents.size(),
+                 [&](std::uint32_t x) -> std::string_view { return batch.incidents[x].id; })) {
     value.clear();
     codec::AppendIncident(batch.incidents[i], value);
     if (s.ok()) s = put(Cf::kIncidents, batch.incidents[i].id);
@@ -240,8 +258,10 @@ Result<std::optional<Alert>> RocksStore::GetAlert(std::string_view key) {
   return std::optional<Alert>(std::move(a).value());
 }
 
-Result<std::optional<EntityRecord>> RocksStore::GetEntity(std::string_view tenant, std::string_view key) {
-  WEFT_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(Cf::kEntities, EntityStoreKey(tenant, key)));
+Result<std::optional<EntityRecord>> RocksStore::GetEntity(std::string_view tenant,
+                                                          std::string_view key) {
+  WEFT_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        GetRaw(Cf::kEntities, EntityStoreKey(tenant, key)));
   if (!raw) return std::optional<EntityRecord>();
   Result<EntityRecord> e = codec::DecodeEntityRecord(*raw);
   if (!e.ok()) return e.status().WithContext("entity '" + std::string(key) + "' in " + dir_);
@@ -279,8 +299,8 @@ Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
 }
 
 template <typename T, typename Decode, typename Keep>
-Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
-                        const std::function<bool(const T&)>& visit) {
+Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode,
+                        Keep keep, const std::function<bool(const T&)>& visit) {
   Status bad;
   WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
     Result<T> v = decode(value);
@@ -298,7 +318,8 @@ Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, 
   return bad;
 }
 
-Status RocksStore::ForEachAlert(std::string_view tenant, const std::function<bool(const Alert&)>& visit) {
+Status RocksStore::ForEachAlert(std::string_view tenant,
+                                const std::function<bool(const Alert&)>& visit) {
   // Alert keys are "<tenant>/..."; the tenant check also drops tenant "a/b" from a scan of "a".
   return Scan<Alert>(
       Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", codec::DecodeAlert,
@@ -309,30 +330,34 @@ Status RocksStore::ForEachAlertSummary(std::string_view tenant,
                                        const std::function<bool(const AlertSummary&)>& visit) {
   AlertSummary summary;
   Status bad;
-  WEFT_RETURN_IF_ERROR(ScanRaw(Cf::kAlerts, TenantPrefix(tenant, '/'), [&](std::string_view key, std::string_view value) {
-    if (Status st = codec::DecodeAlertSummary(value, summary); !st.ok()) {
-      bad = st.WithContext("alert '" + std::string(key) + "' in " + dir_);
-      return false;
-    }
-    if (!tenant.empty() && summary.tenant != tenant) return true;
-    return visit(summary);
-  }));
+  WEFT_RETURN_IF_ERROR(ScanRaw(
+      Cf::kAlerts, TenantPrefix(tenant, '/'), [&](std::string_view key, std::string_view value) {
+        if (Status st = codec::DecodeAlertSummary(value, summary); !st.ok()) {
+          bad = st.WithContext("alert '" + std::string(key) + "' in " + dir_);
+          return false;
+        }
+        if (!tenant.empty() && summary.tenant != tenant) return true;
+        return visit(summary);
+      }));
   return bad;
 }
 
-Status RocksStore::ForEachEntity(std::string_view tenant, const std::function<bool(const EntityRecord&)>& visit) {
+Status RocksStore::ForEachEntity(std::string_view tenant,
+                                 const std::function<bool(const EntityRecord&)>& visit) {
   return Scan<EntityRecord>(
       Cf::kEntities, TenantPrefix(tenant, '\0'), "entity", codec::DecodeEntityRecord,
       [](const EntityRecord&) { return true; }, visit);
 }
 
-Status RocksStore::ForEachRelation(std::string_view tenant, const std::function<bool(const Relation&)>& visit) {
+Status RocksStore::ForEachRelation(std::string_view tenant,
+                                   const std::function<bool(const Relation&)>& visit) {
   return Scan<Relation>(
       Cf::kRelations, TenantPrefix(tenant, '\0'), "relation", codec::DecodeRelation,
       [](const Relation&) { return true; }, visit);
 }
 
-Status RocksStore::ForEachIncident(std::string_view tenant, const std::function<bool(const Incident&)>& visit) {
+Status RocksStore::ForEachIncident(std::string_view tenant,
+                                   const std::function<bool(const Incident&)>& visit) {
   // Incidents are keyed by id alone; the tenant lives in the value.
   return Scan<Incident>(
       Cf::kIncidents, "", "incident", codec::DecodeIncident,
@@ -341,7 +366,8 @@ Status RocksStore::ForEachIncident(std::string_view tenant, const std::function<
 
 Result<std::uint64_t> RocksStore::CountKeys(Cf c) {
   std::uint64_t estimate = 0;
-  if (db_->GetIntProperty(cf(c), "rocksdb.estimate-num-keys", &estimate) && estimate > kExactCountLimit) {
+  if (db_->GetIntProperty(cf(c), "rocksdb.estimate-num-keys", &estimate) &&
+      estimate > kExactCountLimit) {
     return estimate;
   }
   std::uint64_t n = 0;
@@ -374,7 +400,8 @@ Result<StoreStats> RocksStore::Stats() {
 }
 
 // Classifies `dir` before RocksDB touches it. Sets *exists_store when it holds a RocksDB.
-Status InspectDirectory(const std::string& dir, const RocksStoreOptions& options, bool* exists_store) {
+Status InspectDirectory(const std::string& dir, const RocksStoreOptions& options,
+                        bool* exists_store) {
   std::error_code ec;
   const fs::file_status st = fs::status(dir, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) {
@@ -385,7 +412,8 @@ Status InspectDirectory(const std::string& dir, const RocksStoreOptions& options
   *exists_store = exists && fs::exists(fs::path(dir) / "CURRENT", ec);
   if (*exists_store) return Status::Ok();
   if (exists && !fs::is_empty(dir, ec)) {
-    return Status::InvalidArgument(dir + " is not empty and is not a weft store (it has no RocksDB "
+    return Status::InvalidArgument(dir +
+                                   " is not empty and is not a weft store (it has no RocksDB "
                                    "CURRENT file); give a new or empty directory");
   }
   if (options.read_only) return Status::NotFound("no weft store at " + dir + " to open read-only");
@@ -397,7 +425,8 @@ Status InspectDirectory(const std::string& dir, const RocksStoreOptions& options
 
 }  // namespace
 
-Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const RocksStoreOptions& options) {
+Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir,
+                                                   const RocksStoreOptions& options) {
   bool exists_store = false;
   WEFT_RETURN_IF_ERROR(InspectDirectory(dir, options, &exists_store));
 
@@ -406,14 +435,19 @@ Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const
     std::vector<std::string> names;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names);
     WEFT_RETURN_IF_ERROR(FromRocks(s, "listing the column families of " + dir));
-    auto has = [&names](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+    auto has = [&names](std::string_view n) {
+      return std::find(names.begin(), names.end(), n) != names.end();
+    };
     for (std::string_view n : rocks::kCfNames) {
       if (has(n)) continue;
       // A process killed while creating the store leaves some column families missing; the
       // creation is finished here and CheckFormatVersion adopts the store only if it is empty.
       if (options.read_only) {
-        return Status::InvalidArgument(dir + " is a RocksDB database but not a complete weft store (it lacks "
-                                       "column family '" + std::string(n) + "')");
+        return Status::InvalidArgument(
+            dir +
+            " is a RocksDB database but not a complete weft store (it lacks "
+            "column family '" +
+            std::string(n) + "')");
       }
       complete_creation = true;
     }
@@ -422,9 +456,11 @@ Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const
   const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int c = 0; c < rocks::kCfCount; ++c) {
-    descriptors.emplace_back(std::string(rocks::kCfNames[c]), rocks::MakeCfOptions(static_cast<Cf>(c), cache));
+    descriptors.emplace_back(std::string(rocks::kCfNames[c]),
+                             rocks::MakeCfOptions(static_cast<Cf>(c), cache));
   }
-  const rocksdb::DBOptions db_options = rocks::MakeDbOptions(options, !exists_store || complete_creation);
+  const rocksdb::DBOptions db_options =
+      rocks::MakeDbOptions(options, !exists_store || complete_creation);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s =
@@ -432,14 +468,19 @@ Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const
                         : rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
   if (!s.ok()) {
     const std::string why = s.ToString();
-    if (s.IsIOError() && (why.find("lock") != std::string::npos || why.find("LOCK") != std::string::npos)) {
-      return Status::IOError("store at " + dir + " is already open: its LOCK file is held by another "
-                             "process (or another handle in this one); stop that weft process or open "
-                             "read-only (" + why + ")");
+    if (s.IsIOError() &&
+        (why.find("lock") != std::string::npos || why.find("LOCK") != std::string::npos)) {
+      return Status::IOError(
+          "store at " + dir +
+          " is already open: its LOCK file is held by another "
+          "process (or another handle in this one); stop that weft process or open "
+          "read-only (" +
+          why + ")");
     }
     return FromRocks(s, "opening store at " + dir);
   }
-  auto store = std::make_unique<RocksStore>(dir, options, std::unique_ptr<rocksdb::DB>(raw), std::move(handles));
+  auto store = std::make_unique<RocksStore>(dir, options, std::unique_ptr<rocksdb::DB>(raw),
+                                            std::move(handles));
   WEFT_RETURN_IF_ERROR(store->CheckFormatVersion());
   return std::unique_ptr<GraphStore>(std::move(store));
 }

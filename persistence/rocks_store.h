@@ -14,10 +14,10 @@
 namespace weft {
 
 struct RocksStoreOptions {
-  bool create_if_missing = true;  // default true: create an empty store in a new directory
-  bool sync = false;              // default false: WAL written but not fsync'ed per batch; this
-                                  // survives a process kill (kill -9), not a power loss
-  bool read_only = false;         // default false: open for reads only (no lock conflicts)
+  bool create_if_missing = true;    // default true: create an empty store in a new directory
+  bool sync = false;                // default false: WAL written but not fsync'ed per batch; this
+                                    // survives a process kill (kill -9), not a power loss
+  bool read_only = false;           // default false: open for reads only (no lock conflicts)
   std::size_t block_cache_mb = 64;  // default 64 MiB of block cache
 };
 
@@ -33,6 +33,7 @@ inline constexpr int kStoreFormatVersion = 1;
 // returned store additionally rejects (InvalidArgument, nothing written) a batch holding an
 // alert whose key does not begin with "<tenant>/" or a tenant containing a NUL byte, and any
 // batch when opened read_only. The caller owns the store; destroying it closes the directory.
-Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir, const RocksStoreOptions& options = {});
+Result<std::unique_ptr<GraphStore>> OpenRocksStore(const std::string& dir,
+                                                   const RocksStoreOptions& options = {});
 
 }  // namespace weft

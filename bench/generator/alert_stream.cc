@@ -51,7 +51,8 @@ struct Later {
 
 std::string IncidentId(bool chain, std::uint64_t n) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%s-%08llu", chain ? "chain" : "noise", static_cast<unsigned long long>(n));
+  std::snprintf(buf, sizeof buf, "%s-%08llu", chain ? "chain" : "noise",
+                static_cast<unsigned long long>(n));
   return buf;
 }
 
@@ -76,7 +77,8 @@ std::vector<Slot> HubCandidates(Channel c, bool has_ip) {
     case Channel::kMdcRest:
     case Channel::kSentinel:
       return {Slot::kHubNatIp, Slot::kHubScannerIp, Slot::kHubServiceAccount, Slot::kHubCommonFile};
-    case Channel::kGraphMde: return {Slot::kHubNatIp, Slot::kHubServiceAccount, Slot::kHubCommonFile};
+    case Channel::kGraphMde:
+      return {Slot::kHubNatIp, Slot::kHubServiceAccount, Slot::kHubCommonFile};
     case Channel::kGraphMdo: return {Slot::kHubServiceAccount};
     case Channel::kGraphEntra: return {Slot::kHubNatIp, Slot::kHubServiceAccount};
     case Channel::kGuardDuty:
@@ -90,7 +92,8 @@ std::vector<Slot> HubCandidates(Channel c, bool has_ip) {
 }
 
 bool IsIpSlot(Slot s) {
-  return s == Slot::kAttackerIp || s == Slot::kC2Ip || s == Slot::kHubNatIp || s == Slot::kHubScannerIp;
+  return s == Slot::kAttackerIp || s == Slot::kC2Ip || s == Slot::kHubNatIp ||
+         s == Slot::kHubScannerIp;
 }
 
 Status Validate(const GeneratorOptions& o) {
@@ -99,15 +102,18 @@ Status Validate(const GeneratorOptions& o) {
     return Status::InvalidArgument("unknown format '" + o.format + "'");
   }
   if (o.alerts == 0) return Status::InvalidArgument("alerts must be at least 1");
-  if (o.tenants < 1 || o.tenants > 1000) return Status::InvalidArgument("tenants must be in 1..1000");
+  if (o.tenants < 1 || o.tenants > 1000)
+    return Status::InvalidArgument("tenants must be in 1..1000");
   if (o.span <= 0) return Status::InvalidArgument("span must be positive");
-  for (double share : {o.informational_share, o.noise_share, o.duplicate_share, o.late_share, o.hub_share}) {
+  for (double share :
+       {o.informational_share, o.noise_share, o.duplicate_share, o.late_share, o.hub_share}) {
     if (!(share >= 0.0 && share <= 1.0)) return Status::InvalidArgument("shares must be in [0, 1]");
   }
   if (o.informational_share + o.noise_share > 1.0 + 1e-9) {
     return Status::InvalidArgument("informational_share + noise_share must not exceed 1");
   }
-  if (o.isolation_window < 0 || o.max_step_gap <= 0) return Status::InvalidArgument("bad window or step gap");
+  if (o.isolation_window < 0 || o.max_step_gap <= 0)
+    return Status::InvalidArgument("bad window or step gap");
   return Status::Ok();
 }
 
@@ -129,7 +135,8 @@ std::string_view ChannelFormat(Channel channel) {
 }
 
 std::vector<std::string> GeneratorFormats() {
-  return {"mixed", "weft", "defender-for-cloud", "graph-alerts", "guardduty", "securityhub", "scc", "ocsf"};
+  return {"mixed", "weft", "defender-for-cloud", "graph-alerts", "guardduty", "securityhub",
+          "scc",   "ocsf"};
 }
 
 class AlertStream::Impl {
@@ -137,7 +144,8 @@ class AlertStream::Impl {
   explicit Impl(const GeneratorOptions& o) : opt_(o), rng_(o.seed) {
     double total = 0;
     std::vector<double> w(static_cast<std::size_t>(o.tenants));
-    for (int t = 0; t < o.tenants; ++t) total += w[static_cast<std::size_t>(t)] = 1.0 / std::pow(t + 1.0, o.tenant_zipf);
+    for (int t = 0; t < o.tenants; ++t)
+      total += w[static_cast<std::size_t>(t)] = 1.0 / std::pow(t + 1.0, o.tenant_zipf);
     double acc = 0;
     for (int t = 0; t < o.tenants; ++t) {
       const double share = w[static_cast<std::size_t>(t)] / total;
@@ -145,15 +153,20 @@ class AlertStream::Impl {
       acc += share;
       tenant_cdf_.push_back(acc);
       const Tenant& tn = tenants_.back();
-      summary_.tenants.push_back(TenantInfo{tn.id(), tn.name(), share,
+      summary_.tenants.push_back(TenantInfo{tn.id(),
+                                            tn.name(),
+                                            share,
                                             {tn.subscription(), tn.aws_account(), tn.gcp_project(),
                                              tn.gcp_project_number(), tn.gcp_org()}});
     }
     const std::vector<Channel> channels = internal::ChannelsOf(o.format);
-    auto allowed = [&](Channel c) { return std::find(channels.begin(), channels.end(), c) != channels.end(); };
+    auto allowed = [&](Channel c) {
+      return std::find(channels.begin(), channels.end(), c) != channels.end();
+    };
     double steps = 0, chain_weight = 0;
     for (const ChainSpec& c : internal::AllChains()) {
-      if (std::all_of(c.steps.begin(), c.steps.end(), [&](const StepSpec& s) { return allowed(s.channel); })) {
+      if (std::all_of(c.steps.begin(), c.steps.end(),
+                      [&](const StepSpec& s) { return allowed(s.channel); })) {
         chains_.push_back(&c);
         chain_weight += c.weight;
         chain_cdf_.push_back(chain_weight);
@@ -218,7 +231,8 @@ class AlertStream::Impl {
     const std::uint64_t incident = ++episodes_;
     if (u < w_chain_) {
       const ChainSpec& chain = *chains_[std::min(PickCdf(chain_cdf_), chains_.size() - 1)];
-      BuildEpisode(tenant, chain.name, chain.steps.data(), chain.steps.size(), true, false, incident, start);
+      BuildEpisode(tenant, chain.name, chain.steps.data(), chain.steps.size(), true, false,
+                   incident, start);
       return;
     }
     const bool info = u < w_chain_ + w_info_;
@@ -227,8 +241,9 @@ class AlertStream::Impl {
     BuildEpisode(tenant, n.name, &n.step, 1, false, info, incident, start);
   }
 
-  void BuildEpisode(Tenant& tenant, std::string_view scenario, const StepSpec* steps, std::size_t count,
-                    bool chain, bool info, std::uint64_t incident, Timestamp start) {
+  void BuildEpisode(Tenant& tenant, std::string_view scenario, const StepSpec* steps,
+                    std::size_t count, bool chain, bool info, std::uint64_t incident,
+                    Timestamp start) {
     // Cast: one entity per slot for the whole episode.
     std::uint64_t cast[internal::kSlotCount];
     bool cast_set[internal::kSlotCount] = {};
@@ -254,8 +269,9 @@ class AlertStream::Impl {
     std::size_t emitted_steps = 0;
     for (std::size_t i = 0; i < count && generated_ < opt_.alerts; ++i) {
       const StepSpec& step = steps[i];
-      if (i > 0) t += 5 * kMinute + static_cast<Timestamp>(rng_.Below(static_cast<std::uint64_t>(
-                                                                std::max<Timestamp>(1, opt_.max_step_gap - 10 * kMinute))));
+      if (i > 0)
+        t += 5 * kMinute + static_cast<Timestamp>(rng_.Below(static_cast<std::uint64_t>(
+                               std::max<Timestamp>(1, opt_.max_step_gap - 10 * kMinute))));
       Pending p;
       p.tenant = static_cast<int>(tenant.index());
       p.channel = step.channel;
@@ -274,8 +290,8 @@ class AlertStream::Impl {
       for (std::size_t k = 0; k < step.slots.size(); ++k) {
         const Slot s = step.slots[k];
         has_ip |= IsIpSlot(s);
-        p.refs[p.ref_count++] =
-            internal::PackRef(s, k == 0 ? EvidenceRole::kImpacted : EvidenceRole::kRelated, entity_of(s));
+        p.refs[p.ref_count++] = internal::PackRef(
+            s, k == 0 ? EvidenceRole::kImpacted : EvidenceRole::kRelated, entity_of(s));
       }
       if (rng_.Chance(opt_.hub_share)) {
         const std::vector<Slot> hubs = HubCandidates(step.channel, has_ip);
@@ -292,7 +308,8 @@ class AlertStream::Impl {
         copy = p;
         copy.duplicate = true;
         copy.updated = p.updated + kMinute + static_cast<Timestamp>(rng_.Below(120 * kMinute));
-        if (p.channel == Channel::kMdcRest && opt_.format == "mixed") copy.channel = Channel::kSentinel;
+        if (p.channel == Channel::kMdcRest && opt_.format == "mixed")
+          copy.channel = Channel::kSentinel;
       }
       AssignArrival(p);
       if (dup) {
@@ -320,7 +337,8 @@ class AlertStream::Impl {
     const Timestamp base = p.duplicate ? p.updated : p.created;
     if (rng_.Chance(opt_.late_share)) {
       p.late = true;
-      p.emitted = base + 2 * kMillisPerHour + static_cast<Timestamp>(rng_.Below(34 * kMillisPerHour));
+      p.emitted =
+          base + 2 * kMillisPerHour + static_cast<Timestamp>(rng_.Below(34 * kMillisPerHour));
     } else {
       p.emitted = base + static_cast<Timestamp>(rng_.Below(5 * kMinute));
     }
@@ -359,7 +377,8 @@ class AlertStream::Impl {
         break;
       case SourceProduct::kOcsf: {
         const bool gcp = std::any_of(p.refs, p.refs + p.ref_count, [](std::uint64_t r) {
-          return internal::RefSlot(r) == Slot::kGcpInstance || internal::RefSlot(r) == Slot::kGcsBucket;
+          return internal::RefSlot(r) == Slot::kGcpInstance ||
+                 internal::RefSlot(r) == Slot::kGcsBucket;
         });
         g.account = gcp ? tenant.gcp_project() : tenant.aws_account();
         g.region = gcp ? tenant.gcp_zone() : tenant.aws_region();
@@ -389,7 +408,8 @@ class AlertStream::Impl {
       internal::AppendEvidence(tenant, ref, p.channel, a.evidence);
       if (internal::IsHubSlot(internal::RefSlot(ref))) ++hub_records_[{p.tenant, ref}];
     }
-    const std::string format = opt_.format == "weft" ? "weft" : std::string(ChannelFormat(p.channel));
+    const std::string format =
+        opt_.format == "weft" ? "weft" : std::string(ChannelFormat(p.channel));
     a.provenances.push_back(Provenance{format, "", "", std::string(Connector(p.channel))});
     FinalizeAlert(a).IgnoreError();  // cannot fail: tenant, provider id and times are always set
     ++summary_.records;
@@ -406,8 +426,9 @@ class AlertStream::Impl {
     for (const auto& [key, records] : hub_records_) {
       const Tenant& tenant = tenants_[static_cast<std::size_t>(key.first)];
       std::optional<Entity> e = internal::BuildEntity(tenant, key.second, Channel::kMdcRest);
-      summary_.hubs.push_back(HubInfo{tenant.id(), e ? e->key : "",
-                                      std::string(internal::HubKindName(internal::RefSlot(key.second))), records});
+      summary_.hubs.push_back(
+          HubInfo{tenant.id(), e ? e->key : "",
+                  std::string(internal::HubKindName(internal::RefSlot(key.second))), records});
     }
   }
 

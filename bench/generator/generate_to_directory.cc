@@ -59,11 +59,18 @@ Status WriteWhole(const std::filesystem::path& path, const std::string& text) {
 
 Json SummaryJson(const GeneratorOptions& o, const GeneratorSummary& s) {
   Json j = Json::object();
-  j["options"] = Json{{"alerts", o.alerts}, {"tenants", o.tenants}, {"seed", o.seed}, {"format", o.format},
-                      {"start", FormatTimestamp(o.start)}, {"span", FormatDuration(o.span)},
-                      {"informational_share", o.informational_share}, {"noise_share", o.noise_share},
-                      {"duplicate_share", o.duplicate_share}, {"late_share", o.late_share},
-                      {"hub_share", o.hub_share}, {"isolation_window", FormatDuration(o.isolation_window)},
+  j["options"] = Json{{"alerts", o.alerts},
+                      {"tenants", o.tenants},
+                      {"seed", o.seed},
+                      {"format", o.format},
+                      {"start", FormatTimestamp(o.start)},
+                      {"span", FormatDuration(o.span)},
+                      {"informational_share", o.informational_share},
+                      {"noise_share", o.noise_share},
+                      {"duplicate_share", o.duplicate_share},
+                      {"late_share", o.late_share},
+                      {"hub_share", o.hub_share},
+                      {"isolation_window", FormatDuration(o.isolation_window)},
                       {"max_step_gap", FormatDuration(o.max_step_gap)}};
   j["records"] = s.records;
   j["distinct_alerts"] = s.distinct_alerts;
@@ -78,12 +85,14 @@ Json SummaryJson(const GeneratorOptions& o, const GeneratorSummary& s) {
   j["incidents_per_scenario"] = s.incidents_per_scenario;
   Json tenants = Json::array();
   for (const TenantInfo& t : s.tenants) {
-    tenants.push_back(Json{{"id", t.id}, {"name", t.name}, {"weight", t.weight}, {"accounts", t.accounts}});
+    tenants.push_back(
+        Json{{"id", t.id}, {"name", t.name}, {"weight", t.weight}, {"accounts", t.accounts}});
   }
   j["tenants"] = std::move(tenants);
   Json hubs = Json::array();
   for (const HubInfo& h : s.hubs) {
-    hubs.push_back(Json{{"tenant", h.tenant}, {"entity", h.entity_key}, {"kind", h.kind}, {"records", h.records}});
+    hubs.push_back(Json{
+        {"tenant", h.tenant}, {"entity", h.entity_key}, {"kind", h.kind}, {"records", h.records}});
   }
   j["hubs"] = std::move(hubs);
   return j;
@@ -91,7 +100,8 @@ Json SummaryJson(const GeneratorOptions& o, const GeneratorSummary& s) {
 
 }  // namespace
 
-Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, const std::string& out_dir) {
+Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options,
+                                             const std::string& out_dir) {
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<AlertStream> stream, AlertStream::Create(options));
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -101,7 +111,8 @@ Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, co
   // Alert files go to DIR/alerts so that `weft ingest DIR/alerts` reads alerts only; labels,
   // tenants and the summary stay beside it.
   fs::create_directories(dir / "alerts", ec);
-  if (ec) return Status::IOError("cannot create '" + (dir / "alerts").string() + "': " + ec.message());
+  if (ec)
+    return Status::IOError("cannot create '" + (dir / "alerts").string() + "': " + ec.message());
   // Identifiers do not depend on pool sizes: small tenants suffice for rendering.
   std::vector<internal::Tenant> tenants;
   for (int t = 0; t < options.tenants; ++t) tenants.emplace_back(t, 0.0, 0, options.entity_zipf);
@@ -112,11 +123,15 @@ Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, co
   std::vector<GeneratedAlert> batch;
   while (stream->Next(batch)) {
     for (const GeneratedAlert& g : batch) {
-      const std::string name = std::string("alerts/") + (weft ? "weft.jsonl" : FileNameOf(ChannelFormat(g.channel)));
-      WEFT_RETURN_IF_ERROR(files.Write(name, internal::RenderRecord(g, tenants[static_cast<std::size_t>(g.tenant_index)], weft)));
+      const std::string name =
+          std::string("alerts/") + (weft ? "weft.jsonl" : FileNameOf(ChannelFormat(g.channel)));
+      WEFT_RETURN_IF_ERROR(files.Write(
+          name,
+          internal::RenderRecord(g, tenants[static_cast<std::size_t>(g.tenant_index)], weft)));
       ++per_file[name];
       if (g.duplicate) continue;
-      Json label = Json{{"alert_key", g.alert.key}, {"incident", g.incident}, {"scenario", g.scenario}};
+      Json label =
+          Json{{"alert_key", g.alert.key}, {"incident", g.incident}, {"scenario", g.scenario}};
       if (g.informational) label["informational"] = true;
       WEFT_RETURN_IF_ERROR(files.Write("labels.jsonl", label.dump()));
     }

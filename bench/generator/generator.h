@@ -35,15 +35,15 @@ struct GeneratorOptions {
   // in weft's JSON lines), or one native format: "defender-for-cloud", "graph-alerts",
   // "guardduty", "securityhub", "scc", "ocsf" (only the scenarios that format can carry).
   std::string format = "mixed";
-  Timestamp start = 1767571200000;       // first activity: 2026-01-05T00:00:00Z (ms since epoch)
-  Timestamp span = 30 * kMillisPerDay;   // activity spread over this many ms (default 30 days)
+  Timestamp start = 1767571200000;      // first activity: 2026-01-05T00:00:00Z (ms since epoch)
+  Timestamp span = 30 * kMillisPerDay;  // activity spread over this many ms (default 30 days)
   double informational_share = 0.05;  // share of distinct alerts that are informational singletons
-  double noise_share = 0.50;          // share of distinct alerts that are unrelated noise singletons
-  double duplicate_share = 0.05;      // share of distinct alerts delivered a second time
-  double late_share = 0.03;           // share of records delivered 2 h to 36 h after their activity
-  double hub_share = 0.20;            // share of alerts that also name one hub entity
-  double entity_zipf = 1.1;           // Zipf exponent of entity popularity within a tenant
-  double tenant_zipf = 1.0;           // Zipf exponent of tenant sizes
+  double noise_share = 0.50;      // share of distinct alerts that are unrelated noise singletons
+  double duplicate_share = 0.05;  // share of distinct alerts delivered a second time
+  double late_share = 0.03;       // share of records delivered 2 h to 36 h after their activity
+  double hub_share = 0.20;        // share of alerts that also name one hub entity
+  double entity_zipf = 1.1;       // Zipf exponent of entity popularity within a tenant
+  double tenant_zipf = 1.0;       // Zipf exponent of tenant sizes
   // No two different true incidents share a non-hub entity between alerts whose activity is
   // closer than this (ms, default 24 h): any correlator window up to it can reach the labels.
   Timestamp isolation_window = 24 * kMillisPerHour;
@@ -68,16 +68,16 @@ std::string_view ChannelFormat(Channel channel);
 
 // One delivered record, normalized as weft's importers would produce it.
 struct GeneratedAlert {
-  Alert alert;               // FinalizeAlert'ed: key set; provenance names the native format
-  std::string incident;      // true incident id: "chain-00000042" or "noise-00000043"
-  std::string scenario;      // chain template or noise template name, e.g. "phish-to-azure-vm"
+  Alert alert;           // FinalizeAlert'ed: key set; provenance names the native format
+  std::string incident;  // true incident id: "chain-00000042" or "noise-00000043"
+  std::string scenario;  // chain template or noise template name, e.g. "phish-to-azure-vm"
   Channel channel = Channel::kMdcRest;
-  int tenant_index = 0;      // 0-based index into the tenants
-  std::string account;       // Azure subscription, AWS account or GCP project of the record
-  std::string region;        // cloud region of the record ("" when none)
-  bool informational = false;  // severity informational: not ingested by default
-  bool duplicate = false;      // a second delivery of an alert already emitted
-  bool late = false;           // delivered hours after its activity
+  int tenant_index = 0;         // 0-based index into the tenants
+  std::string account;          // Azure subscription, AWS account or GCP project of the record
+  std::string region;           // cloud region of the record ("" when none)
+  bool informational = false;   // severity informational: not ingested by default
+  bool duplicate = false;       // a second delivery of an alert already emitted
+  bool late = false;            // delivered hours after its activity
   Timestamp emitted = kNoTime;  // when the record arrives; the stream is in this order
   std::string native_id;        // the id as the record carries it (e.g. the GuardDuty finding arn)
   std::uint64_t serial = 0;     // stream-wide number of the distinct alert (a duplicate shares it)
@@ -97,8 +97,8 @@ struct HubInfo {
 struct TenantInfo {
   std::string id;  // the weft tenant: the Entra tenant id (lower-case GUID)
   std::string name;
-  double weight = 0;                     // share of episodes
-  std::vector<std::string> accounts;     // subscription, AWS account, GCP project id and number, org
+  double weight = 0;                  // share of episodes
+  std::vector<std::string> accounts;  // subscription, AWS account, GCP project id and number, org
 };
 
 struct GeneratorSummary {
@@ -107,10 +107,10 @@ struct GeneratorSummary {
   std::uint64_t duplicates = 0;
   std::uint64_t informational = 0;
   std::uint64_t late = 0;
-  std::uint64_t planted_incidents = 0;   // chains
-  std::uint64_t chain_alerts = 0;        // distinct alerts in chains
-  std::uint64_t noise_incidents = 0;     // noise singletons (informational ones included)
-  std::map<std::string, std::uint64_t> records_per_format;    // native format -> records
+  std::uint64_t planted_incidents = 0;  // chains
+  std::uint64_t chain_alerts = 0;       // distinct alerts in chains
+  std::uint64_t noise_incidents = 0;    // noise singletons (informational ones included)
+  std::map<std::string, std::uint64_t> records_per_format;  // native format -> records
   std::map<std::string, std::uint64_t> incidents_per_scenario;
   std::vector<TenantInfo> tenants;
   std::vector<HubInfo> hubs;
@@ -146,7 +146,8 @@ class AlertStream {
 // guardduty.jsonl, securityhub.jsonl, scc.jsonl, ocsf.jsonl; weft: weft.jsonl; one native
 // format: that file only), labels.jsonl, tenants.json and summary.json. Existing files of those
 // names are replaced. InvalidArgument for bad options, IOError when a file cannot be written.
-Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options, const std::string& out_dir);
+Result<GeneratorSummary> GenerateToDirectory(const GeneratorOptions& options,
+                                             const std::string& out_dir);
 
 // Names accepted by GeneratorOptions::format.
 std::vector<std::string> GeneratorFormats();

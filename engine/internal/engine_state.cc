@@ -13,7 +13,9 @@ bool Earlier(const AlertInfo& a, const AlertInfo& b) {
 }  // namespace
 
 EngineState::EngineState(CorrelationConfig c, GraphStore& store)
-    : config(c), correlator(std::move(c)), resolver([&store](std::string_view tenant, std::string_view key) {
+    : config(c),
+      correlator(std::move(c)),
+      resolver([&store](std::string_view tenant, std::string_view key) {
         return store.GetEntity(tenant, key);
       }) {}
 
@@ -30,12 +32,17 @@ std::uint32_t Intern(std::string_view s, std::deque<std::string>& strings,
 
 }  // namespace
 
-std::uint32_t EngineState::Tenant(std::string_view name) { return Intern(name, tenants, tenant_index); }
+std::uint32_t EngineState::Tenant(std::string_view name) {
+  return Intern(name, tenants, tenant_index);
+}
 
-std::uint32_t EngineState::Title(std::string_view title) { return Intern(title, titles, title_index); }
+std::uint32_t EngineState::Title(std::string_view title) {
+  return Intern(title, titles, title_index);
+}
 
 std::uint32_t EngineState::InternIncident(std::uint64_t hash) {
-  auto [it, inserted] = incident_index.emplace(hash, static_cast<std::uint32_t>(incident_hashes.size()));
+  auto [it, inserted] =
+      incident_index.emplace(hash, static_cast<std::uint32_t>(incident_hashes.size()));
   if (inserted) {
     incident_hashes.push_back(hash);
     incident_earliest.push_back(0);
@@ -52,8 +59,8 @@ std::uint32_t EngineState::FindIncident(std::string_view id) const {
 
 void EngineState::AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity) {
   const EntityKind kind = resolver.Kind(entity);
-  const std::uint32_t cid =
-      correlator.AddEntity(tenant, config.Correlates(kind, resolver.Key(entity), resolver.PrivateIp(entity)));
+  const std::uint32_t cid = correlator.AddEntity(
+      tenant, config.Correlates(kind, resolver.Key(entity), resolver.PrivateIp(entity)));
   (void)cid;
   assert(cid == entity && "resolver and correlator entity ids move in step");
 }
@@ -62,7 +69,8 @@ Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
   for (const Evidence& ev : alert.evidence) {
     merges_.clear();
     created_.clear();
-    WEFT_ASSIGN_OR_RETURN(const std::uint32_t id, resolver.Resolve(tenant, alert.tenant, ev.entity, &merges_, &created_));
+    WEFT_ASSIGN_OR_RETURN(const std::uint32_t id,
+                          resolver.Resolve(tenant, alert.tenant, ev.entity, &merges_, &created_));
     for (std::uint32_t c : created_) AddCorrelatorEntity(tenant, c);
     for (auto [keep, gone] : merges_) correlator.MergeEntities(keep, gone);
     entity_ids.push_back(id);
@@ -109,7 +117,8 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& stor
       // decide which): resolve the whole alert as on arrival.
       entity_ids.resize(info.entities_begin);
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
-      if (!alert) return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
+      if (!alert)
+        return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
       ++replay_fallbacks;
       return AddAlert(*alert).status();
     }
@@ -129,8 +138,9 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   info.status = merged.status;
   info.title = Title(merged.title);
   const auto count = static_cast<std::uint32_t>(entity_ids.size() - begin);
-  const bool same = count == info.entity_count &&
-                    std::equal(entity_ids.begin() + begin, entity_ids.end(), entity_ids.begin() + info.entities_begin);
+  const bool same =
+      count == info.entity_count && std::equal(entity_ids.begin() + begin, entity_ids.end(),
+                                               entity_ids.begin() + info.entities_begin);
   if (same && first == info.first) {
     entity_ids.resize(begin);  // nothing new: keep the old range
     return Status::Ok();
@@ -143,7 +153,8 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   return Status::Ok();
 }
 
-Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest) {
+Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& members,
+                                    std::uint32_t* earliest) {
   Incident inc;
   std::uint32_t best = members.front();
   std::uint32_t top = members.front();
@@ -156,7 +167,8 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
   for (Correlator::AlertId m : members) {
     const AlertInfo& info = alerts[m];
     if (Earlier(info, alerts[best])) best = m;
-    if (info.severity > alerts[top].severity || (info.severity == alerts[top].severity && Earlier(info, alerts[top]))) {
+    if (info.severity > alerts[top].severity ||
+        (info.severity == alerts[top].severity && Earlier(info, alerts[top]))) {
       top = m;
     }
     inc.first_activity = std::min(inc.first_activity, info.first);
@@ -165,7 +177,8 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
     all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
     inc.alert_keys.emplace_back(info.key.view());
     const std::uint32_t* ids = Entities(info);
-    for (std::uint32_t i = 0; i < info.entity_count; ++i) entity_reps.push_back(resolver.Find(ids[i]));
+    for (std::uint32_t i = 0; i < info.entity_count; ++i)
+      entity_reps.push_back(resolver.Find(ids[i]));
   }
   std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
   std::sort(entity_reps.begin(), entity_reps.end());

@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "engine/correlation_config.h"
 #include "engine/correlator.h"
 #include "engine/entity_resolver.h"
@@ -20,6 +19,8 @@
 #include "graph/graph_store.h"
 #include "model/alert.h"
 #include "model/incident.h"
+
+#include "absl/container/flat_hash_map.h"
 
 namespace weft::internal {
 
@@ -37,7 +38,8 @@ struct AlertInfo {
   std::uint32_t tenant = 0;
   std::uint32_t title = 0;  // index into EngineState::titles
   std::uint32_t incident = kNoIncident;
-  std::uint32_t entities_begin = 0;  // resolver ids as resolved at the time: entity_ids[begin, +count)
+  std::uint32_t entities_begin =
+      0;  // resolver ids as resolved at the time: entity_ids[begin, +count)
   std::uint32_t entity_count = 0;
   std::uint32_t batch = 0;  // the batch that last wrote it, and its index in that batch's alerts
   std::uint32_t slot = 0;
@@ -55,8 +57,12 @@ struct EngineState {
   std::uint32_t Tenant(std::string_view name);
   std::uint32_t Title(std::string_view title);
   std::string_view Key(std::uint32_t alert) const { return alerts[alert].key.view(); }
-  const std::uint32_t* Entities(const AlertInfo& a) const { return entity_ids.data() + a.entities_begin; }
-  std::string IncidentId(std::uint32_t incident) const { return FormatIncidentId(incident_hashes[incident]); }
+  const std::uint32_t* Entities(const AlertInfo& a) const {
+    return entity_ids.data() + a.entities_begin;
+  }
+  std::string IncidentId(std::uint32_t incident) const {
+    return FormatIncidentId(incident_hashes[incident]);
+  }
   // The incident index of a formatted id, or kNoIncident.
   std::uint32_t FindIncident(std::string_view id) const;
 

@@ -47,7 +47,8 @@ template <typename T>
 class PagedArray {
   static_assert(std::is_trivially_copyable_v<T>);
   static_assert(std::has_single_bit(sizeof(T)), "a page holds a whole number of elements");
-  static constexpr unsigned kLog2Page = static_cast<unsigned>(std::countr_zero(kHugePage / sizeof(T)));
+  static constexpr unsigned kLog2Page =
+      static_cast<unsigned>(std::countr_zero(kHugePage / sizeof(T)));
 
  public:
   static constexpr std::size_t kPage = std::size_t{1} << kLog2Page;

@@ -1,10 +1,11 @@
 #pragma once
 // PostingPool: one arena for the Correlator's per-entity posting lists. A posting is an alert
-// id (4 bytes; the Correlator looks its time up when it needs the order). A list of n >= 2 lives in a block of Capacity(n) slots (a power of two), addressed by a 32-bit
-// offset, so an entity costs no allocation of its own and a block freed by growth is reused by
-// the next list of that size. Blocks are carved from 2 MiB pages (paged_array.h) and never straddle one, so the
-// arena grows without copying; a block larger than a page is allocated on its own. Pointers
-// from data() stay valid until the block is freed. Not thread-safe.
+// id (4 bytes; the Correlator looks its time up when it needs the order). A list of n >= 2 lives in
+// a block of Capacity(n) slots (a power of two), addressed by a 32-bit offset, so an entity costs
+// no allocation of its own and a block freed by growth is reused by the next list of that size.
+// Blocks are carved from 2 MiB pages (paged_array.h) and never straddle one, so the arena grows
+// without copying; a block larger than a page is allocated on its own. Pointers from data() stay
+// valid until the block is freed. Not thread-safe.
 
 #include <array>
 #include <bit>
@@ -24,7 +25,9 @@ struct Posting {
   friend bool operator<(const Posting& x, const Posting& y) {
     return x.time != y.time ? x.time < y.time : x.alert < y.alert;
   }
-  friend bool operator==(const Posting& x, const Posting& y) { return x.time == y.time && x.alert == y.alert; }
+  friend bool operator==(const Posting& x, const Posting& y) {
+    return x.time == y.time && x.alert == y.alert;
+  }
 };
 
 class PostingPool {
@@ -39,7 +42,9 @@ class PostingPool {
   PostingPool& operator=(const PostingPool&) = delete;
 
   // The block size of a list of `count` postings: the next power of two, at least 2.
-  static std::uint32_t Capacity(std::uint32_t count) { return std::bit_ceil(count < 2 ? 2u : count); }
+  static std::uint32_t Capacity(std::uint32_t count) {
+    return std::bit_ceil(count < 2 ? 2u : count);
+  }
 
   // A block of Capacity(count) slots (uninitialised); its offset.
   std::uint32_t Allocate(std::uint32_t count) {
@@ -52,7 +57,8 @@ class PostingPool {
       return block;
     }
     if (kPage - used_ < cap) NewPage();
-    const std::uint32_t block = static_cast<std::uint32_t>((pages_.size() - 1) << kLog2Page) | used_;
+    const std::uint32_t block =
+        static_cast<std::uint32_t>((pages_.size() - 1) << kLog2Page) | used_;
     used_ += cap;
     return block;
   }
@@ -80,7 +86,8 @@ class PostingPool {
     std::uint32_t at = used_;
     for (std::uint32_t piece = kPage / 2; piece >= 2; piece /= 2) {
       if (((kPage - used_) & piece) == 0) continue;
-      free_[std::countr_zero(piece)].push_back(static_cast<std::uint32_t>((pages_.size() - 1) << kLog2Page) | at);
+      free_[std::countr_zero(piece)].push_back(
+          static_cast<std::uint32_t>((pages_.size() - 1) << kLog2Page) | at);
       at += piece;
     }
     assert(pages_.size() < (kBig >> kLog2Page) && "posting pool below 2^31 slots");
@@ -101,7 +108,7 @@ class PostingPool {
   }
 
   std::vector<Page<Slot>> pages_;
-  std::uint32_t used_ = kPage;  // slots taken in the last page
+  std::uint32_t used_ = kPage;                       // slots taken in the last page
   std::array<std::vector<std::uint32_t>, 32> free_;  // by log2(capacity)
   std::vector<std::unique_ptr<Slot[]>> big_;
   std::vector<std::uint32_t> big_free_;

@@ -16,7 +16,8 @@ Json Convert(simdjson::dom::element e) {
       simdjson::dom::object object;
       if (e.get(object) != simdjson::SUCCESS) return out;
       // Later duplicates replace earlier ones, as in nlohmann's parser.
-      for (simdjson::dom::key_value_pair kv : object) members[std::string(kv.key)] = Convert(kv.value);
+      for (simdjson::dom::key_value_pair kv : object)
+        members[std::string(kv.key)] = Convert(kv.value);
       return out;
     }
     case simdjson::dom::element_type::ARRAY: {
@@ -38,14 +39,10 @@ Json Convert(simdjson::dom::element e) {
       const std::int64_t v = e.get_int64().value_unsafe();
       return v >= 0 ? Json(static_cast<std::uint64_t>(v)) : Json(v);
     }
-    case simdjson::dom::element_type::UINT64:
-      return Json(e.get_uint64().value_unsafe());
-    case simdjson::dom::element_type::DOUBLE:
-      return Json(e.get_double().value_unsafe());
-    case simdjson::dom::element_type::BOOL:
-      return Json(e.get_bool().value_unsafe());
-    case simdjson::dom::element_type::NULL_VALUE:
-      return Json(nullptr);
+    case simdjson::dom::element_type::UINT64: return Json(e.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE: return Json(e.get_double().value_unsafe());
+    case simdjson::dom::element_type::BOOL: return Json(e.get_bool().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE: return Json(nullptr);
   }
   return Json();
 }
@@ -55,7 +52,8 @@ Json Convert(simdjson::dom::element e) {
 Json ParseJson(std::string_view text) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
-  const simdjson::error_code error = parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
+  const simdjson::error_code error =
+      parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root);
   if (error == simdjson::SUCCESS) {
     Json out = Convert(root);
     if (parser.capacity() > kKeepCapacity) parser = simdjson::dom::parser();

@@ -14,11 +14,13 @@ struct TacticEntry {
   std::string_view id;
 };
 constexpr TacticEntry kTactics[] = {
-    {"Reconnaissance", "TA0043"},      {"ResourceDevelopment", "TA0042"}, {"InitialAccess", "TA0001"},
-    {"Execution", "TA0002"},           {"Persistence", "TA0003"},         {"PrivilegeEscalation", "TA0004"},
-    {"DefenseEvasion", "TA0005"},      {"CredentialAccess", "TA0006"},    {"Discovery", "TA0007"},
-    {"LateralMovement", "TA0008"},     {"Collection", "TA0009"},          {"CommandAndControl", "TA0011"},
-    {"Exfiltration", "TA0010"},        {"Impact", "TA0040"},
+    {"Reconnaissance", "TA0043"}, {"ResourceDevelopment", "TA0042"},
+    {"InitialAccess", "TA0001"},  {"Execution", "TA0002"},
+    {"Persistence", "TA0003"},    {"PrivilegeEscalation", "TA0004"},
+    {"DefenseEvasion", "TA0005"}, {"CredentialAccess", "TA0006"},
+    {"Discovery", "TA0007"},      {"LateralMovement", "TA0008"},
+    {"Collection", "TA0009"},     {"CommandAndControl", "TA0011"},
+    {"Exfiltration", "TA0010"},   {"Impact", "TA0040"},
 };
 
 // GuardDuty threat purposes (the part of a finding type before ':') -> tactic. Purposes that
@@ -28,20 +30,29 @@ struct PurposeEntry {
   std::string_view tactic;
 };
 constexpr PurposeEntry kGuardDutyPurposes[] = {
-    {"backdoor", "CommandAndControl"},     {"credentialaccess", "CredentialAccess"},
-    {"cryptocurrency", "Impact"},          {"defenseevasion", "DefenseEvasion"},
-    {"discovery", "Discovery"},            {"execution", "Execution"},
-    {"exfiltration", "Exfiltration"},      {"impact", "Impact"},
-    {"initialaccess", "InitialAccess"},    {"persistence", "Persistence"},
-    {"privilegeescalation", "PrivilegeEscalation"}, {"recon", "Reconnaissance"},
-    {"stealth", "DefenseEvasion"},         {"trojan", "CommandAndControl"},
-    {"unauthorizedaccess", "InitialAccess"}, {"attacksequence", ""},
+    {"backdoor", "CommandAndControl"},
+    {"credentialaccess", "CredentialAccess"},
+    {"cryptocurrency", "Impact"},
+    {"defenseevasion", "DefenseEvasion"},
+    {"discovery", "Discovery"},
+    {"execution", "Execution"},
+    {"exfiltration", "Exfiltration"},
+    {"impact", "Impact"},
+    {"initialaccess", "InitialAccess"},
+    {"persistence", "Persistence"},
+    {"privilegeescalation", "PrivilegeEscalation"},
+    {"recon", "Reconnaissance"},
+    {"stealth", "DefenseEvasion"},
+    {"trojan", "CommandAndControl"},
+    {"unauthorizedaccess", "InitialAccess"},
+    {"attacksequence", ""},
 };
 
 std::string AlnumLower(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return out;
 }
@@ -67,7 +78,9 @@ const Json* CPath(const Json& j, std::initializer_list<std::string_view> keys) {
 }
 
 std::string CStr(const Json& j, std::string_view key) { return Str(CMember(j, key)); }
-std::string CStr(const Json& j, std::initializer_list<std::string_view> path) { return Str(CPath(j, path)); }
+std::string CStr(const Json& j, std::initializer_list<std::string_view> path) {
+  return Str(CPath(j, path));
+}
 
 void AddEvidence(Alert& alert, std::optional<Entity> entity, EvidenceRole role) {
   if (entity) alert.evidence.push_back(Evidence{std::move(*entity), role});

@@ -27,7 +27,8 @@ class RecordContext {
 
   // The tenant for a record: `record_tenant` when non-empty, else the first of `accounts` the
   // tenant map knows, else the --tenant default, else "" (FinalizeAlert then rejects it).
-  std::string Tenant(std::string_view record_tenant, std::initializer_list<std::string_view> accounts = {}) const;
+  std::string Tenant(std::string_view record_tenant,
+                     std::initializer_list<std::string_view> accounts = {}) const;
 
  private:
   const ImportOptions& options_;

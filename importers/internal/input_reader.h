@@ -2,11 +2,11 @@
 // Reads one input (a file, possibly gzip-compressed, or stdin) as lines or as a whole, with a
 // cap on how long a line may grow. Private to importers/. Not thread-safe.
 
+#include <zlib.h>
+
 #include <cstddef>
 #include <memory>
 #include <string>
-
-#include <zlib.h>
 
 #include "model/status.h"
 

@@ -35,7 +35,9 @@ std::string Str(const Json* j) {
 
 std::string Str(const Json& j, std::string_view key) { return Str(Member(j, key)); }
 
-std::string Str(const Json& j, std::initializer_list<std::string_view> path) { return Str(Path(j, path)); }
+std::string Str(const Json& j, std::initializer_list<std::string_view> path) {
+  return Str(Path(j, path));
+}
 
 std::string FirstStr(const Json& j, std::initializer_list<std::string_view> keys) {
   for (std::string_view k : keys) {

@@ -15,7 +15,9 @@ namespace {
 bool EqualsCi(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -34,7 +36,9 @@ std::string NormalizePid(std::string pid) {
     unsigned long long v = 0;
     for (char c : p.substr(2)) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) return std::string(p);
-      v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10);
+      v = v * 16 + static_cast<unsigned>(std::isdigit(static_cast<unsigned char>(c))
+                                             ? c - '0'
+                                             : std::tolower(c) - 'a' + 10);
     }
     return std::to_string(v);
   }
@@ -58,8 +62,8 @@ class EntityConverter {
     for (const Json* e : entities_) {
       std::optional<Entity> entity = Convert(*e);
       if (!entity) continue;
-      graph_.evidence.push_back(
-          Evidence{*entity, TrueCi(*e, "Asset") ? EvidenceRole::kImpacted : EvidenceRole::kRelated});
+      graph_.evidence.push_back(Evidence{
+          *entity, TrueCi(*e, "Asset") ? EvidenceRole::kImpacted : EvidenceRole::kRelated});
     }
     for (const Json* e : entities_) AddRelations(*e);
     return std::move(graph_);
@@ -155,7 +159,8 @@ class EntityConverter {
       if (host.empty()) host = StrCi(e, "NetBiosName");
       ids.hostname = host;
       const std::string dns = StrCi(e, "DnsDomain");
-      if (!dns.empty() && !host.empty() && host.find('.') == std::string::npos) ids.fqdn = host + "." + dns;
+      if (!dns.empty() && !host.empty() && host.find('.') == std::string::npos)
+        ids.fqdn = host + "." + dns;
       const std::string azure = StrCi(e, "AzureID");
       if (!azure.empty()) {
         // A "host" whose AzureID is an App Service or similar is that resource, not a machine.
@@ -204,7 +209,8 @@ class EntityConverter {
     if (type == "filehash") {
       const std::string alg = ToLower(StrCi(e, "Algorithm"));
       const std::string value = StrCi(e, "Value");
-      return MakeFile(alg == "sha256" ? value : "", alg == "sha1" ? value : "", alg == "md5" ? value : "", "", source_);
+      return MakeFile(alg == "sha256" ? value : "", alg == "sha1" ? value : "",
+                      alg == "md5" ? value : "", "", source_);
     }
     if (type == "process") {
       const std::string device = KeyOf(Ref(e, "Host"));
@@ -215,16 +221,19 @@ class EntityConverter {
     if (type == "dns") return MakeDomain(StrCi(e, "DomainName"), source_);
     if (type == "url") return MakeUrl(StrCi(e, "Url"), source_);
     if (type == "malware") return MakeGeneric("malware", StrCi(e, "Name"), source_);
-    if (type == "azure-resource") return MakeMsResource(StrCi(e, "ResourceId"), StrCi(e, "ResourceType"), source_);
+    if (type == "azure-resource")
+      return MakeMsResource(StrCi(e, "ResourceId"), StrCi(e, "ResourceType"), source_);
     if (type == "aws-resource" || type == "amazon-resource") {
-      return MakeCloudResource(FirstStrCi(e, {"AmazonResourceId", "ResourceId", "Arn"}), Cloud::kAws,
-                               StrCi(e, "ResourceType"), source_);
+      return MakeCloudResource(FirstStrCi(e, {"AmazonResourceId", "ResourceId", "Arn"}),
+                               Cloud::kAws, StrCi(e, "ResourceType"), source_);
     }
     if (type == "gcp-resource") {
       const std::string full = FirstStrCi(e, {"FullResourceName", "ResourceId"});
-      if (!full.empty()) return MakeCloudResource(full, Cloud::kGcp, StrCi(e, "ResourceType"), source_);
+      if (!full.empty())
+        return MakeCloudResource(full, Cloud::kGcp, StrCi(e, "ResourceType"), source_);
       std::vector<std::string> related = StringListCi(e, "RelatedAzureResourceIds");
-      if (!related.empty()) return MakeMsResource(related.front(), StrCi(e, "ResourceType"), source_);
+      if (!related.empty())
+        return MakeMsResource(related.front(), StrCi(e, "ResourceType"), source_);
       const std::string project = StrCi(e, "ProjectId");
       const std::string name = StrCi(e, "ResourceName");
       if (project.empty() || name.empty()) return std::nullopt;
@@ -243,9 +252,11 @@ class EntityConverter {
       }
       return MakeUrl(StrCi(e, "Url"), source_);
     }
-    if (type == "mailbox") return MakeMailbox(FirstStrCi(e, {"MailboxPrimaryAddress", "Upn"}), source_);
+    if (type == "mailbox")
+      return MakeMailbox(FirstStrCi(e, {"MailboxPrimaryAddress", "Upn"}), source_);
     if (type == "mailmessage") return MakeMailMessage(StrCi(e, "NetworkMessageId"), source_);
-    if (type == "cloud-application") return MakeCloudApp(FirstStrCi(e, {"AppId", "SaasId"}), StrCi(e, "Name"), source_);
+    if (type == "cloud-application")
+      return MakeCloudApp(FirstStrCi(e, {"AppId", "SaasId"}), StrCi(e, "Name"), source_);
     if (type == "registry-key") {
       const std::string hive = StrCi(e, "Hive");
       const std::string key = StrCi(e, "Key");
@@ -261,9 +272,11 @@ class EntityConverter {
       return MakeRegistry(hive.empty() ? path : hive + "\\" + path, StrCi(e, "Name"), source_);
     }
     if (type == "security-group") {
-      return MakeGeneric("security-group", FirstStrCi(e, {"ObjectGuid", "Sid", "DistinguishedName"}), source_);
+      return MakeGeneric("security-group",
+                         FirstStrCi(e, {"ObjectGuid", "Sid", "DistinguishedName"}), source_);
     }
-    if (type == "container-image") return MakeGeneric("container-image", FirstStrCi(e, {"ImageId", "DigestImage"}), source_);
+    if (type == "container-image")
+      return MakeGeneric("container-image", FirstStrCi(e, {"ImageId", "DigestImage"}), source_);
     if (type == "container") {
       const std::string id = StrCi(e, "ContainerId");
       if (!IsPlaceholder(id)) return MakeGeneric("container", id, source_);
@@ -286,8 +299,8 @@ class EntityConverter {
     const bool from_ok = relation == "connects_to" ? from.rfind("ip:", 0) == 0
                          : relation == "logged_on" ? from.rfind("user:", 0) == 0
                                                    : from.rfind("process:", 0) == 0;
-    const std::string_view to_kind = relation == "child_of"     ? "process:"
-                                     : relation == "runs_as"    ? "user:"
+    const std::string_view to_kind = relation == "child_of"      ? "process:"
+                                     : relation == "runs_as"     ? "user:"
                                      : relation == "connects_to" ? "ip:"
                                                                  : "device:";
     if (!from_ok || to.rfind(to_kind, 0) != 0) return;
@@ -309,7 +322,8 @@ class EntityConverter {
     } else if (type == "host-logon-session") {
       AddRelation(KeyOf(Ref(e, "Account")), KeyOf(Ref(e, "Host")), "logged_on");
     } else if (type == "network-connection") {
-      AddRelation(KeyOf(Ref(e, "SourceAddress")), KeyOf(Ref(e, "DestinationAddress")), "connects_to");
+      AddRelation(KeyOf(Ref(e, "SourceAddress")), KeyOf(Ref(e, "DestinationAddress")),
+                  "connects_to");
     }
   }
 
@@ -374,11 +388,22 @@ std::vector<std::string> StringListCi(const Json& j, std::string_view key) {
 }
 
 std::string NormalizeTactic(std::string_view text) {
-  static constexpr std::string_view kTactics[] = {
-      "Reconnaissance", "ResourceDevelopment", "InitialAccess",   "Execution",
-      "Persistence",    "PrivilegeEscalation", "DefenseEvasion",  "CredentialAccess",
-      "Discovery",      "LateralMovement",     "Collection",      "CommandAndControl",
-      "Exfiltration",   "Impact",              "ImpairProcessControl", "InhibitResponseFunction"};
+  static constexpr std::string_view kTactics[] = {"Reconnaissance",
+                                                  "ResourceDevelopment",
+                                                  "InitialAccess",
+                                                  "Execution",
+                                                  "Persistence",
+                                                  "PrivilegeEscalation",
+                                                  "DefenseEvasion",
+                                                  "CredentialAccess",
+                                                  "Discovery",
+                                                  "LateralMovement",
+                                                  "Collection",
+                                                  "CommandAndControl",
+                                                  "Exfiltration",
+                                                  "Impact",
+                                                  "ImpairProcessControl",
+                                                  "InhibitResponseFunction"};
   std::string squeezed;
   for (char c : text) {
     if (std::isalnum(static_cast<unsigned char>(c))) squeezed += c;
@@ -411,14 +436,17 @@ void AddTactics(const std::vector<std::string>& values, std::vector<std::string>
 
 std::vector<std::string> ExtractTechniqueIds(std::string_view text) {
   std::vector<std::string> out;
-  auto digit = [&](size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
+  auto digit = [&](size_t i) {
+    return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] != 'T' && text[i] != 't') continue;
     if (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) continue;
     if (!(digit(i + 1) && digit(i + 2) && digit(i + 3) && digit(i + 4)) || digit(i + 5)) continue;
     std::string id = "T" + std::string(text.substr(i + 1, 4));
     size_t end = i + 5;
-    if (end < text.size() && text[end] == '.' && digit(end + 1) && digit(end + 2) && digit(end + 3) && !digit(end + 4)) {
+    if (end < text.size() && text[end] == '.' && digit(end + 1) && digit(end + 2) &&
+        digit(end + 3) && !digit(end + 4)) {
       id += std::string(text.substr(end, 4));
       end += 4;
     }
@@ -461,34 +489,51 @@ Cloud CloudOfMsResourceId(std::string_view id) {
   return CloudOfResourceId(id);
 }
 
-std::optional<Entity> MakeMsResource(std::string_view id, std::string_view resource_type, std::string_view source) {
+std::optional<Entity> MakeMsResource(std::string_view id, std::string_view resource_type,
+                                     std::string_view source) {
   const Cloud shape = CloudOfResourceId(id);
   const Cloud cloud = CloudOfMsResourceId(id);
   return MakeCloudResource(id, cloud != shape ? cloud : Cloud::kUnknown, resource_type, source);
 }
 
 std::optional<Entity> MakeMsUser(UserIds ids, std::string_view source) {
-  static constexpr std::string_view kBuiltinNames[] = {
-      "system", "local system", "localsystem", "local service", "localservice", "network service",
-      "networkservice", "anonymous", "anonymous logon", "authenticated user", "authenticated users",
-      "network", "null", "admin", "administrator", "root", "dwm-1", "umfd-0", "umfd-1"};
-  static constexpr std::string_view kBuiltinDomains[] = {"nt authority", "builtin", "window manager",
-                                                          "font driver host"};
+  static constexpr std::string_view kBuiltinNames[] = {"system",
+                                                       "local system",
+                                                       "localsystem",
+                                                       "local service",
+                                                       "localservice",
+                                                       "network service",
+                                                       "networkservice",
+                                                       "anonymous",
+                                                       "anonymous logon",
+                                                       "authenticated user",
+                                                       "authenticated users",
+                                                       "network",
+                                                       "null",
+                                                       "admin",
+                                                       "administrator",
+                                                       "root",
+                                                       "dwm-1",
+                                                       "umfd-0",
+                                                       "umfd-1"};
+  static constexpr std::string_view kBuiltinDomains[] = {"nt authority", "builtin",
+                                                         "window manager", "font driver host"};
   const std::string sid = ToUpper(Trim(ids.sid));
-  if (!sid.empty() && (sid.rfind("S-1-", 0) != 0 || sid == "S-1-5-18" || sid == "S-1-5-19" || sid == "S-1-5-20" ||
-                       sid.rfind("S-1-5-32-", 0) == 0 || sid.rfind("S-1-5-90-", 0) == 0 ||
-                       sid.rfind("S-1-5-96-", 0) == 0)) {
+  if (!sid.empty() && (sid.rfind("S-1-", 0) != 0 || sid == "S-1-5-18" || sid == "S-1-5-19" ||
+                       sid == "S-1-5-20" || sid.rfind("S-1-5-32-", 0) == 0 ||
+                       sid.rfind("S-1-5-90-", 0) == 0 || sid.rfind("S-1-5-96-", 0) == 0)) {
     ids.sid.clear();
   }
   std::string name = ToLower(Trim(ids.account_name));
-  if (const size_t slash = name.find('\\'); slash != std::string::npos) name = name.substr(slash + 1);
+  if (const size_t slash = name.find('\\'); slash != std::string::npos)
+    name = name.substr(slash + 1);
   const std::string domain = ToLower(Trim(ids.domain));
   bool builtin_domain = false;
   for (std::string_view d : kBuiltinDomains) builtin_domain |= domain == d;
   bool generic_name = false;
   for (std::string_view n : kBuiltinNames) generic_name |= name == n;
-  const bool strong = !ids.sid.empty() || !IsPlaceholder(ids.aad_object_id) || !IsPlaceholder(ids.upn) ||
-                      !IsPlaceholder(ids.other_id);
+  const bool strong = !ids.sid.empty() || !IsPlaceholder(ids.aad_object_id) ||
+                      !IsPlaceholder(ids.upn) || !IsPlaceholder(ids.other_id);
   if (builtin_domain || (generic_name && domain.empty() && !strong)) {
     ids.account_name.clear();
     ids.domain.clear();
@@ -512,7 +557,8 @@ std::string JoinPath(std::string_view directory, std::string_view name) {
   if (lower_dir.size() > lower_name.size() &&
       lower_dir.compare(lower_dir.size() - lower_name.size(), lower_name.size(), lower_name) == 0) {
     const char before = lower_dir[lower_dir.size() - lower_name.size() - 1];
-    if (before == '\\' || before == '/') return std::string(directory);  // the folder already names the file
+    if (before == '\\' || before == '/')
+      return std::string(directory);  // the folder already names the file
   }
   const char sep = directory.find('\\') != std::string_view::npos ? '\\' : '/';
   std::string out(directory);
@@ -525,21 +571,26 @@ EntityGraph ConvertMdcEntities(const Json& entities, std::string_view source) {
   return EntityConverter(entities, source).Run();
 }
 
-Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContext& ctx, ParseOutput& out) {
+Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContext& ctx,
+                     ParseOutput& out) {
   const std::string_view source = SourceProductName(SourceProduct::kDefenderForCloud);
   Alert a;
   a.source = SourceProduct::kDefenderForCloud;
   a.product_name = StrCi(props, "productName");
   a.provider_id = StrCi(props, "systemAlertId");
   if (a.provider_id.empty() && envelope != nullptr) a.provider_id = Str(*envelope, "name");
-  if (Trim(a.provider_id).empty()) return Status::InvalidArgument("missing required field 'systemAlertId'");
+  if (Trim(a.provider_id).empty())
+    return Status::InvalidArgument("missing required field 'systemAlertId'");
   a.alert_type = StrCi(props, "alertType");
   a.title = FirstStrCi(props, {"alertDisplayName", "displayName"});
   a.description = StrCi(props, "description");
   a.native_severity = StrCi(props, "severity");
-  if (a.native_severity.empty()) return Status::InvalidArgument("missing required field 'severity'");
+  if (a.native_severity.empty())
+    return Status::InvalidArgument("missing required field 'severity'");
   std::optional<Severity> severity = ParseSeverity(a.native_severity);
-  if (!severity) return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity + "'");
+  if (!severity)
+    return Status::InvalidArgument("field 'severity' has unknown value '" + a.native_severity +
+                                   "'");
   a.severity = *severity;
   a.native_status = StrCi(props, "status");
   a.status = ParseAlertStatus(a.native_status).value_or(AlertStatus::kNew);
@@ -584,7 +635,8 @@ Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContex
         if (agent_id.empty()) agent_id = StrCi(r, "agentId");
       } else {
         // Later API versions may add identifier types (AWS, GCP): keep any resource id they carry.
-        const std::string id = FirstStrCi(r, {"resourceId", "azureResourceId", "amazonResourceId", "gcpResourceName"});
+        const std::string id =
+            FirstStrCi(r, {"resourceId", "azureResourceId", "amazonResourceId", "gcpResourceName"});
         if (!id.empty()) add_resource(id);
       }
     }
@@ -593,8 +645,9 @@ Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContex
   if (agent_id.empty()) agent_id = StrCi(props, "agentId");
   if (std::optional<std::string> oms = NormalizeGuid(agent_id)) {
     // The Log Analytics agent runs on the machine the alert is about.
-    auto device = std::find_if(resources.begin(), resources.end(),
-                               [](const Evidence& e) { return e.entity.kind == EntityKind::kDevice; });
+    auto device = std::find_if(resources.begin(), resources.end(), [](const Evidence& e) {
+      return e.entity.kind == EntityKind::kDevice;
+    });
     DeviceIds ids;
     ids.oms_agent_id = *oms;
     std::optional<Entity> agent = MakeDevice(ids, source);
@@ -604,7 +657,8 @@ Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContex
       resources.push_back(Evidence{std::move(*agent), EvidenceRole::kImpacted});
     }
   }
-  if (envelope != nullptr && subscription.empty()) subscription = SubscriptionOf(Str(*envelope, "id"));
+  if (envelope != nullptr && subscription.empty())
+    subscription = SubscriptionOf(Str(*envelope, "id"));
   if (subscription.empty()) subscription = SubscriptionOf(StrCi(props, "id"));
   if (subscription.empty()) subscription = ToLower(StrCi(props, "workspaceSubscriptionId"));
   if (record_tenant.empty()) record_tenant = StrCi(props, "tenantId");

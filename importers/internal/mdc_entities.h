@@ -60,7 +60,8 @@ std::string ResolveTenant(const RecordContext& ctx, std::string_view record_tena
 // AWS or GCP resource it stands for.
 Cloud CloudOfMsResourceId(std::string_view id);
 // MakeCloudResource with the connector-aware cloud above (a VM id becomes a device).
-std::optional<Entity> MakeMsResource(std::string_view id, std::string_view resource_type, std::string_view source);
+std::optional<Entity> MakeMsResource(std::string_view id, std::string_view resource_type,
+                                     std::string_view source);
 // MakeUser, except that built-in accounts (SYSTEM, LOCAL SERVICE, NETWORK SERVICE, ...,
 // S-1-5-18/19/20, non-"S-1-" SIDs) are not identities: their SID and name are dropped, and
 // nullopt is returned when nothing else identifies the user.
@@ -93,6 +94,7 @@ EntityGraph ConvertMdcEntities(const Json& entities, std::string_view source);
 // envelope `id` ("" when none). Required: systemAlertId (or `name` in `envelope`), severity, and
 // a time (startTimeUtc or timeGeneratedUtc); InvalidArgument names the missing or malformed
 // field. The alert is appended to `out`.
-Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContext& ctx, ParseOutput& out);
+Status ParseMdcAlert(const Json& props, const Json* envelope, const RecordContext& ctx,
+                     ParseOutput& out);
 
 }  // namespace weft::importers

@@ -126,8 +126,9 @@ class Reader {
     std::uint8_t b = 0;
     if (!Byte(field, b)) return false;
     if (b > static_cast<std::uint8_t>(max)) {
-      return Garbled(field, start, "enum value " + std::to_string(b) + " is out of range 0.." +
-                                       std::to_string(static_cast<int>(max)));
+      return Garbled(field, start,
+                     "enum value " + std::to_string(b) + " is out of range 0.." +
+                         std::to_string(static_cast<int>(max)));
     }
     v = static_cast<E>(b);
     return true;
@@ -218,8 +219,9 @@ class Reader {
     std::uint8_t v = 0;
     if (!Byte("version", v)) return false;
     if (v != kCodecVersion) {
-      return Fail("version", 0,
-                  "is " + std::to_string(v) + ", this build reads " + std::to_string(kCodecVersion));
+      return Fail(
+          "version", 0,
+          "is " + std::to_string(v) + ", this build reads " + std::to_string(kCodecVersion));
     }
     return true;
   }
@@ -239,7 +241,8 @@ class Reader {
     return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
   }
   bool Truncated(const char* field) {
-    return Fail(field, pos_, "is truncated: the record ends at byte " + std::to_string(data_.size()));
+    return Fail(field, pos_,
+                "is truncated: the record ends at byte " + std::to_string(data_.size()));
   }
   bool Garbled(const char* field, std::size_t at, const std::string& what) {
     return Fail(field, at, "is garbled: " + what);
@@ -247,9 +250,9 @@ class Reader {
   bool Fail(const char* field, std::size_t at, const std::string& what) {
     if (ok_) {
       ok_ = false;
-      status_ = Status::Corruption(std::string(record_) + " record (" + std::to_string(data_.size()) +
-                                   " bytes): field '" + field + "' at byte " + std::to_string(at) +
-                                   " " + what);
+      status_ = Status::Corruption(std::string(record_) + " record (" +
+                                   std::to_string(data_.size()) + " bytes): field '" + field +
+                                   "' at byte " + std::to_string(at) + " " + what);
     }
     return false;
   }

@@ -1,10 +1,10 @@
 #include "persistence/internal/rocks_options.h"
 
-#include <algorithm>
-
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+
+#include <algorithm>
 
 namespace weft::rocks {
 namespace {

@@ -3,13 +3,13 @@
 // rocks_store.cc so the choices are in one place and the benchmark numbers in the ADR can be
 // traced to them. Pure functions; thread-safe.
 
+#include <rocksdb/cache.h>
+#include <rocksdb/options.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rocksdb/cache.h>
-#include <rocksdb/options.h>
 
 #include "persistence/rocks_store.h"
 

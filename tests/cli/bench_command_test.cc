@@ -40,25 +40,44 @@ nlohmann::json BenchJson(const std::string& args) {
 
 TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
   const nlohmann::json j = BenchJson("--alerts 2000 --path-queries 50");
-  for (const char* key :
-       {"correlate_alerts_per_s", "durable_ingest_alerts_per_s", "parse_alerts_per_s", "parse_mb_per_s",
-        "parse_weft_alerts_per_s", "engine_inmemory_alerts_per_s", "naive_layout_alerts_per_s", "path_p50_ms",
-        "path_p99_ms", "kpath_p99_ms", "recorrelate_s", "reopen_s", "peak_rss_mb", "disk_bytes_per_alert",
-        "ingest_batch_p50_ms", "ingest_batch_p99_ms", "ingest_alert_p50_ms", "ingest_alert_p99_ms",
-        "durable_vs_naive_ratio", "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1",
-        "e2e_ingest_alerts_per_s", "e2e_ingest_json_alerts_per_s"}) {
+  for (const char* key : {"correlate_alerts_per_s",
+                          "durable_ingest_alerts_per_s",
+                          "parse_alerts_per_s",
+                          "parse_mb_per_s",
+                          "parse_weft_alerts_per_s",
+                          "engine_inmemory_alerts_per_s",
+                          "naive_layout_alerts_per_s",
+                          "path_p50_ms",
+                          "path_p99_ms",
+                          "kpath_p99_ms",
+                          "recorrelate_s",
+                          "reopen_s",
+                          "peak_rss_mb",
+                          "disk_bytes_per_alert",
+                          "ingest_batch_p50_ms",
+                          "ingest_batch_p99_ms",
+                          "ingest_alert_p50_ms",
+                          "ingest_alert_p99_ms",
+                          "durable_vs_naive_ratio",
+                          "quality_pairwise_precision",
+                          "quality_pairwise_recall",
+                          "quality_bcubed_f1",
+                          "e2e_ingest_alerts_per_s",
+                          "e2e_ingest_json_alerts_per_s"}) {
     ASSERT_TRUE(j.contains(key)) << key;
     ASSERT_TRUE(j[key].is_number()) << key;
     EXPECT_GT(j[key].get<double>(), 0) << key;
   }
-  for (const char* key : {"quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+  for (const char* key :
+       {"quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
     EXPECT_LE(j[key].get<double>(), 1.0) << key;
   }
   EXPECT_LE(j["path_p50_ms"].get<double>(), j["path_p99_ms"].get<double>());
   EXPECT_LE(j["ingest_batch_p50_ms"].get<double>(), j["ingest_batch_p99_ms"].get<double>());
   // Every record parsed, none rejected; only informational alerts stay out of the store.
   EXPECT_EQ(j["parse_records"].get<double>(), 2000);
-  EXPECT_EQ(j["e2e_ingest_records"].get<double>(), 2000) << "the end-to-end stage reads every file it parsed";
+  EXPECT_EQ(j["e2e_ingest_records"].get<double>(), 2000)
+      << "the end-to-end stage reads every file it parsed";
   EXPECT_EQ(j["parse_rejected"].get<double>(), 0);
   EXPECT_EQ(j["parse_weft_rejected"].get<double>(), 0);
   EXPECT_GT(j["durable_alerts"].get<double>(), 1500);
@@ -73,12 +92,14 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
   const std::string args = "--alerts 1500 --seed 9 --skip parse,naive,engine,paths";
   const nlohmann::json a = BenchJson(args);
   const nlohmann::json b = BenchJson(args);
-  for (const char* key : {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts", "store_incidents",
-                          "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+  for (const char* key :
+       {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts", "store_incidents",
+        "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
     ASSERT_TRUE(a.contains(key)) << key;
     EXPECT_EQ(a[key], b[key]) << key;
   }
-  for (const char* key : {"parse_alerts_per_s", "naive_layout_alerts_per_s", "engine_inmemory_alerts_per_s", "path_p50_ms"}) {
+  for (const char* key : {"parse_alerts_per_s", "naive_layout_alerts_per_s",
+                          "engine_inmemory_alerts_per_s", "path_p50_ms"}) {
     EXPECT_FALSE(a.contains(key)) << key;
   }
 }

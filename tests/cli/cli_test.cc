@@ -25,8 +25,9 @@ namespace fs = std::filesystem;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("weft-cli-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("weft-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -34,7 +35,8 @@ class CliTest : public ::testing::Test {
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   std::string IngestSamples(const std::string& db) {
     const std::string samples = WEFT_SAMPLES_DIR;
-    RunResult r = Weft("ingest --json --db " + db + " --tenants " + samples + "/tenants.json --tenant demo " + samples + "/alerts");
+    RunResult r = Weft("ingest --json --db " + db + " --tenants " + samples +
+                       "/tenants.json --tenant demo " + samples + "/alerts");
     EXPECT_EQ(r.code, 0) << r.out;
     return r.out;
   }
@@ -88,7 +90,8 @@ TEST_F(CliTest, IngestIncidentsExportAndReingestRoundTrip) {
     }
     return g;
   };
-  EXPECT_EQ(groups(Weft("export incidents --db " + db2).out), groups(Weft("export incidents --db " + db).out));
+  EXPECT_EQ(groups(Weft("export incidents --db " + db2).out),
+            groups(Weft("export incidents --db " + db).out));
   // Ingesting the same files again changes nothing.
   nlohmann::json again = nlohmann::json::parse(IngestSamples(db));
   EXPECT_EQ(again["accepted"], 0);
@@ -103,7 +106,8 @@ TEST_F(CliTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
   nlohmann::json diff = nlohmann::json::parse(r.out);
   EXPECT_TRUE(diff["no_change"].get<bool>());
   { std::ofstream(Path("tight.json")) << R"({"window": "1m"})"; }
-  RunResult tight = Weft("recorrelate --json --dry-run --db " + db + " --config " + Path("tight.json"));
+  RunResult tight =
+      Weft("recorrelate --json --dry-run --db " + db + " --config " + Path("tight.json"));
   ASSERT_EQ(tight.code, 0);
   EXPECT_FALSE(nlohmann::json::parse(tight.out)["applied"].get<bool>());
   { std::ofstream(Path("bad.json")) << R"({"window": "soon"})"; }
@@ -113,11 +117,15 @@ TEST_F(CliTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
 TEST_F(CliTest, BadRecordsAreRejectedWithFileRecordAndReasonAndTheRestGoesIn) {
   {
     std::ofstream f(Path("mixed.jsonl"));
-    f << R"({"tenant":"t","id":"a-1","time":"2026-01-01T00:00:00Z","severity":"high","entities":[{"kind":"ip","id":"203.0.113.7"}]})" "\n";
-    f << R"({"tenant":"t","id":"a-2","time":"2026-01-01T00:00:00Z",)" "\n";
-    f << R"({"tenant":"t","id":"a-3","time":"2026-01-01T01:00:00Z","severity":"low","entities":[{"kind":"ip","id":"203.0.113.7"}]})" "\n";
+    f << R"({"tenant":"t","id":"a-1","time":"2026-01-01T00:00:00Z","severity":"high","entities":[{"kind":"ip","id":"203.0.113.7"}]})"
+         "\n";
+    f << R"({"tenant":"t","id":"a-2","time":"2026-01-01T00:00:00Z",)"
+         "\n";
+    f << R"({"tenant":"t","id":"a-3","time":"2026-01-01T01:00:00Z","severity":"low","entities":[{"kind":"ip","id":"203.0.113.7"}]})"
+         "\n";
   }
-  RunResult r = Weft("ingest --json --db " + Path("x.db") + " --rejects " + Path("rejects.jsonl") + " " + Path("mixed.jsonl"));
+  RunResult r = Weft("ingest --json --db " + Path("x.db") + " --rejects " + Path("rejects.jsonl") +
+                     " " + Path("mixed.jsonl"));
   EXPECT_EQ(r.code, 1);
   nlohmann::json summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary["accepted"], 2);

@@ -26,9 +26,10 @@ struct RunResult {
 // Runs `weft <args>` (args are shell-quoted by the caller) and captures its output.
 inline RunResult Weft(const std::string& args) {
   static int counter = 0;
-  const std::string err_file = (std::filesystem::temp_directory_path() /
-                                ("weft-cli-err-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-                                   .string();
+  const std::string err_file =
+      (std::filesystem::temp_directory_path() /
+       ("weft-cli-err-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+          .string();
   const std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>" + err_file;
   RunResult r;
   FILE* p = popen(cmd.c_str(), "r");

@@ -20,9 +20,10 @@ std::vector<ImportBatch> Batches(int count, int per_batch) {
       const int n = b * per_batch + i;
       // Chains of three alerts share a device; every fifth alert repeats an earlier one.
       const std::string id = n % 5 == 4 ? "a" + std::to_string(n - 3) : "a" + std::to_string(n);
-      out[b].alerts.push_back(testing::MakeTestAlert("acme", id, (n / 3) * kMillisPerHour,
-                                                     {"device:mde:" + std::string(40 - std::to_string(n / 3).size(), '0') +
-                                                      std::to_string(n / 3)}));
+      out[b].alerts.push_back(testing::MakeTestAlert(
+          "acme", id, (n / 3) * kMillisPerHour,
+          {"device:mde:" + std::string(40 - std::to_string(n / 3).size(), '0') +
+           std::to_string(n / 3)}));
     }
   }
   return out;
@@ -49,12 +50,14 @@ TEST(PipelinedSinkTest, IngestsLikeTheEngineInLine) {
     EXPECT_EQ(sink.totals().duplicates + sink.totals().updated_alerts, expected.duplicates);
   }
   EXPECT_EQ(expected.new_alerts, 800u);
-  EXPECT_EQ(testing::ToPartition((*piped)->Grouping()), testing::ToPartition((*in_line)->Grouping()));
+  EXPECT_EQ(testing::ToPartition((*piped)->Grouping()),
+            testing::ToPartition((*in_line)->Grouping()));
   EXPECT_EQ((*piped)->Grouping(), (*in_line)->Grouping()) << "same incident ids too";
 }
 
 TEST(PipelinedSinkTest, AnEngineErrorStopsTheReaderAndKeepsEarlierBatches) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "weft-pipelined-sink-test";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / "weft-pipelined-sink-test";
   std::filesystem::remove_all(dir);
   auto store = OpenRocksStore(dir.string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -72,7 +75,8 @@ TEST(PipelinedSinkTest, AnEngineErrorStopsTheReaderAndKeepsEarlierBatches) {
   }
   const Status finished = sink.Finish();
   EXPECT_EQ(finished.code(), StatusCode::kInvalidArgument) << finished.ToString();
-  EXPECT_NE(finished.message().find("does not begin with its tenant"), std::string::npos) << finished.ToString();
+  EXPECT_NE(finished.message().find("does not begin with its tenant"), std::string::npos)
+      << finished.ToString();
   EXPECT_LE(handed, 5u) << "the reader is stopped (at most the queued batches got in)";
   EXPECT_EQ(sink.batches(), 2u);
   std::size_t stored = 0;

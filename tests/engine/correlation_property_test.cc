@@ -2,12 +2,13 @@
 // scratch (Boost.Graph connected_components over the explicit all-pairs link graph), whatever
 // the arrival order, batch boundaries or restarts; through the Engine, and on the Correlator
 // directly with repeated ids, entity merges, alert updates and reads between additions.
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/connected_components.hpp>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/connected_components.hpp>
 
 #include "engine/correlator.h"
 #include "engine/engine.h"
@@ -40,12 +41,14 @@ Partition Oracle(const std::vector<Alert>& alerts, const CorrelationConfig& conf
       const Timestamp gap = std::abs(a.first_activity - b.first_activity);
       if (config.window && gap > *config.window) continue;
       for (const Evidence& ea : a.evidence) {
-        const bool shared = std::any_of(b.evidence.begin(), b.evidence.end(),
-                                        [&](const Evidence& eb) { return eb.entity.key == ea.entity.key; });
+        const bool shared =
+            std::any_of(b.evidence.begin(), b.evidence.end(),
+                        [&](const Evidence& eb) { return eb.entity.key == ea.entity.key; });
         if (!shared) continue;
         const bool private_ip = ea.entity.properties.count("scope") != 0;
         if (!config.Correlates(ea.entity.kind, ea.entity.key, private_ip)) continue;
-        if (entity_count[{a.tenant, ea.entity.key}] > config.hub.Threshold(tenant_size[a.tenant])) continue;
+        if (entity_count[{a.tenant, ea.entity.key}] > config.hub.Threshold(tenant_size[a.tenant]))
+          continue;
         boost::add_edge(i, j, g);
         break;
       }
@@ -68,7 +71,8 @@ std::vector<Alert> RandomAlerts(std::mt19937_64& rng, int n, int tenants) {
   std::uniform_int_distribution<int> entity_count(1, 3);
   std::uniform_int_distribution<int> time_h(0, 24 * 10);  // ten days
   // A few very popular values (hub candidates), many rare ones.
-  std::discrete_distribution<int> popularity({40, 20, 10, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  std::discrete_distribution<int> popularity(
+      {40, 20, 10, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
   std::uniform_int_distribution<int> kind(0, 2);
   for (int i = 0; i < n; ++i) {
     const std::string tenant = "t" + std::to_string(static_cast<int>(rng() % tenants));
@@ -78,16 +82,19 @@ std::vector<Alert> RandomAlerts(std::mt19937_64& rng, int n, int tenants) {
       switch (kind(rng)) {
         case 0: keys.push_back("ip:198.51.100." + std::to_string(v + 1)); break;
         case 1: keys.push_back("user:u" + std::to_string(v) + "@contoso.com"); break;
-        default: keys.push_back("file:sha256:" + std::string(62, 'a') + std::to_string(10 + v)); break;
+        default:
+          keys.push_back("file:sha256:" + std::string(62, 'a') + std::to_string(10 + v));
+          break;
       }
     }
-    out.push_back(MakeTestAlert(tenant, "a" + std::to_string(i), time_h(rng) * kMillisPerHour, keys));
+    out.push_back(
+        MakeTestAlert(tenant, "a" + std::to_string(i), time_h(rng) * kMillisPerHour, keys));
   }
   return out;
 }
 
-Partition IngestInBatches(const std::vector<Alert>& alerts, const CorrelationConfig& config, std::mt19937_64& rng,
-                          bool restarts) {
+Partition IngestInBatches(const std::vector<Alert>& alerts, const CorrelationConfig& config,
+                          std::mt19937_64& rng, bool restarts) {
   InMemoryStore store;
   auto engine = Engine::Open(store, config);
   EXPECT_TRUE(engine.ok());
@@ -111,7 +118,8 @@ class CorrelationPropertyTest : public ::testing::TestWithParam<int> {};
 TEST_P(CorrelationPropertyTest, AnyOrderBatchingAndRestartsMatchTheOracle) {
   std::mt19937_64 rng(GetParam());
   CorrelationConfig config;
-  config.window = (GetParam() % 3 == 0) ? std::nullopt : std::optional<Timestamp>(36 * kMillisPerHour);
+  config.window =
+      (GetParam() % 3 == 0) ? std::nullopt : std::optional<Timestamp>(36 * kMillisPerHour);
   config.hub.floor = 6 + GetParam() % 5;
   config.hub.share = 0.02;
   std::vector<Alert> alerts = RandomAlerts(rng, 120 + GetParam() * 7, 1 + GetParam() % 3);
@@ -140,8 +148,9 @@ TEST(CorrelationPropertyTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
   options.config = config;
   auto diff = Engine::Recorrelate(store, options);
   ASSERT_TRUE(diff.ok()) << diff.status().ToString();
-  EXPECT_TRUE(diff->no_change()) << "merged " << diff->merged.size() << " split " << diff->split.size() << " new "
-                                 << diff->created.size() << " removed " << diff->removed.size();
+  EXPECT_TRUE(diff->no_change()) << "merged " << diff->merged.size() << " split "
+                                 << diff->split.size() << " new " << diff->created.size()
+                                 << " removed " << diff->removed.size();
   EXPECT_GT(diff->unchanged.size(), 0u);
   // A stricter window changes the grouping, and applying it makes the store agree with it.
   options.config.window = kMillisPerHour;
@@ -157,7 +166,6 @@ TEST(CorrelationPropertyTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
   EXPECT_EQ((*reopened)->config().window, std::optional<Timestamp>(kMillisPerHour));
   EXPECT_EQ(ToPartition((*reopened)->Grouping()), Oracle(alerts, options.config));
 }
-
 
 // The Correlator on its own, fed dense ids as the Engine and `weft bench` feed it.
 struct IdAlert {
@@ -196,7 +204,8 @@ IdWorld RandomIdWorld(std::mt19937_64& rng, int alerts, int tenants) {
     if (rng() % 5 == 0) a.entities.push_back(a.entities.front());  // a repeated id
     return a;
   };
-  for (int i = 0; i < alerts; ++i) w.alerts.push_back(make(static_cast<Correlator::TenantId>(rng() % tenants)));
+  for (int i = 0; i < alerts; ++i)
+    w.alerts.push_back(make(static_cast<Correlator::TenantId>(rng() % tenants)));
   for (int m = 0; m < 4; ++m) {
     const auto t = static_cast<Correlator::EntityId>(rng() % tenants);
     w.merges.emplace_back(t * kPerTenant + rng() % kPerTenant, t * kPerTenant + rng() % kPerTenant);
@@ -225,7 +234,8 @@ IdPartition IdOracle(const IdWorld& w, const CorrelationConfig& config) {
     if (k != g) rep[g] = k;
   }
   std::vector<bool> correlating(rep.size(), true);
-  for (std::size_t e = 0; e < rep.size(); ++e) correlating[find(e)] = correlating[find(e)] && w.entity_correlating[e];
+  for (std::size_t e = 0; e < rep.size(); ++e)
+    correlating[find(e)] = correlating[find(e)] && w.entity_correlating[e];
   std::vector<IdAlert> alerts = w.alerts;
   for (const auto& [i, a] : w.updates) alerts[i] = a;
   std::vector<std::set<std::size_t>> of(alerts.size());
@@ -264,7 +274,8 @@ class CorrelatorPropertyTest : public ::testing::TestWithParam<int> {};
 TEST_P(CorrelatorPropertyTest, AnyOrderMergesUpdatesAndReadsBetweenAdditionsMatchTheOracle) {
   std::mt19937_64 rng(1000 + GetParam());
   CorrelationConfig config;
-  config.window = (GetParam() % 3 == 0) ? std::nullopt : std::optional<Timestamp>(30 * kMillisPerHour);
+  config.window =
+      (GetParam() % 3 == 0) ? std::nullopt : std::optional<Timestamp>(30 * kMillisPerHour);
   config.hub.floor = 5 + GetParam() % 6;
   config.hub.share = 0.02;
   const IdWorld w = RandomIdWorld(rng, 250 + GetParam() * 11, 1 + GetParam() % 3);
@@ -274,7 +285,8 @@ TEST_P(CorrelatorPropertyTest, AnyOrderMergesUpdatesAndReadsBetweenAdditionsMatc
     for (std::size_t i = 0; i < arrival.size(); ++i) arrival[i] = i;
     std::shuffle(arrival.begin(), arrival.end(), rng);
     Correlator c(config);
-    for (std::size_t e = 0; e < w.entity_tenant.size(); ++e) c.AddEntity(w.entity_tenant[e], w.entity_correlating[e]);
+    for (std::size_t e = 0; e < w.entity_tenant.size(); ++e)
+      c.AddEntity(w.entity_tenant[e], w.entity_correlating[e]);
     std::vector<std::size_t> index_of;  // Correlator id -> world index
     std::map<std::size_t, Correlator::AlertId> id_of;
     // What a caller that only follows TakeDirtyRoots knows: every alert's group label.
@@ -313,8 +325,10 @@ TEST_P(CorrelatorPropertyTest, AnyOrderMergesUpdatesAndReadsBetweenAdditionsMatc
       }
       if (rng() % 13 == 0) take();
     }
-    for (; next_merge < w.merges.size(); ++next_merge) c.MergeEntities(w.merges[next_merge].first, w.merges[next_merge].second);
-    for (std::size_t i : pending_updates) c.UpdateAlert(id_of[i], w.updates.at(i).time, w.updates.at(i).entities);
+    for (; next_merge < w.merges.size(); ++next_merge)
+      c.MergeEntities(w.merges[next_merge].first, w.merges[next_merge].second);
+    for (std::size_t i : pending_updates)
+      c.UpdateAlert(id_of[i], w.updates.at(i).time, w.updates.at(i).entities);
     take();
     std::map<Correlator::AlertId, std::vector<std::size_t>> by_root, by_label;
     for (Correlator::AlertId id = 0; id < index_of.size(); ++id) {

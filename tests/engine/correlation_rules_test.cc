@@ -33,7 +33,8 @@ constexpr Timestamp kH = kMillisPerHour;
 
 TEST_F(CorrelationRulesTest, SharedEntityWithinWindowLinksAndOutsideStaysApart) {
   Open();
-  Ingest({MakeTestAlert("acme", "a", 0, {"ip:203.0.113.7"}), MakeTestAlert("acme", "b", 5 * kH, {"ip:203.0.113.7"}),
+  Ingest({MakeTestAlert("acme", "a", 0, {"ip:203.0.113.7"}),
+          MakeTestAlert("acme", "b", 5 * kH, {"ip:203.0.113.7"}),
           MakeTestAlert("acme", "c", 80 * kH, {"ip:203.0.113.7"})});
   EXPECT_EQ(IncidentOf("a"), IncidentOf("b"));
   EXPECT_NE(IncidentOf("a"), IncidentOf("c"));
@@ -41,7 +42,8 @@ TEST_F(CorrelationRulesTest, SharedEntityWithinWindowLinksAndOutsideStaysApart) 
   ASSERT_TRUE(why.ok());
   EXPECT_FALSE(why->linked);
   ASSERT_EQ(why->guards.size(), 1u);
-  EXPECT_EQ(why->guards[0], "window exceeded through ip:203.0.113.7: 80h apart, window 1d (by 56h)");
+  EXPECT_EQ(why->guards[0],
+            "window exceeded through ip:203.0.113.7: 80h apart, window 1d (by 56h)");
 }
 
 TEST_F(CorrelationRulesTest, LateAlertBridgesTwoIncidentsAndTheYoungerIsRedirected) {
@@ -80,7 +82,8 @@ TEST_F(CorrelationRulesTest, EntityThatBecomesAHubLateSplitsItsIncidents) {
   EXPECT_EQ(IncidentOf("a1"), IncidentOf("b1"));
   const std::string glued = IncidentOf("a1");
   // Three more alerts on the NAT IP: 5 > 4 makes it a hub, and the glue dissolves.
-  Ingest({MakeTestAlert("acme", "n1", 4 * kH, {"ip:198.51.100.1"}), MakeTestAlert("acme", "n2", 5 * kH, {"ip:198.51.100.1"}),
+  Ingest({MakeTestAlert("acme", "n1", 4 * kH, {"ip:198.51.100.1"}),
+          MakeTestAlert("acme", "n2", 5 * kH, {"ip:198.51.100.1"}),
           MakeTestAlert("acme", "n3", 6 * kH, {"ip:198.51.100.1"})});
   EXPECT_EQ(IncidentOf("a1"), IncidentOf("a2"));
   EXPECT_EQ(IncidentOf("b1"), IncidentOf("b2"));
@@ -100,12 +103,14 @@ TEST_F(CorrelationRulesTest, HubThresholdGrowsWithTheTenant) {
   config.hub.share = 0.25;
   Open(config);
   // 3 alerts on one IP in a tenant of 3: threshold max(2, 1) = 2 -> hub.
-  Ingest({MakeTestAlert("acme", "x1", 0, {"ip:203.0.113.9"}), MakeTestAlert("acme", "x2", kH, {"ip:203.0.113.9"}),
+  Ingest({MakeTestAlert("acme", "x1", 0, {"ip:203.0.113.9"}),
+          MakeTestAlert("acme", "x2", kH, {"ip:203.0.113.9"}),
           MakeTestAlert("acme", "x3", 2 * kH, {"ip:203.0.113.9"})});
   EXPECT_NE(IncidentOf("x1"), IncidentOf("x2"));
   // The tenant grows to 16 alerts: threshold 4, the IP (3 alerts) links again.
   std::vector<Alert> more;
-  for (int i = 0; i < 13; ++i) more.push_back(MakeTestAlert("acme", "y" + std::to_string(i), i * kH, {}));
+  for (int i = 0; i < 13; ++i)
+    more.push_back(MakeTestAlert("acme", "y" + std::to_string(i), i * kH, {}));
   Ingest(std::move(more));
   EXPECT_EQ(IncidentOf("x1"), IncidentOf("x2"));
   EXPECT_EQ(IncidentOf("x2"), IncidentOf("x3"));
@@ -113,8 +118,9 @@ TEST_F(CorrelationRulesTest, HubThresholdGrowsWithTheTenant) {
 
 TEST_F(CorrelationRulesTest, WeakNamesStopListedAndPrivateEntitiesNeverLink) {
   Open();
-  Ingest({MakeTestAlert("acme", "h1", 0, {"device:host:web01", "user:sid:S-1-5-18", "ip:10.0.0.5"}),
-          MakeTestAlert("acme", "h2", kH, {"device:host:web01", "user:sid:S-1-5-18", "ip:10.0.0.5"})});
+  Ingest(
+      {MakeTestAlert("acme", "h1", 0, {"device:host:web01", "user:sid:S-1-5-18", "ip:10.0.0.5"}),
+       MakeTestAlert("acme", "h2", kH, {"device:host:web01", "user:sid:S-1-5-18", "ip:10.0.0.5"})});
   EXPECT_NE(IncidentOf("h1"), IncidentOf("h2"));
   auto why = engine_->Why("acme/weft/h1", "acme/weft/h2");
   ASSERT_TRUE(why.ok());
@@ -123,7 +129,8 @@ TEST_F(CorrelationRulesTest, WeakNamesStopListedAndPrivateEntitiesNeverLink) {
 
 TEST_F(CorrelationRulesTest, TenantsNeverMix) {
   Open();
-  Ingest({MakeTestAlert("acme", "t1", 0, {"ip:203.0.113.1"}), MakeTestAlert("other", "t2", 0, {"ip:203.0.113.1"})});
+  Ingest({MakeTestAlert("acme", "t1", 0, {"ip:203.0.113.1"}),
+          MakeTestAlert("other", "t2", 0, {"ip:203.0.113.1"})});
   auto why = engine_->Why("acme/weft/t1", "other/weft/t2");
   ASSERT_TRUE(why.ok());
   EXPECT_FALSE(why->linked);
@@ -132,7 +139,8 @@ TEST_F(CorrelationRulesTest, TenantsNeverMix) {
 
 TEST_F(CorrelationRulesTest, IncidentIdsDependOnlyOnTheGrouping) {
   Open();
-  Ingest({MakeTestAlert("acme", "p", 0, {"ip:203.0.113.2"}), MakeTestAlert("acme", "q", kH, {"ip:203.0.113.2"})});
+  Ingest({MakeTestAlert("acme", "p", 0, {"ip:203.0.113.2"}),
+          MakeTestAlert("acme", "q", kH, {"ip:203.0.113.2"})});
   EXPECT_EQ(IncidentOf("q"), MakeIncidentId("acme/weft/p"));
   Incident inc = Stored(IncidentOf("p"));
   EXPECT_EQ(inc.alert_keys, (std::vector<std::string>{"acme/weft/p", "acme/weft/q"}));

@@ -29,7 +29,8 @@ std::vector<Alert> Batch(int b) {
     std::vector<std::string> keys = {"ip:203.0.113." + std::to_string(1 + rng() % 200),
                                      "user:u" + std::to_string(rng() % 300) + "@acme.com"};
     out.push_back(testing::MakeTestAlert("acme", "b" + std::to_string(b) + "-" + std::to_string(i),
-                                         static_cast<Timestamp>(rng() % (30 * kMillisPerDay)), keys));
+                                         static_cast<Timestamp>(rng() % (30 * kMillisPerDay)),
+                                         keys));
   }
   return out;
 }
@@ -47,7 +48,9 @@ std::vector<Alert> Batch(int b) {
 }
 
 TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
-  const std::string dir = (std::filesystem::temp_directory_path() / ("weft-durability-" + std::to_string(getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("weft-durability-" + std::to_string(getpid())))
+          .string();
   std::filesystem::remove_all(dir);
   std::mt19937_64 rng(42);
   int next_batch = 0;
@@ -79,17 +82,25 @@ TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
     auto store = OpenRocksStore(dir);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     std::map<int, int> per_batch;
-    ASSERT_TRUE((*store)->ForEachAlert("acme", [&](const Alert& a) {
-      ++per_batch[std::stoi(a.provider_id.substr(1, a.provider_id.find('-') - 1))];
-      return true;
-    }).ok());
-    for (int ack : acked) EXPECT_EQ(per_batch[ack], kAlertsPerBatch) << "acknowledged batch " << ack << " lost";
-    for (auto [batch, n] : per_batch) EXPECT_EQ(n, kAlertsPerBatch) << "batch " << batch << " is partly stored";
+    ASSERT_TRUE(
+        (*store)
+            ->ForEachAlert(
+                "acme",
+                [&](const Alert& a) {
+                  ++per_batch[std::stoi(a.provider_id.substr(1, a.provider_id.find('-') - 1))];
+                  return true;
+                })
+            .ok());
+    for (int ack : acked)
+      EXPECT_EQ(per_batch[ack], kAlertsPerBatch) << "acknowledged batch " << ack << " lost";
+    for (auto [batch, n] : per_batch)
+      EXPECT_EQ(n, kAlertsPerBatch) << "batch " << batch << " is partly stored";
     RecorrelateOptions options;
     options.dry_run = true;
     auto diff = Engine::Recorrelate(**store, options);
     ASSERT_TRUE(diff.ok()) << diff.status().ToString();
-    EXPECT_TRUE(diff->no_change()) << "round " << round << ": stored incidents differ from a from-scratch grouping";
+    EXPECT_TRUE(diff->no_change())
+        << "round " << round << ": stored incidents differ from a from-scratch grouping";
   }
   EXPECT_GT(acked.size(), 4u) << "the child should acknowledge some batches before each kill";
   std::filesystem::remove_all(dir);

@@ -13,7 +13,8 @@ namespace weft::testing {
 
 // An alert of `tenant` at `time` (ms) whose entities are "kind:value" keys.
 inline Alert MakeTestAlert(const std::string& tenant, const std::string& id, Timestamp time,
-                           const std::vector<std::string>& entity_keys, Severity severity = Severity::kMedium) {
+                           const std::vector<std::string>& entity_keys,
+                           Severity severity = Severity::kMedium) {
   Alert a;
   a.tenant = tenant;
   a.source = SourceProduct::kWeft;
@@ -34,7 +35,8 @@ inline Alert MakeTestAlert(const std::string& tenant, const std::string& id, Tim
 // A grouping as a set of sorted alert-key sets (ids ignored).
 using Partition = std::set<std::vector<std::string>>;
 
-inline Partition ToPartition(const std::vector<std::pair<std::string, std::vector<std::string>>>& grouping) {
+inline Partition ToPartition(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& grouping) {
   Partition p;
   for (const auto& [id, keys] : grouping) p.insert(keys);
   return p;

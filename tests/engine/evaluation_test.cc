@@ -10,8 +10,10 @@ namespace {
 
 TEST(EvaluationTest, PairwiseAndBCubedOnSingleLabels) {
   // Truth: a,b,c in X; d,e in Y; f in Z. g has no label and is not scored.
-  const TruthLabels truth = {{"a", {"X"}}, {"b", {"X"}}, {"c", {"X"}}, {"d", {"Y"}}, {"e", {"Y"}}, {"f", {"Z"}}};
-  const AlertGrouping predicted = {{"i1", {"a", "b", "g"}}, {"i2", {"c", "d"}}, {"i3", {"e"}}, {"i4", {"f"}}};
+  const TruthLabels truth = {{"a", {"X"}}, {"b", {"X"}}, {"c", {"X"}},
+                             {"d", {"Y"}}, {"e", {"Y"}}, {"f", {"Z"}}};
+  const AlertGrouping predicted = {
+      {"i1", {"a", "b", "g"}}, {"i2", {"c", "d"}}, {"i3", {"e"}}, {"i4", {"f"}}};
   const QualityScores q = Evaluate(predicted, truth);
   EXPECT_EQ(q.alerts, 6u);
   EXPECT_EQ(q.pairwise.true_pairs, 4u);       // X: 3, Y: 1
@@ -61,7 +63,8 @@ TEST(EvaluationTest, AnAlertWithTwoLabelsIsCorrectWithEither) {
 
 TEST(EvaluationTest, ThreeLabelsInclusionExclusion) {
   // a {X,Y,Z}, b {X,Y}, c {Y,Z}, d {Z}: every pair intersects except b-d.
-  const TruthLabels truth = {{"a", {"X", "Y", "Z"}}, {"b", {"X", "Y"}}, {"c", {"Y", "Z"}}, {"d", {"Z"}}};
+  const TruthLabels truth = {
+      {"a", {"X", "Y", "Z"}}, {"b", {"X", "Y"}}, {"c", {"Y", "Z"}}, {"d", {"Z"}}};
   const QualityScores q = Evaluate({{"i", {"a", "b", "c", "d"}}}, truth);
   EXPECT_EQ(q.pairwise.true_pairs, 5u);
   EXPECT_EQ(q.pairwise.correct_pairs, 5u);
@@ -93,7 +96,8 @@ TEST(EvaluationTest, SharedEntityComponentsAndReachableRecall) {
   // Truth: a, c, d in X (3 pairs); b, e in Y (1 pair). Only a-c is reachable.
   const TruthLabels truth = {{"a", {"X"}}, {"c", {"X"}}, {"d", {"X"}}, {"b", {"Y"}}, {"e", {"Y"}}};
   {
-    const QualityScores q = Evaluate({{"i", {"a", "c"}}, {"j", {"b"}}, {"k", {"d"}}, {"l", {"e"}}}, truth, &reachable);
+    const QualityScores q =
+        Evaluate({{"i", {"a", "c"}}, {"j", {"b"}}, {"k", {"d"}}, {"l", {"e"}}}, truth, &reachable);
     EXPECT_EQ(q.pairwise.true_pairs, 4u);
     EXPECT_EQ(q.reachable_true_pairs, 1u);
     EXPECT_DOUBLE_EQ(q.reachable_recall, 0.25);
@@ -101,7 +105,8 @@ TEST(EvaluationTest, SharedEntityComponentsAndReachableRecall) {
     EXPECT_DOUBLE_EQ(q.relative_recall, 1.0);
   }
   {
-    const QualityScores q = Evaluate({{"i", {"a", "b"}}, {"j", {"c"}}, {"k", {"d"}}, {"l", {"e"}}}, truth, &reachable);
+    const QualityScores q =
+        Evaluate({{"i", {"a", "b"}}, {"j", {"c"}}, {"k", {"d"}}, {"l", {"e"}}}, truth, &reachable);
     EXPECT_DOUBLE_EQ(q.reachable_recall, 0.25);
     EXPECT_DOUBLE_EQ(q.pairwise.recall, 0.0);
     EXPECT_DOUBLE_EQ(q.relative_recall, 0.0);
@@ -127,10 +132,13 @@ TEST(EvaluationTest, WeakNamesNeverMakeAlertsReachable) {
       {"f", {"t|generic:guide-ip:3348"}},
       {"g", {"t|generic:guide-ip:3348"}},
   });
-  EXPECT_EQ(reachable, (AlertGrouping{{"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}, {"d", {"d", "e"}}, {"f", {"f", "g"}}}));
+  EXPECT_EQ(reachable,
+            (AlertGrouping{
+                {"a", {"a"}}, {"b", {"b"}}, {"c", {"c"}}, {"d", {"d", "e"}}, {"f", {"f", "g"}}}));
 
   const TruthLabels truth = {{"a", {"X"}}, {"b", {"X"}}, {"c", {"X"}}, {"d", {"Y"}}, {"e", {"Y"}}};
-  const QualityScores q = Evaluate({{"i", {"a"}}, {"j", {"b"}}, {"k", {"c"}}, {"l", {"d", "e"}}}, truth, &reachable);
+  const QualityScores q =
+      Evaluate({{"i", {"a"}}, {"j", {"b"}}, {"k", {"c"}}, {"l", {"d", "e"}}}, truth, &reachable);
   EXPECT_EQ(q.pairwise.true_pairs, 4u);
   EXPECT_EQ(q.reachable_true_pairs, 1u);
   EXPECT_DOUBLE_EQ(q.reachable_recall, 0.25);

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 fs::path TempDir(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("weft_generator_test_" + name + "_" + std::to_string(::getpid()));
+  fs::path p = fs::temp_directory_path() /
+               ("weft_generator_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(p);
   return p;
 }
@@ -63,7 +64,8 @@ std::vector<GeneratedAlert> Collect(const GeneratorOptions& o) {
 
 std::string Signature(const GeneratedAlert& g) {
   std::string s = g.alert.key + "|" + g.incident + "|" + std::to_string(g.emitted) + "|" +
-                  std::string(ChannelFormat(g.channel)) + "|" + std::to_string(g.alert.first_activity);
+                  std::string(ChannelFormat(g.channel)) + "|" +
+                  std::to_string(g.alert.first_activity);
   for (const Evidence& e : g.alert.evidence) s += "|" + e.entity.key;
   return s;
 }
@@ -124,11 +126,13 @@ TEST(GeneratorTest, SameSeedGivesTheSameStreamAndAnotherSeedDoesNot) {
   std::vector<GeneratedAlert> a = Collect(o), b = Collect(o);
   ASSERT_EQ(a.size(), 4000u);
   ASSERT_EQ(b.size(), 4000u);
-  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_EQ(Signature(a[i]), Signature(b[i])) << "record " << i;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    ASSERT_EQ(Signature(a[i]), Signature(b[i])) << "record " << i;
   o.seed = 43;
   std::vector<GeneratedAlert> c = Collect(o);
   std::size_t same = 0;
-  for (std::size_t i = 0; i < std::min(a.size(), c.size()); ++i) same += Signature(a[i]) == Signature(c[i]) ? 1 : 0;
+  for (std::size_t i = 0; i < std::min(a.size(), c.size()); ++i)
+    same += Signature(a[i]) == Signature(c[i]) ? 1 : 0;
   EXPECT_LT(same, 40u);
 }
 
@@ -144,10 +148,11 @@ TEST(GeneratorTest, SameSeedWritesByteIdenticalFiles) {
     if (e.is_regular_file()) names2.insert(fs::relative(e.path(), d2).string());
   }
   EXPECT_EQ(names1, names2);
-  EXPECT_EQ(names1, (std::set<std::string>{"alerts/defender-for-cloud.jsonl", "alerts/graph-alerts.jsonl",
-                                           "alerts/guardduty.jsonl", "labels.jsonl", "alerts/ocsf.jsonl",
-                                           "alerts/scc.jsonl", "alerts/securityhub.jsonl",
-                                           "alerts/sentinel-securityalert.jsonl", "summary.json", "tenants.json"}));
+  EXPECT_EQ(names1, (std::set<std::string>{
+                        "alerts/defender-for-cloud.jsonl", "alerts/graph-alerts.jsonl",
+                        "alerts/guardduty.jsonl", "labels.jsonl", "alerts/ocsf.jsonl",
+                        "alerts/scc.jsonl", "alerts/securityhub.jsonl",
+                        "alerts/sentinel-securityalert.jsonl", "summary.json", "tenants.json"}));
   for (const std::string& n : names1) EXPECT_EQ(ReadFile(d1 / n), ReadFile(d2 / n)) << n;
   fs::remove_all(d1);
   fs::remove_all(d2);
@@ -254,7 +259,9 @@ TEST_P(GeneratorNativeFormatTest, ImportsWithNoRejectAndTheLabelledKeys) {
   for (const auto& [file, records] : s->files) {
     SCOPED_TRACE(file);
     Imported imp = ImportDir(dir, dir / file);
-    EXPECT_EQ(imp.counts.rejected, 0u) << (imp.rejects.empty() ? "" : imp.rejects[0].reason + "\n" + imp.rejects[0].raw.substr(0, 600));
+    EXPECT_EQ(imp.counts.rejected, 0u)
+        << (imp.rejects.empty() ? ""
+                                : imp.rejects[0].reason + "\n" + imp.rejects[0].raw.substr(0, 600));
     alerts += imp.alerts.size() + imp.counts.filtered_severity;
     for (const Alert& a : imp.alerts) {
       keys.insert(a.key);
@@ -269,21 +276,25 @@ TEST_P(GeneratorNativeFormatTest, ImportsWithNoRejectAndTheLabelledKeys) {
   EXPECT_EQ(alerts, 2000u);
   const std::set<std::string> want = LabelKeys(dir).second;
   std::vector<std::string> missing, extra;
-  std::set_difference(want.begin(), want.end(), keys.begin(), keys.end(), std::back_inserter(missing));
-  std::set_difference(keys.begin(), keys.end(), want.begin(), want.end(), std::back_inserter(extra));
-  EXPECT_TRUE(missing.empty()) << missing.size() << " labelled keys not imported, e.g. " << missing.front();
+  std::set_difference(want.begin(), want.end(), keys.begin(), keys.end(),
+                      std::back_inserter(missing));
+  std::set_difference(keys.begin(), keys.end(), want.begin(), want.end(),
+                      std::back_inserter(extra));
+  EXPECT_TRUE(missing.empty()) << missing.size() << " labelled keys not imported, e.g. "
+                               << missing.front();
   const std::set<std::string> labelled = LabelKeys(dir).first;
-  const std::size_t informational =
-      std::count_if(extra.begin(), extra.end(), [&](const std::string& k) { return labelled.count(k) == 1; });
-  EXPECT_TRUE(extra.empty()) << extra.size() << " imported keys not labelled as ingestible (" << informational
-                             << " of them are informational alerts the importer did not keep informational), e.g. "
-                             << extra.front();
+  const std::size_t informational = std::count_if(
+      extra.begin(), extra.end(), [&](const std::string& k) { return labelled.count(k) == 1; });
+  EXPECT_TRUE(extra.empty())
+      << extra.size() << " imported keys not labelled as ingestible (" << informational
+      << " of them are informational alerts the importer did not keep informational), e.g. "
+      << extra.front();
   fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(GeneratorFormats, GeneratorNativeFormatTest,
-                         ::testing::Values("mixed", "defender-for-cloud", "graph-alerts", "guardduty", "securityhub",
-                                           "scc", "ocsf"),
+                         ::testing::Values("mixed", "defender-for-cloud", "graph-alerts",
+                                           "guardduty", "securityhub", "scc", "ocsf"),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string n = info.param;
                            std::replace(n.begin(), n.end(), '-', '_');
@@ -299,7 +310,8 @@ std::vector<std::string> MatchKeys(const Entity& e) {
   return out;
 }
 
-std::set<std::string> HubMatchKeys(const std::vector<GeneratedAlert>& stream, const GeneratorSummary& s) {
+std::set<std::string> HubMatchKeys(const std::vector<GeneratedAlert>& stream,
+                                   const GeneratorSummary& s) {
   std::set<std::string> hub_keys, out;
   for (const HubInfo& h : s.hubs) hub_keys.insert(h.tenant + "|" + h.entity_key);
   for (const GeneratedAlert& g : stream) {
@@ -400,17 +412,20 @@ TEST(GeneratorTest, StreamHasLateOutOfOrderDuplicateAndHubRecords) {
     max_activity = std::max(max_activity, all[i].alert.first_activity);
     sentinel += all[i].channel == Channel::kSentinel ? 1 : 0;
   }
-  // Sentinel rows are second deliveries of Defender for Cloud REST alerts (either may arrive first).
+  // Sentinel rows are second deliveries of Defender for Cloud REST alerts (either may arrive
+  // first).
   std::map<std::string, std::set<Channel>> channels;
   for (const GeneratedAlert& g : all) channels[g.alert.key].insert(g.channel);
   for (const GeneratedAlert& g : all) {
     if (g.channel == Channel::kSentinel) {
-      EXPECT_EQ(channels[g.alert.key], (std::set<Channel>{Channel::kMdcRest, Channel::kSentinel})) << g.alert.key;
+      EXPECT_EQ(channels[g.alert.key], (std::set<Channel>{Channel::kMdcRest, Channel::kSentinel}))
+          << g.alert.key;
     }
   }
   EXPECT_GT(out_of_order, 100u);
   EXPECT_NEAR(static_cast<double>(s.late) / 20000.0, o.late_share, 0.01);
-  EXPECT_NEAR(static_cast<double>(s.duplicates) / static_cast<double>(s.distinct_alerts), o.duplicate_share, 0.01);
+  EXPECT_NEAR(static_cast<double>(s.duplicates) / static_cast<double>(s.distinct_alerts),
+              o.duplicate_share, 0.01);
   EXPECT_GT(sentinel, 50u);
   std::set<std::string> kinds;
   std::uint64_t top = 0;
@@ -418,7 +433,8 @@ TEST(GeneratorTest, StreamHasLateOutOfOrderDuplicateAndHubRecords) {
     kinds.insert(h.kind);
     top = std::max(top, h.records);
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"common-file", "nat-ip", "scanner-ip", "service-account"}));
+  EXPECT_EQ(kinds,
+            (std::set<std::string>{"common-file", "nat-ip", "scanner-ip", "service-account"}));
   EXPECT_GT(top, 300u);
   EXPECT_EQ(s.tenants.size(), 3u);
   EXPECT_GT(s.tenants[0].weight, s.tenants[2].weight);
@@ -434,7 +450,8 @@ TEST(GeneratorTest, RejectsBadOptions) {
   o = GeneratorOptions();
   o.noise_share = 0.9;
   o.informational_share = 0.2;
-  EXPECT_EQ(GenerateToDirectory(o, TempDir("bad").string()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GenerateToDirectory(o, TempDir("bad").string()).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 // Top-level (and one nested level of) field names of a record.
@@ -442,7 +459,8 @@ std::set<std::string> Fields(const Json& j, std::string_view nested = "") {
   std::set<std::string> out;
   for (auto it = j.begin(); it != j.end(); ++it) out.insert(it.key());
   if (!nested.empty() && j.contains(nested)) {
-    for (auto it = j[nested].begin(); it != j[nested].end(); ++it) out.insert(std::string(nested) + "." + it.key());
+    for (auto it = j[nested].begin(); it != j[nested].end(); ++it)
+      out.insert(std::string(nested) + "." + it.key());
   }
   return out;
 }
@@ -458,16 +476,26 @@ TEST(GeneratorTest, NativeRecordsHaveTheFieldsOfRealSamples) {
     std::set<std::string> optional;
   };
   const std::vector<Case> cases = {
-      {"defender-for-cloud.jsonl", "DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json", "properties",
+      {"defender-for-cloud.jsonl",
+       "DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json",
+       "properties",
        {"properties.subTechniques", "properties.supportingEvidence"}},
       {"graph-alerts.jsonl", "msgraph-docs_security-list-alerts_v2_example1.json", "", {}},
-      {"guardduty.jsonl", "DERIVED_sekoia_input_messages.ndjson", "service", {"service.evidence", "service.featureName", "service.userFeedback"}},
-      {"securityhub.jsonl", "ocsf-examples_sechub-guardduty.asff.json", "",
+      {"guardduty.jsonl",
+       "DERIVED_sekoia_input_messages.ndjson",
+       "service",
+       {"service.evidence", "service.featureName", "service.userFeedback"}},
+      {"securityhub.jsonl",
+       "ocsf-examples_sechub-guardduty.asff.json",
+       "",
        {"FindingProviderFields", "ProductFields", "Sample", "SourceUrl"}},
       {"scc.jsonl", "sra_ssh_brute_force-remediated.json", "finding", {}},
-      {"ocsf.jsonl", "ocsf-examples_sechub-guardduty.ocsf.json", "finding_info",
-       {"finding_info.created_time_dt", "finding_info.first_seen_time_dt", "finding_info.last_seen_time_dt",
-        "finding_info.modified_time_dt", "finding_info.src_url", "time_dt", "unmapped"}},
+      {"ocsf.jsonl",
+       "ocsf-examples_sechub-guardduty.ocsf.json",
+       "finding_info",
+       {"finding_info.created_time_dt", "finding_info.first_seen_time_dt",
+        "finding_info.last_seen_time_dt", "finding_info.modified_time_dt", "finding_info.src_url",
+        "time_dt", "unmapped"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.generated);
@@ -475,7 +503,8 @@ TEST(GeneratorTest, NativeRecordsHaveTheFieldsOfRealSamples) {
     ASSERT_FALSE(ours.empty());
     const std::set<std::string> have = Fields(ours.front(), c.nested);
     const std::string text = ReadFile(data / c.sample);
-    Json sample = c.sample.ends_with(".ndjson") ? Json::parse(text.substr(0, text.find('\n'))) : Json::parse(text);
+    Json sample = c.sample.ends_with(".ndjson") ? Json::parse(text.substr(0, text.find('\n')))
+                                                : Json::parse(text);
     if (sample.contains("value")) sample = sample["value"][0];
     for (const std::string& f : Fields(sample, c.nested)) {
       if (c.optional.count(f) == 0) {

@@ -10,7 +10,8 @@ namespace weft {
 namespace {
 
 constexpr const char* kVm =
-    "/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/Microsoft.Compute/virtualMachines/vm1";
+    "/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/"
+    "Microsoft.Compute/virtualMachines/vm1";
 
 Alert WithDevice(const std::string& id, Timestamp t, const DeviceIds& ids) {
   Alert a = testing::MakeTestAlert("acme", id, t, {});
@@ -33,7 +34,9 @@ class IdentityResolutionTest : public ::testing::Test {
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
   }
-  void Ingest(std::vector<Alert> alerts) { ASSERT_TRUE(engine_->Ingest(std::move(alerts), {}, 1).ok()); }
+  void Ingest(std::vector<Alert> alerts) {
+    ASSERT_TRUE(engine_->Ingest(std::move(alerts), {}, 1).ok());
+  }
   // A new engine on the same store: it knows the entities only from their stored records.
   void Reopen() {
     engine_.reset();
@@ -43,18 +46,24 @@ class IdentityResolutionTest : public ::testing::Test {
   }
   std::vector<EntityRecord> Devices() {
     std::vector<EntityRecord> out;
-    EXPECT_TRUE(store_.ForEachEntity("acme", [&](const EntityRecord& r) {
-      if (r.entity.kind == EntityKind::kDevice) out.push_back(r);
-      return true;
-    }).ok());
+    EXPECT_TRUE(store_
+                    .ForEachEntity("acme",
+                                   [&](const EntityRecord& r) {
+                                     if (r.entity.kind == EntityKind::kDevice) out.push_back(r);
+                                     return true;
+                                   })
+                    .ok());
     return out;
   }
   std::vector<EntityRecord> Users() {
     std::vector<EntityRecord> out;
-    EXPECT_TRUE(store_.ForEachEntity("acme", [&](const EntityRecord& r) {
-      if (r.entity.kind == EntityKind::kUser) out.push_back(r);
-      return true;
-    }).ok());
+    EXPECT_TRUE(store_
+                    .ForEachEntity("acme",
+                                   [&](const EntityRecord& r) {
+                                     if (r.entity.kind == EntityKind::kUser) out.push_back(r);
+                                     return true;
+                                   })
+                    .ok());
     return out;
   }
   // Re-correlation under the rules in force reproduces the incremental grouping.
@@ -64,7 +73,8 @@ class IdentityResolutionTest : public ::testing::Test {
     options.dry_run = true;
     auto diff = Engine::Recorrelate(store_, options);
     ASSERT_TRUE(diff.ok()) << diff.status().ToString();
-    EXPECT_TRUE(diff->no_change()) << "merged " << diff->merged.size() << " split " << diff->split.size();
+    EXPECT_TRUE(diff->no_change())
+        << "merged " << diff->merged.size() << " split " << diff->split.size();
   }
   InMemoryStore store_;
   std::unique_ptr<Engine> engine_;
@@ -76,7 +86,8 @@ TEST_F(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAl
   cloud.hostname = "vm1";
   DeviceIds endpoint;
   endpoint.mde_device_id = "73E7E2DE709DFF64EF64B1D0C30E67FAB63279DB";
-  endpoint.azure_resource_id = std::string(kVm).replace(1, 13, "SUBSCRIPTIONS");  // ARM ids are case-insensitive
+  endpoint.azure_resource_id =
+      std::string(kVm).replace(1, 13, "SUBSCRIPTIONS");  // ARM ids are case-insensitive
   endpoint.azure_vm_id = "ca1b0d41-5a3b-4d95-b48b-f220aed11d78";
   Ingest({WithDevice("cloud", 0, cloud)});
   Ingest({WithDevice("endpoint", kMillisPerHour, endpoint)});
@@ -89,7 +100,8 @@ TEST_F(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAl
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/endpoint"));
   // The incident names the device by its resolved key.
   Incident inc = **store_.GetIncident(*engine_->IncidentOf("acme/weft/cloud"));
-  EXPECT_EQ(inc.entities, (std::vector<std::string>{"device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"}));
+  EXPECT_EQ(inc.entities,
+            (std::vector<std::string>{"device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"}));
 }
 
 TEST_F(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheConflictIsRecorded) {
@@ -142,7 +154,8 @@ TEST_F(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents)
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/v"), *engine_->IncidentOf("acme/weft/r"));
 }
 
-TEST_F(IdentityResolutionTest, EntitiesKnownFromEarlierBatchesAndRestartsStillLearnMergeAndConflict) {
+TEST_F(IdentityResolutionTest,
+       EntitiesKnownFromEarlierBatchesAndRestartsStillLearnMergeAndConflict) {
   DeviceIds cloud;
   cloud.azure_resource_id = kVm;
   cloud.hostname = "vm1";
@@ -156,7 +169,8 @@ TEST_F(IdentityResolutionTest, EntitiesKnownFromEarlierBatchesAndRestartsStillLe
   std::vector<EntityRecord> devices = Devices();
   ASSERT_EQ(devices.size(), 1u) << "the record under the old key is replaced";
   EXPECT_EQ(devices[0].entity.key, "device:mde:1111111111111111111111111111111111111111");
-  EXPECT_NE(devices[0].entity.FindAlias("host"), nullptr) << "aliases of the stored record are kept";
+  EXPECT_NE(devices[0].entity.FindAlias("host"), nullptr)
+      << "aliases of the stored record are kept";
   EXPECT_NE(devices[0].entity.FindAlias("azure"), nullptr);
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/endpoint"));
   Reopen();
@@ -197,7 +211,8 @@ TEST_F(IdentityResolutionTest, OneMdeDeviceReportingTwoVmResourceIdsIsOneDeviceW
   for (const Alias& a : devices[0].entity.aliases) azure += a.type == "azure";
   EXPECT_EQ(azure, 2);
   ASSERT_EQ(devices[0].conflicts.size(), 1u);
-  EXPECT_NE(devices[0].conflicts[0].find("one entity: both have mde:"), std::string::npos) << devices[0].conflicts[0];
+  EXPECT_NE(devices[0].conflicts[0].find("one entity: both have mde:"), std::string::npos)
+      << devices[0].conflicts[0];
   ExpectRecorrelateChangesNothing();
   Reopen();
   Ingest({WithDevice("third", 2 * kMillisPerDay + kMillisPerHour, second)});
@@ -221,7 +236,8 @@ TEST_F(IdentityResolutionTest, AUpnReusedByANewAccountIsTwoUsersWithTwoKeysAndAR
   EXPECT_NE(*engine_->IncidentOf("acme/weft/old"), *engine_->IncidentOf("acme/weft/new"));
   ExpectRecorrelateChangesNothing();
   Reopen();
-  Ingest({WithUser("renamed", kMillisPerHour, renamed), WithUser("new-again", 4 * kMillisPerHour, new_account)});
+  Ingest({WithUser("renamed", kMillisPerHour, renamed),
+          WithUser("new-again", 4 * kMillisPerHour, new_account)});
   EXPECT_EQ(Users().size(), 2u) << "a new UPN on a known object id is the same user";
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/renamed"), *engine_->IncidentOf("acme/weft/old"));
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/new-again"), *engine_->IncidentOf("acme/weft/new"));

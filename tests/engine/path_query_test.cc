@@ -5,20 +5,22 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/visitors.hpp>
 #include <functional>
 #include <random>
 #include <set>
 #include <thread>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/visitors.hpp>
 
 namespace weft {
 namespace {
 
 std::string Node(int i) { return "device:mde:n" + std::to_string(i); }
 
-Relation Rel(const std::string& from, const std::string& to, const std::string& relation, Timestamp t = kNoTime) {
+Relation Rel(const std::string& from, const std::string& to, const std::string& relation,
+             Timestamp t = kNoTime) {
   Relation r;
   r.tenant = "t";
   r.from = from;
@@ -41,7 +43,8 @@ std::vector<Relation> RandomRelations(std::mt19937& rng, int nodes, int edges) {
 }
 
 // Hop distances from `src` by Boost.Graph's breadth_first_search over the same relations.
-std::vector<int> BoostDistances(const std::vector<Relation>& rels, int nodes, int src, bool undirected) {
+std::vector<int> BoostDistances(const std::vector<Relation>& rels, int nodes, int src,
+                                bool undirected) {
   using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   G g(nodes);
   auto index = [](const std::string& key) { return std::stoi(key.substr(key.rfind('n') + 1)); };
@@ -52,16 +55,16 @@ std::vector<int> BoostDistances(const std::vector<Relation>& rels, int nodes, in
   // Unreached vertices keep -1: record_distances writes only along tree edges.
   std::vector<int> dist(nodes, -1);
   dist[src] = 0;
-  boost::breadth_first_search(
-      g, boost::vertex(src, g),
-      boost::visitor(boost::make_bfs_visitor(boost::record_distances(dist.data(), boost::on_tree_edge()))));
+  boost::breadth_first_search(g, boost::vertex(src, g),
+                              boost::visitor(boost::make_bfs_visitor(
+                                  boost::record_distances(dist.data(), boost::on_tree_edge()))));
   return dist;
 }
 
 // Every simple path length from src to dst with at most max_hops hops, counted once per
 // distinct (node, relation) sequence.
-std::vector<int> BruteForceLengths(const std::vector<Relation>& rels, const std::string& src, const std::string& dst,
-                                   int max_hops, bool undirected) {
+std::vector<int> BruteForceLengths(const std::vector<Relation>& rels, const std::string& src,
+                                   const std::string& dst, int max_hops, bool undirected) {
   std::set<std::tuple<std::string, std::string, std::string>> edges;
   for (const Relation& r : rels) edges.insert({r.from, r.relation, r.to});
   std::vector<int> lengths;
@@ -88,8 +91,8 @@ std::vector<int> BruteForceLengths(const std::vector<Relation>& rels, const std:
   return lengths;
 }
 
-void ExpectValidPath(const PathGraph& g, const std::vector<Relation>& rels, const AttackPath& p, const std::string& src,
-                     const std::string& dst, bool undirected) {
+void ExpectValidPath(const PathGraph& g, const std::vector<Relation>& rels, const AttackPath& p,
+                     const std::string& src, const std::string& dst, bool undirected) {
   ASSERT_FALSE(p.hops.empty());
   EXPECT_EQ(p.hops.front().from, src);
   EXPECT_EQ(p.hops.back().to, dst);
@@ -105,8 +108,9 @@ void ExpectValidPath(const PathGraph& g, const std::vector<Relation>& rels, cons
     if (!undirected) {
       EXPECT_FALSE(h.reversed);
     }
-    EXPECT_TRUE(std::any_of(rels.begin(), rels.end(),
-                            [&](const Relation& r) { return r.from == a && r.to == b && r.relation == h.relation; }))
+    EXPECT_TRUE(std::any_of(
+        rels.begin(), rels.end(),
+        [&](const Relation& r) { return r.from == a && r.to == b && r.relation == h.relation; }))
         << a << " -" << h.relation << "-> " << b;
   }
 }
@@ -135,7 +139,8 @@ TEST(PathQueryTest, ShortestPathMatchesBoostBfsDistancesOnRandomGraphs) {
           ExpectValidPath(g, rels, (*paths)[0], Node(src), Node(dst), undirected);
           ++checked_found;
         } else {
-          EXPECT_TRUE(paths->empty()) << Node(src) << " -> " << Node(dst) << " boost distance " << dist[dst];
+          EXPECT_TRUE(paths->empty())
+              << Node(src) << " -> " << Node(dst) << " boost distance " << dist[dst];
           ++checked_missing;
         }
       }
@@ -161,7 +166,8 @@ TEST(PathQueryTest, KShortestPathsAreSimpleDistinctOrderedAndMatchBruteForce) {
         const std::size_t k = 12;
         Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(src)}, {Node(dst)}, k, opt);
         ASSERT_TRUE(paths.ok());
-        std::vector<int> brute = BruteForceLengths(rels, Node(src), Node(dst), opt.max_hops, undirected);
+        std::vector<int> brute =
+            BruteForceLengths(rels, Node(src), Node(dst), opt.max_hops, undirected);
         ASSERT_EQ(paths->size(), std::min(k, brute.size())) << Node(src) << " -> " << Node(dst);
         std::set<std::pair<std::vector<std::string>, std::vector<std::string>>> seen;
         for (std::size_t i = 0; i < paths->size(); ++i) {
@@ -172,7 +178,8 @@ TEST(PathQueryTest, KShortestPathsAreSimpleDistinctOrderedAndMatchBruteForce) {
             EXPECT_LE((*paths)[i - 1].length(), p.length());
           }
           std::vector<std::string> relations;
-          for (const PathHop& h : p.hops) relations.push_back(h.relation + (h.reversed ? "<" : ">"));
+          for (const PathHop& h : p.hops)
+            relations.push_back(h.relation + (h.reversed ? "<" : ">"));
           EXPECT_TRUE(seen.insert({p.nodes, relations}).second) << "duplicate path " << i;
           EXPECT_LE(static_cast<int>(p.length()), opt.max_hops);
         }
@@ -185,8 +192,9 @@ TEST(PathQueryTest, HopLimitRelationFilterDirectionAndAsOf) {
   // user -can_assume-> role -has_role_on-> bucket; user -logged_on-> vm -has_identity-> role.
   const std::string user = "user:alice@contoso.com", role = "cloud:aws:arn:aws:iam::1:role/admin",
                     bucket = "cloud:aws:arn:aws:s3:::secrets", vm = "device:aws:i-1";
-  std::vector<Relation> rels = {Rel(user, role, "can_assume", 1000), Rel(role, bucket, "has_role_on", 2000),
-                                Rel(user, vm, "logged_on", 500), Rel(vm, role, "has_identity", 500)};
+  std::vector<Relation> rels = {
+      Rel(user, role, "can_assume", 1000), Rel(role, bucket, "has_role_on", 2000),
+      Rel(user, vm, "logged_on", 500), Rel(vm, role, "has_identity", 500)};
   PathGraph g = PathGraph::Build(rels);
   TraversalOptions opt;
   auto paths = g.KShortestPaths({user}, {bucket}, 5, opt);
@@ -237,7 +245,8 @@ TEST(PathQueryTest, HopLimitRelationFilterDirectionAndAsOf) {
   EXPECT_EQ((*paths)[0].hops[0].from, bucket);
 
   EXPECT_FALSE(g.KShortestPaths({user}, {bucket}, 0, opt).ok());
-  EXPECT_EQ(g.KShortestPaths({"user:nobody@x.com"}, {bucket}, 1, opt).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(g.KShortestPaths({"user:nobody@x.com"}, {bucket}, 1, opt).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST(PathQueryTest, TagsAlertsAndReach) {
@@ -252,7 +261,8 @@ TEST(PathQueryTest, TagsAlertsAndReach) {
   vm.key = "device:mde:vm1";
   a.evidence.push_back(Evidence{vm, EvidenceRole::kImpacted});
   PathGraph g = PathGraph::Build({r1, r2}, {a});
-  EXPECT_EQ(g.Tagged("crown-jewel"), (std::vector<std::string>{"cloud:azure:/subscriptions/s/rg/db"}));
+  EXPECT_EQ(g.Tagged("crown-jewel"),
+            (std::vector<std::string>{"cloud:azure:/subscriptions/s/rg/db"}));
   auto paths = g.KShortestPaths({"user:bob@contoso.com"}, g.Tagged("crown-jewel"), 3, {});
   ASSERT_TRUE(paths.ok());
   ASSERT_EQ(paths->size(), 1u);
@@ -270,15 +280,16 @@ TEST(PathQueryTest, TagsAlertsAndReach) {
   PathGraphOptions with_evidence;
   with_evidence.include_evidence = true;
   PathGraph ge = PathGraph::Build({r1, r2}, {a}, with_evidence);
-  auto from_alert = ge.KShortestPaths({"alert:t/m365/a1"}, {"cloud:azure:/subscriptions/s/rg/db"}, 1, {});
+  auto from_alert =
+      ge.KShortestPaths({"alert:t/m365/a1"}, {"cloud:azure:/subscriptions/s/rg/db"}, 1, {});
   ASSERT_TRUE(from_alert.ok());
   ASSERT_EQ(from_alert->size(), 1u);
   EXPECT_EQ((*from_alert)[0].hops[0].relation, "evidence");
 }
 
 TEST(PathQueryTest, MultipleSourcesAndTargetsGiveShortestOverAll) {
-  std::vector<Relation> rels = {Rel(Node(0), Node(1), "owns"), Rel(Node(1), Node(2), "owns"), Rel(Node(2), Node(3), "owns"),
-                                Rel(Node(5), Node(3), "owns")};
+  std::vector<Relation> rels = {Rel(Node(0), Node(1), "owns"), Rel(Node(1), Node(2), "owns"),
+                                Rel(Node(2), Node(3), "owns"), Rel(Node(5), Node(3), "owns")};
   PathGraph g = PathGraph::Build(rels);
   auto paths = g.KShortestPaths({Node(0), Node(5)}, {Node(3), Node(2)}, 10, {});
   ASSERT_TRUE(paths.ok());
@@ -340,11 +351,13 @@ TEST(PathQueryTest, Issue6HubGraphsMatchBoostBfsUnderRelationAndAsOfFilters) {
         ASSERT_TRUE(paths.ok()) << paths.status().ToString();
         if (dist[dst] >= 1 && dist[dst] <= opt.max_hops) {
           ASSERT_EQ(paths->size(), 1u) << Node(src) << " -> " << Node(dst) << " round " << round;
-          EXPECT_EQ(static_cast<int>((*paths)[0].length()), dist[dst]) << Node(src) << " -> " << Node(dst);
+          EXPECT_EQ(static_cast<int>((*paths)[0].length()), dist[dst])
+              << Node(src) << " -> " << Node(dst);
           ExpectValidPath(g, kept, (*paths)[0], Node(src), Node(dst), undirected);
           ++found;
         } else {
-          EXPECT_TRUE(paths->empty()) << Node(src) << " -> " << Node(dst) << " boost distance " << dist[dst];
+          EXPECT_TRUE(paths->empty())
+              << Node(src) << " -> " << Node(dst) << " boost distance " << dist[dst];
           ++missing;
         }
       }
@@ -368,8 +381,10 @@ TEST(PathQueryTest, Issue6KShortestPathsThroughHubsMatchBruteForce) {
         if (!g.Find(Node(src)) || !g.Find(Node(dst))) continue;
         Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(src)}, {Node(dst)}, 8, opt);
         ASSERT_TRUE(paths.ok());
-        std::vector<int> brute = BruteForceLengths(rels, Node(src), Node(dst), opt.max_hops, opt.undirected);
-        ASSERT_EQ(paths->size(), std::min<std::size_t>(8, brute.size())) << Node(src) << " -> " << Node(dst);
+        std::vector<int> brute =
+            BruteForceLengths(rels, Node(src), Node(dst), opt.max_hops, opt.undirected);
+        ASSERT_EQ(paths->size(), std::min<std::size_t>(8, brute.size()))
+            << Node(src) << " -> " << Node(dst);
         for (std::size_t i = 0; i < paths->size(); ++i) {
           ExpectValidPath(g, rels, (*paths)[i], Node(src), Node(dst), opt.undirected);
           EXPECT_EQ(static_cast<int>((*paths)[i].length()), brute[i]) << "path " << i;
@@ -475,8 +490,10 @@ TEST(PathQueryTest, ConcurrentQueriesOnOneGraphAgreeWithSequentialOnes) {
   auto run = [&](int first) {
     std::vector<std::size_t> lengths;
     for (int i = first; i < 300; i += 2) {
-      Result<std::vector<AttackPath>> paths = g.KShortestPaths({Node(i)}, {Node((i * 7 + 3) % 300)}, 3, opt);
-      lengths.push_back(paths.ok() ? paths->size() * 100 + (paths->empty() ? 0 : paths->front().length()) : 999);
+      Result<std::vector<AttackPath>> paths =
+          g.KShortestPaths({Node(i)}, {Node((i * 7 + 3) % 300)}, 3, opt);
+      lengths.push_back(
+          paths.ok() ? paths->size() * 100 + (paths->empty() ? 0 : paths->front().length()) : 999);
     }
     return lengths;
   };
@@ -488,7 +505,9 @@ TEST(PathQueryTest, ConcurrentQueriesOnOneGraphAgreeWithSequentialOnes) {
   b.join();
   EXPECT_EQ(even_threaded, even);
   EXPECT_EQ(odd_threaded, odd);
-  EXPECT_GT(std::count_if(even.begin(), even.end(), [](std::size_t v) { return v >= 100 && v != 999; }), 20);
+  EXPECT_GT(
+      std::count_if(even.begin(), even.end(), [](std::size_t v) { return v >= 100 && v != 999; }),
+      20);
 }
 
 }  // namespace

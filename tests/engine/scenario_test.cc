@@ -20,7 +20,8 @@ class EngineSink final : public ImportSink {
  public:
   explicit EngineSink(Engine& engine) : engine_(engine) {}
   Status Consume(ImportBatch batch) override {
-    return engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), 1700000000000).status();
+    return engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), 1700000000000)
+        .status();
   }
 
  private:
@@ -39,16 +40,18 @@ class ScenarioTest : public ::testing::Test {
   void Ingest(const std::string& path) {
     ImportOptions options;
     // The accounts and directory tenants of the records all belong to one customer.
-    for (const char* account : {"b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c", "8700d3a3-3bb7-4fbe-a090-488a1ad04161",
-                                "ebac1a16-81bf-449b-8d43-5732c3c1d999", "0f907ea4-bc8b-4c11-9d7e-805c2fd144fb",
-                                "111111111111"}) {
+    for (const char* account :
+         {"b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c", "8700d3a3-3bb7-4fbe-a090-488a1ad04161",
+          "ebac1a16-81bf-449b-8d43-5732c3c1d999", "0f907ea4-bc8b-4c11-9d7e-805c2fd144fb",
+          "111111111111"}) {
       options.tenants.Add(account, kTenant);
     }
     options.min_severity = Severity::kInformational;
     auto importer = Importer::Create(options);
     ASSERT_TRUE(importer.ok()) << importer.status().ToString();
     std::vector<std::string> rejects;
-    (*importer)->set_reject_handler([&](const RejectedRecord& r) { rejects.push_back(r.record + ": " + r.reason); });
+    (*importer)->set_reject_handler(
+        [&](const RejectedRecord& r) { rejects.push_back(r.record + ": " + r.reason); });
     EngineSink sink(*engine_);
     Status s = (*importer)->ImportPath(kDir + path, sink);
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -89,7 +92,8 @@ class ScenarioTest : public ::testing::Test {
     return inc.ok() && inc->has_value() ? **inc : Incident{};
   }
 
-  static std::vector<std::string> WithPrefix(const std::vector<std::string>& keys, const std::string& prefix) {
+  static std::vector<std::string> WithPrefix(const std::vector<std::string>& keys,
+                                             const std::string& prefix) {
     std::vector<std::string> out;
     for (const std::string& k : keys) {
       if (k.rfind(prefix, 0) == 0) out.push_back(k);
@@ -111,7 +115,8 @@ TEST_F(ScenarioTest, DefenderForCloudAndEndpointOnOneAzureVmAreOneIncidentWithOn
   ASSERT_EQ(IncidentOf(mdc), IncidentOf(mde));
   const Incident inc = Stored(IncidentOf(mdc));
   EXPECT_EQ(inc.alert_keys, (std::vector<std::string>{mde, mdc}));  // sorted: m365 < mdc
-  EXPECT_EQ(WithPrefix(inc.entities, "device:").size(), 1u) << ::testing::PrintToString(inc.entities);
+  EXPECT_EQ(WithPrefix(inc.entities, "device:").size(), 1u)
+      << ::testing::PrintToString(inc.entities);
   EXPECT_EQ(inc.id, MakeIncidentId(mde)) << "named after the earlier alert (the MDE one, 07:45)";
 }
 
@@ -156,7 +161,8 @@ TEST_F(ScenarioTest, AlertsSharingOnlyAHubIpOrAServiceAccountStayApart) {
   EXPECT_FALSE(account->linked);
   ASSERT_EQ(account->guards.size(), 1u) << ::testing::PrintToString(account->guards);
   EXPECT_EQ(account->guards[0].rfind("user:", 0), 0u) << account->guards[0];
-  EXPECT_NE(account->guards[0].find("is a hub (13 alerts > 12)"), std::string::npos) << account->guards[0];
+  EXPECT_NE(account->guards[0].find("is a hub (13 alerts > 12)"), std::string::npos)
+      << account->guards[0];
 }
 
 // (d) Alerts on different VMs whose devices share only a host name stay apart; devices that

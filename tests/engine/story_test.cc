@@ -1,15 +1,16 @@
 // IncidentStory and DevicePage on real sample records (tests/data/stories/) run through the real
 // importers into an Engine on an InMemoryStore, plus `weft show --format dot` through Graphviz.
+#include "engine/story.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 #include "engine/device_page.h"
 #include "engine/engine.h"
-#include "engine/story.h"
 #include "graph/in_memory_store.h"
 #include "importers/importer.h"
 #include "model/canonical.h"
@@ -22,7 +23,8 @@ const std::string kMdc = "DERIVED_azure-rest-api-specs_GetAlertsSubscription_bod
 const std::string kGraphIncidents = "msgraph-docs_security-list-incidents_example2.json";
 const std::string kGraphAlertVm1 = "EDITED_graph-alerts_v2_vm1.json";
 const std::string kVm1 =
-    "device:azure:/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourcegroups/myrg1/providers/"
+    "device:azure:/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourcegroups/myrg1/"
+    "providers/"
     "microsoft.compute/virtualmachines/vm1";
 const std::string kGraphTenant = "cfcdbe43-297b-4c6b-ac7e-8d7f6befb514";
 
@@ -30,7 +32,8 @@ class EngineSink final : public ImportSink {
  public:
   explicit EngineSink(Engine& engine) : engine_(engine) {}
   Status Consume(ImportBatch batch) override {
-    return engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), 1700000000000).status();
+    return engine_.Ingest(std::move(batch.alerts), std::move(batch.relations), 1700000000000)
+        .status();
   }
 
  private:
@@ -62,7 +65,8 @@ class StoryTest : public ::testing::Test {
     std::string id;
     Status s = store_.ForEachIncident("", [&](const Incident& inc) {
       if (inc.status != IncidentStatus::kRedirected &&
-          std::find(inc.alert_keys.begin(), inc.alert_keys.end(), alert_key) != inc.alert_keys.end()) {
+          std::find(inc.alert_keys.begin(), inc.alert_keys.end(), alert_key) !=
+              inc.alert_keys.end()) {
         id = inc.id;
       }
       return true;
@@ -84,7 +88,8 @@ TEST(TacticRankTest, FollowsKillChainAndIgnoresSpelling) {
 
 TEST_F(StoryTest, DefenderForCloudStoryLabelsTheAzureVmsAndTheirAliases) {
   Ingest({kMdc, kGraphIncidents}, "contoso");
-  const std::string id = IncidentOfAlert("contoso/mdc/2518298467986649999_4d25bfef-2d77-4a08-adc0-3e35715cc92a");
+  const std::string id =
+      IncidentOfAlert("contoso/mdc/2518298467986649999_4d25bfef-2d77-4a08-adc0-3e35715cc92a");
   ASSERT_FALSE(id.empty());
   auto story = BuildStory(store_, id);
   ASSERT_TRUE(story.ok()) << story.status().ToString();
@@ -146,9 +151,9 @@ TEST_F(StoryTest, GraphIncidentTimelineKillChainEntryAndImpact) {
   ASSERT_EQ(story->links.size(), 5u);
   for (const StoryLink& l : story->links) EXPECT_EQ(l.entity, device.key);
   // The process -> device relations the importer emitted appear between the incident's entities.
-  const bool has_runs_on = std::any_of(story->edges.begin(), story->edges.end(), [&](const StoryEdge& e) {
-    return e.kind == "runs_on" && e.to == device.key;
-  });
+  const bool has_runs_on =
+      std::any_of(story->edges.begin(), story->edges.end(),
+                  [&](const StoryEdge& e) { return e.kind == "runs_on" && e.to == device.key; });
   EXPECT_TRUE(has_runs_on);
   EXPECT_EQ(BuildStory(store_, "inc-0000000000000000").status().code(), StatusCode::kNotFound);
 }
@@ -156,16 +161,18 @@ TEST_F(StoryTest, GraphIncidentTimelineKillChainEntryAndImpact) {
 TEST_F(StoryTest, DevicePageListsCloudAndEndpointAlertsForTheSameAzureVm) {
   Ingest({kMdc, kGraphAlertVm1}, "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c");
   for (const std::string& query :
-       {std::string("/SUBSCRIPTIONS/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/"
-                    "Microsoft.Compute/virtualMachines/VM1"),
-        std::string("73e7e2de709dff64ef64b1d0c30e67fab63279db"), std::string("ca1b0d41-5a3b-4d95-b48b-f220aed11d78"),
-        std::string("vm1")}) {
+       {std::string(
+            "/SUBSCRIPTIONS/20ff7fc3-e762-44dd-bd96-b71116dcdc23/resourceGroups/myRg1/providers/"
+            "Microsoft.Compute/virtualMachines/VM1"),
+        std::string("73e7e2de709dff64ef64b1d0c30e67fab63279db"),
+        std::string("ca1b0d41-5a3b-4d95-b48b-f220aed11d78"), std::string("vm1")}) {
     auto lookup = LookupDevice(store_, query);
     ASSERT_TRUE(lookup.ok()) << query << ": " << lookup.status().ToString();
     ASSERT_TRUE(lookup->page.has_value()) << query;
     const DevicePage& page = *lookup->page;
     EXPECT_EQ(page.device.key, "device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db");
-    EXPECT_EQ(page.sources, (std::vector<std::string>{"Defender for Cloud", "Defender for Endpoint"}));
+    EXPECT_EQ(page.sources,
+              (std::vector<std::string>{"Defender for Cloud", "Defender for Endpoint"}));
     ASSERT_EQ(page.alerts.size(), 2u);
     EXPECT_EQ(page.alerts[0].source, "Defender for Cloud");
     EXPECT_EQ(page.alerts[0].title, "Azure Security Center test alert (not a threat)");
@@ -174,11 +181,12 @@ TEST_F(StoryTest, DevicePageListsCloudAndEndpointAlertsForTheSameAzureVm) {
     EXPECT_EQ(page.incidents.size(), 2u);
     std::vector<std::string> aliases;
     for (const StoryAlias& a : page.device.aliases) aliases.push_back(a.alias + " <- " + a.source);
-    EXPECT_EQ(aliases, (std::vector<std::string>{kVm1.substr(7) + " <- Defender for Cloud",
-                                                 "oms:75724a01-f021-4aa8-9ec2-329792373e6e <- Defender for Cloud",
-                                                 "mde:73e7e2de709dff64ef64b1d0c30e67fab63279db <- Defender for Endpoint",
-                                                 "vmid:ca1b0d41-5a3b-4d95-b48b-f220aed11d78 <- Defender for Endpoint",
-                                                 "host:tempdns <- Defender for Endpoint"}));
+    EXPECT_EQ(aliases, (std::vector<std::string>{
+                           kVm1.substr(7) + " <- Defender for Cloud",
+                           "oms:75724a01-f021-4aa8-9ec2-329792373e6e <- Defender for Cloud",
+                           "mde:73e7e2de709dff64ef64b1d0c30e67fab63279db <- Defender for Endpoint",
+                           "vmid:ca1b0d41-5a3b-4d95-b48b-f220aed11d78 <- Defender for Endpoint",
+                           "host:tempdns <- Defender for Endpoint"}));
   }
   EXPECT_EQ(LookupDevice(store_, "no-such-host").status().code(), StatusCode::kNotFound);
 }
@@ -191,11 +199,13 @@ TEST_F(StoryTest, AmbiguousHostNameListsEveryDevice) {
   a.source = SourceProduct::kDefenderForEndpoint;
   a.provider_id = "x1";
   a.first_activity = 1700000000000;
-  for (const char* id : {"1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"}) {
+  for (const char* id :
+       {"1111111111111111111111111111111111111111", "2222222222222222222222222222222222222222"}) {
     DeviceIds ids;
     ids.mde_device_id = id;
     ids.hostname = "shared-host";
-    a.evidence.push_back(Evidence{*MakeDevice(ids, "Defender for Endpoint"), EvidenceRole::kImpacted});
+    a.evidence.push_back(
+        Evidence{*MakeDevice(ids, "Defender for Endpoint"), EvidenceRole::kImpacted});
   }
   ASSERT_TRUE(FinalizeAlert(a).ok());
   auto e = Engine::Open(store_, std::nullopt);
@@ -209,20 +219,26 @@ TEST_F(StoryTest, AmbiguousHostNameListsEveryDevice) {
   ASSERT_TRUE(one.ok());
   ASSERT_TRUE(one->page.has_value());
   ASSERT_EQ(one->page->possible_matches.size(), 1u);
-  EXPECT_EQ(one->page->possible_matches[0].key, "device:mde:2222222222222222222222222222222222222222");
+  EXPECT_EQ(one->page->possible_matches[0].key,
+            "device:mde:2222222222222222222222222222222222222222");
 }
 
 // `weft ingest` + `weft show --format dot` through Graphviz; skipped without `dot` or the binary.
 TEST(StoryRenderTest, ShowDotOutputParsesWithGraphviz) {
   // The weft binary: $WEFT_BINARY, else the build tree's cli/weft beside this test binary.
   std::string weft = std::getenv("WEFT_BINARY") != nullptr ? std::getenv("WEFT_BINARY") : "";
-  if (weft.empty()) weft = (std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "cli" / "weft").string();
+  if (weft.empty())
+    weft = (std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path() / "cli" /
+            "weft")
+               .string();
   if (!std::filesystem::exists(weft)) GTEST_SKIP() << "weft binary not built";
-  if (std::system("command -v dot >/dev/null 2>&1") != 0) GTEST_SKIP() << "graphviz dot not installed";
-  const std::filesystem::path db = std::filesystem::temp_directory_path() / ("weft_story_test_" + std::to_string(::getpid()));
+  if (std::system("command -v dot >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "graphviz dot not installed";
+  const std::filesystem::path db =
+      std::filesystem::temp_directory_path() / ("weft_story_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(db);
-  const std::string ingest = weft + " ingest --db " + db.string() + " --tenant contoso " + kDir + kMdc + " " + kDir +
-                             kGraphIncidents + " >/dev/null 2>&1";
+  const std::string ingest = weft + " ingest --db " + db.string() + " --tenant contoso " + kDir +
+                             kMdc + " " + kDir + kGraphIncidents + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(ingest.c_str()), 0);
   FILE* p = ::popen((weft + " incidents --json --db " + db.string()).c_str(), "r");
   ASSERT_NE(p, nullptr);
@@ -231,13 +247,15 @@ TEST(StoryRenderTest, ShowDotOutputParsesWithGraphviz) {
   while (std::fgets(buf, sizeof buf, p) != nullptr) {
     std::string line(buf);
     const std::size_t at = line.find("\"id\":\"");
-    if (at != std::string::npos) ids.push_back(line.substr(at + 6, line.find('"', at + 6) - at - 6));
+    if (at != std::string::npos)
+      ids.push_back(line.substr(at + 6, line.find('"', at + 6) - at - 6));
   }
   ::pclose(p);
   ASSERT_EQ(ids.size(), 2u);
   for (const std::string& id : ids) {
     const std::string svg = (db / (id + ".svg")).string();
-    const std::string cmd = weft + " show " + id + " --db " + db.string() + " --format dot | dot -Tsvg -o " + svg;
+    const std::string cmd =
+        weft + " show " + id + " --db " + db.string() + " --format dot | dot -Tsvg -o " + svg;
     EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     EXPECT_GT(std::filesystem::file_size(svg), 1000u);
   }

@@ -1,12 +1,13 @@
 // Bad input through weft::Importer for every format family: each bad record is rejected alone
 // (counted, with file, record locator and reason) and the rest of the input still goes in.
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <string>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "model/alert.h"
@@ -46,7 +47,8 @@ class BadInputTest : public ::testing::Test {
 };
 
 TEST_F(BadInputTest, TruncatedJsonDocumentIsOneReject) {
-  const std::string asff = ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-guardduty.asff.json");
+  const std::string asff =
+      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-guardduty.asff.json");
   // A compact document cut in half (a pretty-printed one whose lines include a bare JSON
   // string is taken for JSON lines by the framework; see docs/importers.md).
   const std::string compact = nlohmann::json::parse(asff).dump();
@@ -103,11 +105,13 @@ TEST_F(BadInputTest, EmptyFilesImportNothingAndRejectNothing) {
 }
 
 TEST_F(BadInputTest, WrongTypesAreRejectedWithTheField) {
-  Imported weft = ImportText(R"({"tenant":"t","id":"a1","time":"2024-01-01T00:00:00Z","entities":5})");
+  Imported weft =
+      ImportText(R"({"tenant":"t","id":"a1","time":"2024-01-01T00:00:00Z","entities":5})");
   ASSERT_EQ(weft.rejects.size(), 1u);
   EXPECT_EQ(weft.rejects[0].reason, "field 'entities' is not an array");
 
-  nlohmann::json gd = nlohmann::json::parse(Lines(kData + "/aws-guardduty/elastic_test-guard_duty_part1.ndjson", 1));
+  nlohmann::json gd = nlohmann::json::parse(
+      Lines(kData + "/aws-guardduty/elastic_test-guard_duty_part1.ndjson", 1));
   gd["severity"] = "very bad";
   Imported sev = ImportText(gd.dump());
   ASSERT_EQ(sev.rejects.size(), 1u);
@@ -135,8 +139,10 @@ TEST_F(BadInputTest, MissingIdsPerFormat) {
   const Case cases[] = {
       {"securityhub", R"({"Id":"x","AwsAccountId":"1"})", "missing required field 'ProductArn'"},
       {"guardduty", R"({"accountId":"1","type":"T","resource":{}})", "missing required field 'id'"},
-      {"scc", R"({"finding":{"category":"X","state":"ACTIVE"}})", "missing required field 'finding.name'"},
-      {"ocsf", R"({"class_uid":2004,"finding_info":{"title":"x"}})", "missing required field 'finding_info.uid'"},
+      {"scc", R"({"finding":{"category":"X","state":"ACTIVE"}})",
+       "missing required field 'finding.name'"},
+      {"ocsf", R"({"class_uid":2004,"finding_info":{"title":"x"}})",
+       "missing required field 'finding_info.uid'"},
       {"ocsf", R"({"class_uid":2004})", "missing required field 'finding_info'"},
   };
   for (const Case& c : cases) {
@@ -151,21 +157,27 @@ TEST_F(BadInputTest, MissingIdsPerFormat) {
 }
 
 TEST_F(BadInputTest, FieldOverTheLimitIsRejected) {
-  nlohmann::json f = nlohmann::json::parse(ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = nlohmann::json::parse(
+      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
   f["Description"] = std::string(5000, 'x');
   const std::string big = f.dump();
   ImportOptions options;
   options.max_field_bytes = 4096;
-  const std::string pci_line = nlohmann::json::parse(ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json")).dump();
+  const std::string pci_line =
+      nlohmann::json::parse(
+          ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"))
+          .dump();
   Imported lines = ImportText(pci_line + "\n" + big + "\n" + pci_line + "\n", options);
   EXPECT_EQ(lines.alerts.size(), 2u);
   ASSERT_EQ(lines.rejects.size(), 1u);
   EXPECT_EQ(lines.rejects[0].record, "line 2");
-  EXPECT_NE(lines.rejects[0].reason.find("exceeds the field limit of 4096"), std::string::npos) << lines.rejects[0].reason;
+  EXPECT_NE(lines.rejects[0].reason.find("exceeds the field limit of 4096"), std::string::npos)
+      << lines.rejects[0].reason;
 }
 
 TEST_F(BadInputTest, NestingDeeperThanMaxDepthIsRejected) {
-  nlohmann::json f = nlohmann::json::parse(ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = nlohmann::json::parse(
+      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
   nlohmann::json deep = "bottom";
   for (int i = 0; i < 20; ++i) deep = nlohmann::json::array({deep});
   f["ProductFields"]["deep"] = deep;

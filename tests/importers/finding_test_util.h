@@ -2,11 +2,11 @@
 // Test helpers for the cloud finding importer tests (GuardDuty, Security Hub, SCC, OCSF, GUIDE,
 // bad input): run weft::Importer over a path or text and keep alerts, counts and rejects.
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "importers/importer.h"
 #include "model/alert.h"

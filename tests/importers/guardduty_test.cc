@@ -1,5 +1,7 @@
 // GuardDuty importer on the Elastic and Sekoia sample findings.
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -8,13 +10,12 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "importers/importer.h"
-#include "tests/importers/finding_test_util.h"
 #include "model/alert.h"
 #include "model/time.h"
+#include "tests/importers/finding_test_util.h"
 
 namespace weft {
 namespace {
@@ -95,7 +96,8 @@ TEST(GuardDutyImporterTest, TorRelayFindingFields) {
   EXPECT_EQ(FormatTimestamp(a->first_activity), "2022-01-12T19:22:44.000Z");
   EXPECT_EQ(FormatTimestamp(a->created), "2022-01-12T19:22:44.458Z");
   EXPECT_EQ(FormatTimestamp(a->updated), "2022-01-28T21:12:25.483Z");
-  EXPECT_EQ(EntityKeys(*a), (std::set<std::string>{"device:aws:i-99999999", "ip:10.0.0.1", "ip:81.2.69.144"}));
+  EXPECT_EQ(EntityKeys(*a),
+            (std::set<std::string>{"device:aws:i-99999999", "ip:10.0.0.1", "ip:81.2.69.144"}));
   const Evidence* dev = FindEvidence(*a, "device:aws:i-99999999");
   ASSERT_NE(dev, nullptr);
   EXPECT_EQ(dev->role, EvidenceRole::kImpacted);

@@ -1,10 +1,10 @@
 // GUIDE importer on the 10,000-row sample of GUIDE_Test.csv.
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "model/alert.h"
 #include "model/time.h"
@@ -19,18 +19,20 @@ using finding_test::ImportPath;
 using finding_test::ImportText;
 using finding_test::ReadFile;
 
-const std::string kSample = std::string(WEFT_TEST_DATA_DIR) + "/guide/guide_test_sample_10k_yasin281.csv";
+const std::string kSample =
+    std::string(WEFT_TEST_DATA_DIR) + "/guide/guide_test_sample_10k_yasin281.csv";
 
 // The keys (or alias type:value) that a sentinel code would produce if it were not ignored.
 const std::set<std::string> kSentinelKeys = {
-    "device:guide:98799",          "device:host:153085",          "user:guide-sid:441377",
-    "user:guide-upn:673934",       "user:guide-oid:425863",       "user:name:453297",
-    "generic:guide-ip:360606",     "generic:guide-url:160396",    "generic:guide-sha256:138268",
-    "file:name:289573",            "mail:guide:529644",           "app:guide:2251",
-    "app:name:guide:3421",         "registry:guide:1631",         "cloud:azure:guide:3586",
+    "device:guide:98799",      "device:host:153085",       "user:guide-sid:441377",
+    "user:guide-upn:673934",   "user:guide-oid:425863",    "user:name:453297",
+    "generic:guide-ip:360606", "generic:guide-url:160396", "generic:guide-sha256:138268",
+    "file:name:289573",        "mail:guide:529644",        "app:guide:2251",
+    "app:name:guide:3421",     "registry:guide:1631",      "cloud:azure:guide:3586",
     "app:guide-oauth:881"};
-const std::set<std::string> kSentinelAliases = {
-    "guide:98799", "host:153085", "guide-sid:441377", "guide-upn:673934", "guide-oid:425863", "name:453297"};
+const std::set<std::string> kSentinelAliases = {"guide:98799",      "host:153085",
+                                                "guide-sid:441377", "guide-upn:673934",
+                                                "guide-oid:425863", "name:453297"};
 
 const Imported& Sample() {
   static const Imported* r = new Imported(ImportPath(kSample));
@@ -63,7 +65,8 @@ TEST(GuideImporterTest, NoEntityFromASentinelCodeOrZero) {
       ++with_entity;
       EXPECT_EQ(kSentinelKeys.count(e.entity.key), 0u) << e.entity.key;
       EXPECT_NE(e.entity.key.substr(e.entity.key.size() - 2), ":0") << e.entity.key;
-      for (const Alias& al : e.entity.aliases) EXPECT_EQ(kSentinelAliases.count(al.ToString()), 0u) << al.ToString();
+      for (const Alias& al : e.entity.aliases)
+        EXPECT_EQ(kSentinelAliases.count(al.ToString()), 0u) << al.ToString();
     }
   }
   // Rows of types with no identifying column (CloudLogonRequest, ...) or only sentinels have none.
@@ -107,7 +110,8 @@ TEST(GuideImporterTest, RowsOfOneAlertMergeByKeyAndKeepBothIncidentLabels) {
     if (!inserted) MergeAlert(it->second, a);
   }
   EXPECT_EQ(merged.size(), 9312u);
-  const Alert& a507 = merged.at("org-4/guide/507");  // 8 machine rows, re-assigned between two incidents
+  const Alert& a507 =
+      merged.at("org-4/guide/507");  // 8 machine rows, re-assigned between two incidents
   EXPECT_EQ(a507.evidence.size(), 8u);
   EXPECT_EQ(a507.truth_labels, (std::vector<std::string>{"186", "2630"}));
   const Alert& a0 = merged.at("org-93/guide/0");  // 28 user rows
@@ -118,13 +122,15 @@ TEST(GuideImporterTest, LowerCaseHeaderAndTimestampSpellings) {
   const std::string text = ReadFile(kSample);
   const std::string header = text.substr(0, text.find('\n'));
   std::string lower;
-  for (char c : header) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  const std::string row = "764504183844,46,2165,464218,TS,217,194,Execution,,TruePositive,,,Machine,Impacted,"
-                          "98799,138268,360606,160396,441377,673934,425863,453297,1218,529644,,1631,635,860,2251,"
-                          "3421,881,,289573,117668,3586,,,5,66,,,,242,1445,10630,Public";
+  for (char c : header)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string row =
+      "764504183844,46,2165,464218,TS,217,194,Execution,,TruePositive,,,Machine,Impacted,"
+      "98799,138268,360606,160396,441377,673934,425863,453297,1218,529644,,1631,635,860,2251,"
+      "3421,881,,289573,117668,3586,,,5,66,,,,242,1445,10630,Public";
   std::string body = lower + "\n";
-  for (const char* ts : {"2024-06-06 17:32:50", "2024-06-06T19:32:50+02:00", "2024-06-06T17:32:50.000Z",
-                         "2024-06-06 17:32:50.0000000Z"}) {
+  for (const char* ts : {"2024-06-06 17:32:50", "2024-06-06T19:32:50+02:00",
+                         "2024-06-06T17:32:50.000Z", "2024-06-06 17:32:50.0000000Z"}) {
     std::string r = row;
     r.replace(r.find("TS"), 2, ts);
     body += r + "\n";

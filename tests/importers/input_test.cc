@@ -3,6 +3,7 @@
 // record limit rejected without buffering it.
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -15,8 +16,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "importers/importer.h"
 #include "tests/importers/finding_test_util.h"
@@ -132,7 +131,8 @@ class InputTest : public ::testing::Test {
     gzFile f = gzopen(path.c_str(), "wb");
     EXPECT_NE(f, nullptr);
     if (f == nullptr) return path.string();
-    EXPECT_EQ(gzwrite(f, content.data(), static_cast<unsigned>(content.size())), static_cast<int>(content.size()));
+    EXPECT_EQ(gzwrite(f, content.data(), static_cast<unsigned>(content.size())),
+              static_cast<int>(content.size()));
     EXPECT_EQ(gzclose(f), Z_OK);
     return path.string();
   }
@@ -140,9 +140,11 @@ class InputTest : public ::testing::Test {
 };
 
 TEST_F(InputTest, GzipFileGivesTheSameAlertsAsPlain) {
-  for (const std::string& sample : {std::string("/aws-guardduty/DERIVED_sekoia_input_messages.ndjson"),
-                                    std::string("/defender-for-cloud/DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json"),
-                                    std::string("/guide/guide_test_sample_10k_yasin281.csv")}) {
+  for (const std::string& sample :
+       {std::string("/aws-guardduty/DERIVED_sekoia_input_messages.ndjson"),
+        std::string(
+            "/defender-for-cloud/DERIVED_azure-rest-api-specs_GetAlertsSubscription_body.json"),
+        std::string("/guide/guide_test_sample_10k_yasin281.csv")}) {
     SCOPED_TRACE(sample);
     const std::string content = ReadFile(kData + sample);
     ASSERT_FALSE(content.empty());
@@ -161,7 +163,8 @@ TEST_F(InputTest, GzipFileGivesTheSameAlertsAsPlain) {
     for (std::size_t i = 0; i < std::min(plain.alerts.size(), packed.alerts.size()); ++i) {
       EXPECT_EQ(packed.alerts[i].key, plain.alerts[i].key);
       EXPECT_EQ(packed.alerts[i].severity, plain.alerts[i].severity);
-      EXPECT_EQ(finding_test::EntityKeys(packed.alerts[i]), finding_test::EntityKeys(plain.alerts[i]));
+      EXPECT_EQ(finding_test::EntityKeys(packed.alerts[i]),
+                finding_test::EntityKeys(plain.alerts[i]));
     }
   }
 }
@@ -180,7 +183,8 @@ TEST_F(InputTest, DirectoryIsReadRecursivelyInSortedOrderDataFilesOnly) {
   Write("b/archive.tar.gz", WeftLine("tar") + "\n");
   const Imported r = ImportPath(dir_.string());
   EXPECT_EQ(r.counts.rejected, 0u);
-  EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"a0", "a-z-1", "a-z-1b", "b2", "c-gz", "d"}));
+  EXPECT_EQ(ProviderIds(r.alerts),
+            (std::vector<std::string>{"a0", "a-z-1", "a-z-1b", "b2", "c-gz", "d"}));
   ASSERT_EQ(r.alerts.size(), 6u);
   EXPECT_EQ(r.alerts[0].provenances.at(0).file, (dir_ / "a/0.ndjson").string());
   EXPECT_EQ(r.alerts[4].provenances.at(0).file, (dir_ / "c.log.gz").string());
@@ -188,7 +192,8 @@ TEST_F(InputTest, DirectoryIsReadRecursivelyInSortedOrderDataFilesOnly) {
 }
 
 TEST_F(InputTest, DashReadsStdin) {
-  const std::string lines = WeftLine("s1") + "\n" + WeftLine("s2") + "\nnot json\n" + WeftLine("s3") + "\n";
+  const std::string lines =
+      WeftLine("s1") + "\n" + WeftLine("s2") + "\nnot json\n" + WeftLine("s3") + "\n";
   Imported r;
   WithStdinFrom([&](const auto& write) { write(lines); }, [&] { r = ImportPath("-"); });
   EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"s1", "s2", "s3"}));
@@ -207,7 +212,8 @@ TEST_F(InputTest, GzipOnStdinIsDetectedFromTheContent) {
 }
 
 TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {
-  constexpr std::size_t kInputBytes = 24u << 20;  // 24 MiB of weft lines, generated on the fly (~8 s in Debug)
+  constexpr std::size_t kInputBytes =
+      24u << 20;  // 24 MiB of weft lines, generated on the fly (~8 s in Debug)
   std::size_t written = 0, lines = 0;
   CountingSink sink;
   ImportOptions options;
@@ -240,7 +246,8 @@ TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {
   EXPECT_EQ((*importer)->counts().rejected, 0u);
   // Bounded by the batch (1000 alerts) and the read buffer, not by the 24 MiB input.
   if (kRssIsMeaningful) {
-    EXPECT_LT(growth_kib, 8 * 1024) << "peak RSS grew by " << growth_kib << " KiB for " << written << " input bytes";
+    EXPECT_LT(growth_kib, 8 * 1024)
+        << "peak RSS grew by " << growth_kib << " KiB for " << written << " input bytes";
   }
 }
 
@@ -277,7 +284,8 @@ TEST_F(InputTest, LineOverTheRecordLimitIsRejectedWithoutBufferingIt) {
   EXPECT_EQ(r.rejects[0].reason, "line longer than the record limit of 1048576 bytes");
   EXPECT_EQ(r.rejects[0].raw.size(), 1u << 20);  // the first max_record_bytes bytes only
   if (kRssIsMeaningful) {
-    EXPECT_LT(growth_kib, 16 * 1024) << "peak RSS grew by " << growth_kib << " KiB for a " << kHugeLine << " byte line";
+    EXPECT_LT(growth_kib, 16 * 1024)
+        << "peak RSS grew by " << growth_kib << " KiB for a " << kHugeLine << " byte line";
   }
 }
 

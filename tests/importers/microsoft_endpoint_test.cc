@@ -18,26 +18,32 @@ TEST(MicrosoftMdeApiTest, EvidenceRowsOfOneAlertShareItsKey) {
   ASSERT_EQ(in.alerts.size(), 4u);
   EXPECT_EQ(in.counts.per_format.at("mde-api"), 4u);
   const Alert& malware = in.alerts[0];
-  EXPECT_EQ(malware.key, "123543-d66c-4c7e-9e30-40034eb7c6f3/m365/da637291085411733957_-1043898914");
+  EXPECT_EQ(malware.key,
+            "123543-d66c-4c7e-9e30-40034eb7c6f3/m365/da637291085411733957_-1043898914");
   EXPECT_EQ(malware.source, SourceProduct::kDefenderForEndpoint);
   EXPECT_EQ(malware.severity, Severity::kLow);
   EXPECT_EQ(malware.status, AlertStatus::kResolved);
   EXPECT_EQ(malware.upstream_incident_id, "12");
-  EXPECT_EQ(EntityKeys(malware), (std::set<std::string>{"device:mde:c5a964f417c11f6277d5bf9489f0d", "file:name:sb.xsl"}));
-  EXPECT_EQ(FindEvidence(malware, "device:mde:c5a964f417c11f6277d5bf9489f0d")->role, EvidenceRole::kImpacted);
+  EXPECT_EQ(EntityKeys(malware), (std::set<std::string>{"device:mde:c5a964f417c11f6277d5bf9489f0d",
+                                                        "file:name:sb.xsl"}));
+  EXPECT_EQ(FindEvidence(malware, "device:mde:c5a964f417c11f6277d5bf9489f0d")->role,
+            EvidenceRole::kImpacted);
 
   // Incident 11: one alert delivered as a Process row and a User row.
-  std::vector<const Alert*> injection = AllByProviderId(in.alerts, "da637291048912199236_1126926584");
+  std::vector<const Alert*> injection =
+      AllByProviderId(in.alerts, "da637291048912199236_1126926584");
   ASSERT_EQ(injection.size(), 2u);
   EXPECT_EQ(injection[0]->upstream_incident_id, "11");
   EXPECT_EQ(injection[0]->tactics, std::vector<std::string>{"DefenseEvasion"});
   const std::string device = "device:mde:543bc5a964f417c11f6277d5bf9489f0d";
   const std::string process = "process:" + device + ":4104:c:\\windows\\system32\\notepad.exe";
   EXPECT_EQ(EntityKeys(*injection[0]),
-            (std::set<std::string>{device, process, "user:name:testserver4\\administrator1",
-                                   "file:sha256:a92056d772260b39a876d01552496b2f8b4610a0b1e084952fe1176784e2ce77"}));
+            (std::set<std::string>{
+                device, process, "user:name:testserver4\\administrator1",
+                "file:sha256:a92056d772260b39a876d01552496b2f8b4610a0b1e084952fe1176784e2ce77"}));
   EXPECT_TRUE(HasRelation(*injection[0], process, "runs_on", device));
-  EXPECT_NE(FindEvidence(*injection[1], "user:sid:S-1-5-21-46152456-1367606905-4031241297-500"), nullptr);
+  EXPECT_NE(FindEvidence(*injection[1], "user:sid:S-1-5-21-46152456-1367606905-4031241297-500"),
+            nullptr);
 }
 
 TEST(MicrosoftMdeApiTest, InformationalAlertIsFilteredByDefault) {
@@ -52,7 +58,8 @@ TEST(MicrosoftXdrStreamingTest, EveryEventIsAnAlertPieceKeyedByAlertId) {
   EXPECT_EQ(in.counts.rejected, 0u);
   ASSERT_EQ(in.alerts.size(), 12u);
   EXPECT_EQ(in.counts.per_format.at("xdr-streaming"), 12u);
-  const std::string key = "11111111-1111-1111-1111-111111111111/m365/11111111-1111-1111-1111-111111111111_1";
+  const std::string key =
+      "11111111-1111-1111-1111-111111111111/m365/11111111-1111-1111-1111-111111111111_1";
   std::vector<const Alert*> pieces;
   for (const Alert& a : in.alerts) {
     if (a.key == key) pieces.push_back(&a);
@@ -72,10 +79,15 @@ TEST(MicrosoftXdrStreamingTest, EveryEventIsAnAlertPieceKeyedByAlertId) {
   ASSERT_NE(user, nullptr);
   EXPECT_EQ(user->role, EvidenceRole::kImpacted);
   EXPECT_EQ(user->entity.FindAlias("oid")->value, "22222222-2222-2222-2222-222222222222");
-  EXPECT_NE(FindEvidence(merged, "process:" + device + ":16108:c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe"),
+  EXPECT_NE(
+      FindEvidence(merged,
+                   "process:" + device +
+                       ":16108:c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe"),
+      nullptr);
+  EXPECT_NE(FindEvidence(merged, "process:" + device + ":25976:c:\\windows\\system32\\wscript.exe"),
             nullptr);
-  EXPECT_NE(FindEvidence(merged, "process:" + device + ":25976:c:\\windows\\system32\\wscript.exe"), nullptr);
-  EXPECT_TRUE(HasRelation(merged, "process:" + device + ":25976:c:\\windows\\system32\\wscript.exe", "runs_on", device));
+  EXPECT_TRUE(HasRelation(merged, "process:" + device + ":25976:c:\\windows\\system32\\wscript.exe",
+                          "runs_on", device));
   EXPECT_EQ(merged.techniques, (std::vector<std::string>{"T1057", "T1059.001"}));
 }
 
@@ -86,23 +98,27 @@ TEST(MicrosoftXdrStreamingTest, RowFieldsMapToSourceSeverityAndEntities) {
   EXPECT_EQ(email->tenant, "33333333-3333-3333-3333-333333333333");
   EXPECT_EQ(email->source, SourceProduct::kDefenderForOffice365);
   EXPECT_EQ(email->severity, Severity::kInformational);
-  EXPECT_EQ(EntityKeys(*email), (std::set<std::string>{"mail:22222222-2222-2222-2222-222222222222"}));
+  EXPECT_EQ(EntityKeys(*email),
+            (std::set<std::string>{"mail:22222222-2222-2222-2222-222222222222"}));
 
   const Alert* mailbox = FindByProviderId(in.alerts, "44444444-4444-4444-4444-444444444444");
   ASSERT_NE(mailbox, nullptr);
-  EXPECT_EQ(mailbox->source, SourceProduct::kDefenderForOffice365);  // "MicrosoftDefenderforOffice365"
+  EXPECT_EQ(mailbox->source,
+            SourceProduct::kDefenderForOffice365);  // "MicrosoftDefenderforOffice365"
   ASSERT_NE(FindEvidence(*mailbox, "mailbox:john.doe@example.com"), nullptr);
   EXPECT_EQ(FindEvidence(*mailbox, "mailbox:john.doe@example.com")->role, EvidenceRole::kImpacted);
 
   const Alert* process = FindByProviderId(in.alerts, "da33333333-3333-3333-3333-333333333333_1");
   ASSERT_NE(process, nullptr);
   EXPECT_EQ(process->source, SourceProduct::kDefenderForEndpoint);
-  EXPECT_EQ(process->techniques, (std::vector<std::string>{"T1036", "T1080", "T1204", "T1218", "T1534", "T1566.001", "T1566.003"}));
+  EXPECT_EQ(process->techniques, (std::vector<std::string>{"T1036", "T1080", "T1204", "T1218",
+                                                           "T1534", "T1566.001", "T1566.003"}));
   // The device comes from AdditionalFields (MachineEnrichmentInfo) when the row has no DeviceId.
   const std::string device = "device:mde:7e7a44995a4d4f09be53dce4fe9eb1db";
   EXPECT_EQ(EntityKeys(*process),
-            (std::set<std::string>{device, "process:" + device + ":19060:c:\\windows\\splwow64.exe",
-                                   "file:sha256:01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b"}));
+            (std::set<std::string>{
+                device, "process:" + device + ":19060:c:\\windows\\splwow64.exe",
+                "file:sha256:01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b"}));
 
   // An AlertInfo row has a title and severity but no evidence.
   const Alert* info = FindByProviderId(in.alerts, "da637977531594995313_968283104");

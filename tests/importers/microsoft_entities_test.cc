@@ -33,7 +33,8 @@ TEST(MicrosoftEntitiesTest, ForwardRefResolvesToTheFirstLaterDefinition) {
   EntityGraph g = ConvertMdcEntities(entities, "test");
   ASSERT_EQ(g.evidence.size(), 3u);
   EXPECT_EQ(g.evidence[0].entity.key, "generic:malware:evil.exe");
-  EXPECT_EQ(g.evidence[1].entity.key, "file:sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1");
+  EXPECT_EQ(g.evidence[1].entity.key,
+            "file:sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1");
   EXPECT_EQ(g.evidence[2].entity.key, g.evidence[1].entity.key);  // the inline filehash itself
 }
 
@@ -55,13 +56,17 @@ TEST(MicrosoftEntitiesTest, BuiltInAccountsAreNotIdentities) {
 }
 
 TEST(MicrosoftEntitiesTest, ConnectorScopedIdsNameTheirCloud) {
-  EXPECT_EQ(CloudOfMsResourceId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Security/securityConnectors/c/"
-                                "securityentitydata/aws-ec2-instance-i-0abc-eu-west-2"),
-            Cloud::kAws);
-  EXPECT_EQ(CloudOfMsResourceId("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/v"),
+  EXPECT_EQ(
+      CloudOfMsResourceId(
+          "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Security/securityConnectors/c/"
+          "securityentitydata/aws-ec2-instance-i-0abc-eu-west-2"),
+      Cloud::kAws);
+  EXPECT_EQ(CloudOfMsResourceId(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/v"),
             Cloud::kAzure);
   std::optional<Entity> r = MakeMsResource(
-      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Security/securityConnectors/c/securityentitydata/"
+      "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Security/securityConnectors/c/"
+      "securityentitydata/"
       "aws-ec2-instance-i-0abc-eu-west-2",
       "", "test");
   ASSERT_TRUE(r.has_value());
@@ -70,8 +75,9 @@ TEST(MicrosoftEntitiesTest, ConnectorScopedIdsNameTheirCloud) {
 }
 
 TEST(MicrosoftEntitiesTest, TechniquesTacticsAndPaths) {
-  EXPECT_EQ(ExtractTechniqueIds(R"x(["Masquerading (T1036)","PowerShell (T1059.001)","T1566.003"])x"),
-            (std::vector<std::string>{"T1036", "T1059.001", "T1566.003"}));
+  EXPECT_EQ(
+      ExtractTechniqueIds(R"x(["Masquerading (T1036)","PowerShell (T1059.001)","T1566.003"])x"),
+      (std::vector<std::string>{"T1036", "T1059.001", "T1566.003"}));
   EXPECT_TRUE(ExtractTechniqueIds("AT10366 T123 XT1036").empty());
   EXPECT_EQ(NormalizeTactic("Command and Control"), "CommandAndControl");
   EXPECT_EQ(NormalizeTactic("Unknown"), "");

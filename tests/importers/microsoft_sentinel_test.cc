@@ -14,14 +14,18 @@ TEST(MicrosoftSentinelTest, RowsKeepTheProducingProductsAlertKey) {
   EXPECT_EQ(in.counts.rejected, 0u);
   ASSERT_EQ(in.alerts.size(), 4u);
   EXPECT_EQ(in.counts.per_format.at("sentinel"), 4u);
-  EXPECT_EQ(in.alerts[0].key, "ebac1a16-81bf-449b-8d43-5732c3c1d999/mdc/2517396773587877093_08b9a631-f1a0-4ea9-9c9a-8da7a725899e");
+  EXPECT_EQ(in.alerts[0].key,
+            "ebac1a16-81bf-449b-8d43-5732c3c1d999/mdc/"
+            "2517396773587877093_08b9a631-f1a0-4ea9-9c9a-8da7a725899e");
   EXPECT_EQ(in.alerts[1].key, in.alerts[0].key);
   EXPECT_EQ(in.alerts[1].product_name, "Microsoft Defender for Cloud");
   // An MDE alert through Sentinel is keyed by its MDE id, as through Graph or the MDE API.
-  EXPECT_EQ(in.alerts[2].key, "cfcdbe43-297b-4c6b-ac7e-8d7f6befb514/m365/da09e47ccc-b74a-45bb-985f-8d6c077b70b6_1");
+  EXPECT_EQ(in.alerts[2].key,
+            "cfcdbe43-297b-4c6b-ac7e-8d7f6befb514/m365/da09e47ccc-b74a-45bb-985f-8d6c077b70b6_1");
   EXPECT_EQ(in.alerts[2].source, SourceProduct::kDefenderForEndpoint);
   // Sentinel's own analytics alerts use SystemAlertId in the sentinel family.
-  EXPECT_EQ(in.alerts[3].key, "cfcdbe43-297b-4c6b-ac7e-8d7f6befb514/sentinel/a1b2c3d4-0000-4000-8000-00000000abcd");
+  EXPECT_EQ(in.alerts[3].key,
+            "cfcdbe43-297b-4c6b-ac7e-8d7f6befb514/sentinel/a1b2c3d4-0000-4000-8000-00000000abcd");
   EXPECT_EQ(in.alerts[3].source, SourceProduct::kSentinel);
 }
 
@@ -33,7 +37,8 @@ TEST(MicrosoftSentinelTest, EntitiesTacticsAndTechniquesFromJsonStrings) {
   EXPECT_EQ(mdc.cloud, Cloud::kAzure);
   EXPECT_EQ(mdc.first_activity, *ParseTimestamp("2022-09-08T07:50:41.212Z"));
   const std::string vm =
-      "device:azure:/subscriptions/0f907ea4-bc8b-4c11-9d7e-805c2fd144fb/resourcegroups/sample-rg/providers/"
+      "device:azure:/subscriptions/0f907ea4-bc8b-4c11-9d7e-805c2fd144fb/resourcegroups/sample-rg/"
+      "providers/"
       "microsoft.compute/virtualmachines/sample-vm";
   ASSERT_NE(FindEvidence(mdc, vm), nullptr);
   EXPECT_EQ(FindEvidence(mdc, vm)->role, EvidenceRole::kImpacted);
@@ -46,8 +51,9 @@ TEST(MicrosoftSentinelTest, EntitiesTacticsAndTechniquesFromJsonStrings) {
   const std::string process =
       "process:" + device + ":9112:c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe";
   EXPECT_EQ(EntityKeys(mde),
-            (std::set<std::string>{device, process, "user:sid:S-1-5-21-2144799004-2815524614-4183675894-1001",
-                                   "file:sha256:0ff6f2c94bc7e2833a5f7e16de1622e5dba70396f31c7d5f56381870317e8c46"}));
+            (std::set<std::string>{
+                device, process, "user:sid:S-1-5-21-2144799004-2815524614-4183675894-1001",
+                "file:sha256:0ff6f2c94bc7e2833a5f7e16de1622e5dba70396f31c7d5f56381870317e8c46"}));
   EXPECT_TRUE(HasRelation(mde, process, "runs_on", device));
 
   const Alert& rule = in.alerts[3];

@@ -2,18 +2,20 @@
 // Test helpers for the Microsoft importer tests: run weft::Importer over a file of
 // tests/data (or inline text) and keep the alerts, counts and rejected records.
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "importers/importer.h"
 #include "model/alert.h"
 
 namespace weft::ms_test {
 
-inline std::string DataPath(const std::string& relative) { return std::string(WEFT_TEST_DATA_DIR) + "/" + relative; }
+inline std::string DataPath(const std::string& relative) {
+  return std::string(WEFT_TEST_DATA_DIR) + "/" + relative;
+}
 
 class CollectSink : public ImportSink {
  public:
@@ -67,7 +69,8 @@ inline const Alert* FindByProviderId(const std::vector<Alert>& alerts, const std
   return nullptr;
 }
 
-inline std::vector<const Alert*> AllByProviderId(const std::vector<Alert>& alerts, const std::string& id) {
+inline std::vector<const Alert*> AllByProviderId(const std::vector<Alert>& alerts,
+                                                 const std::string& id) {
   std::vector<const Alert*> out;
   for (const Alert& a : alerts) {
     if (a.provider_id == id) out.push_back(&a);
@@ -88,7 +91,8 @@ inline const Evidence* FindEvidence(const Alert& a, const std::string& key) {
   return nullptr;
 }
 
-inline bool HasRelation(const Alert& a, const std::string& from, const std::string& relation, const std::string& to) {
+inline bool HasRelation(const Alert& a, const std::string& from, const std::string& relation,
+                        const std::string& to) {
   for (const Relation& r : a.relations) {
     if (r.from == from && r.relation == relation && r.to == to) return true;
   }

@@ -1,9 +1,10 @@
 // OCSF importer on the OCSF project's examples and the Sekoia OCSF test events.
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "model/alert.h"
@@ -29,7 +30,8 @@ TEST(OcsfImporterTest, DetectionFindingFromSecurityHubStaysInTheOcsfFamily) {
   const Alert& a = r.alerts[0];
   EXPECT_EQ(a.source, SourceProduct::kOcsf);
   EXPECT_EQ(a.key,
-            "aws:111111111111/ocsf/arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/"
+            "aws:111111111111/ocsf/arn:aws:guardduty:us-east-2:111111111111:detector/"
+            "1ac1bfceda6679698215d5d0EXAMPLE/"
             "finding/a6c556fcbc9bea427a19f8b787099a0b");
   EXPECT_EQ(a.product_name, "Amazon GuardDuty");
   EXPECT_EQ(a.cloud, Cloud::kAws);
@@ -39,7 +41,8 @@ TEST(OcsfImporterTest, DetectionFindingFromSecurityHubStaysInTheOcsfFamily) {
   EXPECT_EQ(FormatTimestamp(a.first_activity), "2023-09-19T14:55:09.000Z");
   EXPECT_EQ(FormatTimestamp(a.created), "2023-09-19T15:05:22.487Z");
   // The same entities as the ASFF form of this finding.
-  EXPECT_EQ(EntityKeys(a), (std::set<std::string>{"user:aws:AROATMJPC7YEXAMPLE:example", "ip:52.94.133.131"}));
+  EXPECT_EQ(EntityKeys(a),
+            (std::set<std::string>{"user:aws:AROATMJPC7YEXAMPLE:example", "ip:52.94.133.131"}));
 }
 
 TEST(OcsfImporterTest, ComplianceFindingIsASkippedNonAlert) {
@@ -74,7 +77,8 @@ TEST(OcsfImporterTest, SekoiaEventsOldAndNewLayouts) {
   EXPECT_EQ(r.counts.rejected, 0u);
   EXPECT_EQ(r.alerts.size(), 5u);
   EXPECT_EQ(r.counts.per_format.at("ocsf"), 5u);
-  const Alert* falco = FindByProviderId(r.alerts, "ec834826-90c1-458a-8eec-a014e7266754");  // v0.1 `finding{}`
+  const Alert* falco =
+      FindByProviderId(r.alerts, "ec834826-90c1-458a-8eec-a014e7266754");  // v0.1 `finding{}`
   ASSERT_NE(falco, nullptr);
   EXPECT_EQ(falco->title, "Linux Kernel Module Injection Detected");
   EXPECT_EQ(falco->severity, Severity::kMedium);
@@ -94,11 +98,13 @@ TEST(OcsfImporterTest, SekoiaEventsOldAndNewLayouts) {
 }
 
 TEST(OcsfImporterTest, AttacksDeviceAndActorUser) {
-  nlohmann::json f = nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.ocsf.json"));
+  nlohmann::json f =
+      nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.ocsf.json"));
   f["finding_info"]["attacks"] = {{{"tactic", {{"name", "Defense Evasion"}, {"uid", "TA0005"}}},
                                    {"technique", {{"uid", "T1562"}}},
                                    {"sub_technique", {{"uid", "T1562.008"}}}}};
-  f["device"] = {{"hostname", "Web-01.corp.example.com"}, {"instance_uid", "i-0abc123"}, {"ip", "172.16.4.5"}};
+  f["device"] = {
+      {"hostname", "Web-01.corp.example.com"}, {"instance_uid", "i-0abc123"}, {"ip", "172.16.4.5"}};
   f["actor"] = {{"user", {{"uid", "AIDAEXAMPLE"}, {"name", "Admin"}}}};
   f["severity_id"] = 5;
   f["status_id"] = 4;

@@ -1,9 +1,10 @@
 // Security Command Center importer on the security-response-automation notification samples.
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "model/alert.h"
@@ -50,10 +51,12 @@ TEST(SccImporterTest, SshBruteForceThreat) {
   EXPECT_EQ(a.status, AlertStatus::kNew);
   EXPECT_EQ(a.tactics, std::vector<std::string>{"InitialAccess"});
   EXPECT_EQ(a.techniques, (std::vector<std::string>{"T1078", "T1078.003"}));
-  EXPECT_EQ(EntityKeys(a), (std::set<std::string>{
-                               "cloud:gcp://cloudresourcemanager.googleapis.com/projects/12345678",
-                               "device:gcp://compute.googleapis.com/projects/test-project/zones/us-west1-a/instances/instance-1",
-                               "ip:192.0.2.100", "user:name:etd_tester", "user:name:etd_tester-2"}));
+  EXPECT_EQ(
+      EntityKeys(a),
+      (std::set<std::string>{"cloud:gcp://cloudresourcemanager.googleapis.com/projects/12345678",
+                             "device:gcp://compute.googleapis.com/projects/test-project/zones/"
+                             "us-west1-a/instances/instance-1",
+                             "ip:192.0.2.100", "user:name:etd_tester", "user:name:etd_tester-2"}));
 }
 
 TEST(SccImporterTest, ComputeInstanceResourceBecomesADevice) {
@@ -65,8 +68,9 @@ TEST(SccImporterTest, ComputeInstanceResourceBecomesADevice) {
   EXPECT_EQ(a.product_name, "Security Health Analytics");
   EXPECT_EQ(FormatTimestamp(a.first_activity), "2022-01-08T01:21:41.578Z");
   EXPECT_EQ(FormatTimestamp(a.created), "2022-01-08T01:21:42.076Z");
-  const Evidence* dev =
-      FindEvidence(a, "device:gcp://compute.googleapis.com/projects/test-project/zones/us-central1-a/instances/6796113316167375355");
+  const Evidence* dev = FindEvidence(a,
+                                     "device:gcp://compute.googleapis.com/projects/test-project/"
+                                     "zones/us-central1-a/instances/6796113316167375355");
   ASSERT_NE(dev, nullptr);
   EXPECT_EQ(dev->role, EvidenceRole::kImpacted);
   EXPECT_EQ(dev->entity.properties.at("project"), "test-project");
@@ -79,23 +83,27 @@ TEST(SccImporterTest, OrganizationIsTheTenantAndTheMapRenamesIt) {
   EXPECT_EQ(r.alerts[0].severity, Severity::kLow);  // no severity: sourceProperties.SeverityLevel
   ImportOptions options;
   options.tenants.Add("154584661726", "acme");
-  EXPECT_EQ(ImportPath(kDir + "sra_audit_logging_disabled.json", options).alerts.at(0).tenant, "acme");
+  EXPECT_EQ(ImportPath(kDir + "sra_audit_logging_disabled.json", options).alerts.at(0).tenant,
+            "acme");
 }
 
 TEST(SccImporterTest, V2NameListResultsAndStates) {
   nlohmann::json n = nlohmann::json::parse(ReadFile(kDir + "sra_audit_logging_disabled.json"));
   const std::string v1_key = ImportText(n.dump()).alerts.at(0).key;
   nlohmann::json f = n["finding"];
-  f["name"] = "organizations/154584661726/sources/1986930501971458034/locations/global/findings/"
-              "1c35bd4b4f6d7145e441f2965c32f074";
+  f["name"] =
+      "organizations/154584661726/sources/1986930501971458034/locations/global/findings/"
+      "1c35bd4b4f6d7145e441f2965c32f074";
   f["state"] = "INACTIVE";
-  nlohmann::json list = {{"listFindingsResults", {{{"finding", f}, {"resource", {{"name", f["resourceName"]}}}}}}};
+  nlohmann::json list = {
+      {"listFindingsResults", {{{"finding", f}, {"resource", {{"name", f["resourceName"]}}}}}}};
   Imported r = ImportText(list.dump());
   ASSERT_EQ(r.alerts.size(), 1u);
   EXPECT_EQ(r.alerts[0].key, v1_key);
   EXPECT_EQ(r.alerts[0].status, AlertStatus::kResolved);
   f["mute"] = "MUTED";
-  f["mitreAttack"] = {{"primaryTactic", "RECONNAISSANCE"}, {"primaryTechniques", {"SCANNING_IP_BLOCKS", "ACTIVE_SCANNING"}},
+  f["mitreAttack"] = {{"primaryTactic", "RECONNAISSANCE"},
+                      {"primaryTechniques", {"SCANNING_IP_BLOCKS", "ACTIVE_SCANNING"}},
                       {"additionalTechniques", {"BRUTE_FORCE"}}};
   f["access"] = {{"callerIp", "203.0.113.9"}, {"principalEmail", "Mallory@Example.com"}};
   f["indicator"] = {{"ipAddresses", {"198.51.100.4"}}, {"domains", {"evil.example.net"}}};

@@ -2,10 +2,11 @@
 // Security Hub forwards it (tests/data/aws-securityhub-asff/weft_guardduty-torrelay-ec2.asff.json,
 // written from the Elastic GuardDuty sample finding 2abf27df0ab51a4b14cfd36e55ce2553).
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "model/alert.h"
@@ -29,10 +30,11 @@ TEST(SecurityHubImporterTest, GuardDutyFindingForwardedBySecurityHub) {
   EXPECT_EQ(r.counts.rejected, 0u);
   ASSERT_EQ(r.alerts.size(), 1u);
   const Alert& a = r.alerts[0];
-  EXPECT_EQ(a.key,
-            "aws:111111111111/securityhub/arn:aws:securityhub:us-east-2::product/aws/guardduty/"
-            "arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/finding/"
-            "a6c556fcbc9bea427a19f8b787099a0b");
+  EXPECT_EQ(
+      a.key,
+      "aws:111111111111/securityhub/arn:aws:securityhub:us-east-2::product/aws/guardduty/"
+      "arn:aws:guardduty:us-east-2:111111111111:detector/1ac1bfceda6679698215d5d0EXAMPLE/finding/"
+      "a6c556fcbc9bea427a19f8b787099a0b");
   EXPECT_EQ(a.source, SourceProduct::kSecurityHub);
   EXPECT_EQ(a.product_name, "GuardDuty");
   EXPECT_EQ(a.cloud, Cloud::kAws);
@@ -43,7 +45,8 @@ TEST(SecurityHubImporterTest, GuardDutyFindingForwardedBySecurityHub) {
   EXPECT_EQ(a.tactics, std::vector<std::string>{"DefenseEvasion"});
   EXPECT_EQ(FormatTimestamp(a.first_activity), "2023-09-19T14:55:09.000Z");
   EXPECT_EQ(FormatTimestamp(a.updated), "2023-09-19T15:05:22.487Z");
-  EXPECT_EQ(EntityKeys(a), (std::set<std::string>{"user:aws:AROATMJPC7YEXAMPLE:example", "ip:52.94.133.131"}));
+  EXPECT_EQ(EntityKeys(a),
+            (std::set<std::string>{"user:aws:AROATMJPC7YEXAMPLE:example", "ip:52.94.133.131"}));
   EXPECT_EQ(FindEvidence(a, "user:aws:AROATMJPC7YEXAMPLE:example")->role, EvidenceRole::kImpacted);
 }
 
@@ -60,9 +63,11 @@ TEST(SecurityHubImporterTest, PciControlFindingHasNoEntityForTheAccount) {
 
 TEST(SecurityHubImporterTest, AsffAndNativeGuardDutyNameTheSameDevice) {
   Imported asff = ImportPath(kDir + "weft_guardduty-torrelay-ec2.asff.json");
-  Imported native = ImportPath(std::string(WEFT_TEST_DATA_DIR) + "/aws-guardduty/elastic_test-guard_duty_part1.ndjson");
+  Imported native = ImportPath(std::string(WEFT_TEST_DATA_DIR) +
+                               "/aws-guardduty/elastic_test-guard_duty_part1.ndjson");
   ASSERT_EQ(asff.alerts.size(), 1u);
-  const Alert* gd = finding_test::FindByProviderId(native.alerts, "2abf27df0ab51a4b14cfd36e55ce2553");
+  const Alert* gd =
+      finding_test::FindByProviderId(native.alerts, "2abf27df0ab51a4b14cfd36e55ce2553");
   ASSERT_NE(gd, nullptr);
   const Evidence* from_asff = FindEvidence(asff.alerts[0], "device:aws:i-99999999");
   const Evidence* from_native = FindEvidence(*gd, "device:aws:i-99999999");
@@ -75,21 +80,26 @@ TEST(SecurityHubImporterTest, AsffAndNativeGuardDutyNameTheSameDevice) {
   EXPECT_NE(asff.alerts[0].key, gd->key);
   EXPECT_EQ(asff.alerts[0].count, 4);
   EXPECT_EQ(asff.alerts[0].severity, Severity::kHigh);
-  EXPECT_EQ(asff.alerts[0].tactics, (std::vector<std::string>{"CommandAndControl", "InitialAccess"}));
+  EXPECT_EQ(asff.alerts[0].tactics,
+            (std::vector<std::string>{"CommandAndControl", "InitialAccess"}));
   EXPECT_EQ(EntityKeys(asff.alerts[0]),
-            (std::set<std::string>{"device:aws:i-99999999", "ip:10.0.0.1", "ip:10.0.0.23", "ip:81.2.69.144"}));
+            (std::set<std::string>{"device:aws:i-99999999", "ip:10.0.0.1", "ip:10.0.0.23",
+                                   "ip:81.2.69.144"}));
 }
 
 TEST(SecurityHubImporterTest, FindingsListOfGetFindings) {
-  nlohmann::json list = {{"Findings", {nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-pci.asff.json")),
-                                       nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.asff.json"))}}};
+  nlohmann::json list = {
+      {"Findings",
+       {nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-pci.asff.json")),
+        nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.asff.json"))}}};
   Imported r = ImportText(list.dump());
   EXPECT_EQ(r.alerts.size(), 2u);
   EXPECT_EQ(r.counts.per_format.at("securityhub"), 2u);
 }
 
 TEST(SecurityHubImporterTest, WorkflowAndRecordStateGiveTheStatus) {
-  nlohmann::json f = nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.asff.json"));
+  nlohmann::json f =
+      nlohmann::json::parse(ReadFile(kDir + "ocsf-examples_sechub-guardduty.asff.json"));
   f["Workflow"]["Status"] = "SUPPRESSED";
   EXPECT_EQ(ImportText(f.dump()).alerts.at(0).status, AlertStatus::kDismissed);
   f["Workflow"]["Status"] = "NOTIFIED";

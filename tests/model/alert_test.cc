@@ -240,8 +240,8 @@ TEST(IncidentIdTest, ParseInvertsFormatAndRejectsAnythingElse) {
   EXPECT_EQ(FormatIncidentId(hash), MakeIncidentId("tenant/mdc/alert-1"));
   EXPECT_EQ(ParseIncidentId(FormatIncidentId(hash)), hash);
   EXPECT_EQ(ParseIncidentId("inc-00000000000000ff"), 255u);
-  EXPECT_EQ(ParseIncidentId("inc-af63dc4c8601ec8"), std::nullopt);    // 15 digits
-  EXPECT_EQ(ParseIncidentId("inc-AF63DC4C8601EC8C"), std::nullopt);   // ids are lower case
+  EXPECT_EQ(ParseIncidentId("inc-af63dc4c8601ec8"), std::nullopt);   // 15 digits
+  EXPECT_EQ(ParseIncidentId("inc-AF63DC4C8601EC8C"), std::nullopt);  // ids are lower case
   EXPECT_EQ(ParseIncidentId("inc-af63dc4c8601ec8g"), std::nullopt);
   EXPECT_EQ(ParseIncidentId("abc-af63dc4c8601ec8c"), std::nullopt);
 }

@@ -110,7 +110,9 @@ TEST(CodecTest, AlertSummaryReadsTheCorrelationFieldsOfFullAndRealAlerts) {
   const std::string bytes = EncodeAlert(FullAlert(5));
   AlertSummary s;
   for (std::size_t n : {std::size_t{0}, std::size_t{1}, bytes.size() / 4, bytes.size() / 3}) {
-    EXPECT_EQ(DecodeAlertSummary(std::string_view(bytes.data(), n), s).code(), StatusCode::kCorruption) << n;
+    EXPECT_EQ(DecodeAlertSummary(std::string_view(bytes.data(), n), s).code(),
+              StatusCode::kCorruption)
+        << n;
   }
 }
 
@@ -120,34 +122,44 @@ TEST(CodecTest, EveryTruncationIsCorruptionNamingTheRecord) {
     Result<Alert> r = DecodeAlert(std::string_view(bytes.data(), n));
     ASSERT_FALSE(r.ok()) << "prefix of " << n << " bytes decoded";
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
-    EXPECT_EQ(r.status().message().rfind("alert record (" + std::to_string(n) + " bytes): field '", 0), 0u)
+    EXPECT_EQ(
+        r.status().message().rfind("alert record (" + std::to_string(n) + " bytes): field '", 0),
+        0u)
         << r.status().message();
   }
   const std::string inc = EncodeIncident(FullIncident(1));
   for (size_t n = 0; n < inc.size(); ++n) {
-    EXPECT_EQ(DecodeIncident(std::string_view(inc.data(), n)).status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(DecodeIncident(std::string_view(inc.data(), n)).status().code(),
+              StatusCode::kCorruption);
   }
   const std::string ent = EncodeEntityRecord(FullEntityRecord(1));
   for (size_t n = 0; n < ent.size(); ++n) {
-    EXPECT_EQ(DecodeEntityRecord(std::string_view(ent.data(), n)).status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(DecodeEntityRecord(std::string_view(ent.data(), n)).status().code(),
+              StatusCode::kCorruption);
   }
   const std::string rel = EncodeRelation(FullRelation());
   for (size_t n = 0; n < rel.size(); ++n) {
-    EXPECT_EQ(DecodeRelation(std::string_view(rel.data(), n)).status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(DecodeRelation(std::string_view(rel.data(), n)).status().code(),
+              StatusCode::kCorruption);
   }
 }
 
 TEST(CodecTest, ExactMessagesForTruncationVersionEnumAndTrailingBytes) {
-  EXPECT_EQ(DecodeAlert("").status().message(),
-            "alert record (0 bytes): field 'version' at byte 0 is truncated: the record ends at byte 0");
+  EXPECT_EQ(
+      DecodeAlert("").status().message(),
+      "alert record (0 bytes): field 'version' at byte 0 is truncated: the record ends at byte 0");
   EXPECT_EQ(DecodeIncident("\x07").status().message(),
             "incident record (1 bytes): field 'version' at byte 0 is 7, this build reads 1");
 
   // A relation: version, tenant "t", then a string length that runs past the end.
-  const std::string rel("\x01\x01t\x09" "ab", 5);
-  EXPECT_EQ(DecodeRelation(rel).status().message(),
-            "relation record (5 bytes): field 'relation.from' at byte 3 is truncated: length 9 exceeds "
-            "the 1 bytes left");
+  const std::string rel(
+      "\x01\x01t\x09"
+      "ab",
+      5);
+  EXPECT_EQ(
+      DecodeRelation(rel).status().message(),
+      "relation record (5 bytes): field 'relation.from' at byte 3 is truncated: length 9 exceeds "
+      "the 1 bytes left");
 
   // Alert severity byte set to 9.
   Alert a;
@@ -157,7 +169,8 @@ TEST(CodecTest, ExactMessagesForTruncationVersionEnumAndTrailingBytes) {
   ASSERT_EQ(bytes[9], static_cast<char>(Severity::kMedium));
   bytes[9] = 9;
   EXPECT_EQ(DecodeAlert(bytes).status().message(),
-            "alert record (27 bytes): field 'severity' at byte 9 is garbled: enum value 9 is out of range 0..3");
+            "alert record (27 bytes): field 'severity' at byte 9 is garbled: enum value 9 is out "
+            "of range 0..3");
 
   std::string extra = EncodeRelation(FullRelation()) + "zz";
   EXPECT_EQ(DecodeRelation(extra).status().message(),
@@ -172,16 +185,18 @@ TEST(CodecTest, HugeCountsAndOverlongVarintsAreRejectedWithoutAllocating) {
   inc += std::string("\x80\x80\x80\x80\x80\x80\x80\x80\x40", 9);
   Result<Incident> r = DecodeIncident(inc);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(),
-            "incident record (19 bytes): field 'alert_keys' at byte 10 is garbled or truncated: count "
-            "4611686018427387904 exceeds the 0 bytes left");
+  EXPECT_EQ(
+      r.status().message(),
+      "incident record (19 bytes): field 'alert_keys' at byte 10 is garbled or truncated: count "
+      "4611686018427387904 exceeds the 0 bytes left");
 
   std::string overlong("\x01", 1);
   overlong += std::string(11, '\xff');
   Result<Relation> r2 = DecodeRelation(overlong);
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.status().message(),
-            "relation record (12 bytes): field 'relation.tenant' at byte 1 is garbled: varint overflows 64 bits");
+            "relation record (12 bytes): field 'relation.tenant' at byte 1 is garbled: varint "
+            "overflows 64 bits");
 }
 
 TEST(CodecTest, RandomGarbageNeverCrashes) {

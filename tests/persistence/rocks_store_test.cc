@@ -5,12 +5,11 @@
 #include "persistence/rocks_store.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -32,7 +31,8 @@ using testing::FullAlert;
 using testing::GuideSample;
 using testing::TempDir;
 
-std::unique_ptr<GraphStore> MustOpen(const std::string& dir, const RocksStoreOptions& options = {}) {
+std::unique_ptr<GraphStore> MustOpen(const std::string& dir,
+                                     const RocksStoreOptions& options = {}) {
   Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(dir, options);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
@@ -116,7 +116,9 @@ TEST(RocksStoreTest, SecondOpenWhileOpenIsIOErrorAboutTheLock) {
   Result<std::unique_ptr<GraphStore>> second = OpenRocksStore(dir);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kIOError);
-  EXPECT_EQ(second.status().message().rfind("store at " + dir + " is already open: its LOCK file is held", 0), 0u)
+  EXPECT_EQ(second.status().message().rfind(
+                "store at " + dir + " is already open: its LOCK file is held", 0),
+            0u)
       << second.status().message();
   // A read-only open takes no lock and sees the writer's data as of its open.
   WriteBatch b;
@@ -141,13 +143,15 @@ TEST(RocksStoreTest, NonEmptyDirectoryThatIsNotAStoreIsRefused) {
   Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(tmp.path());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.status().message(), tmp.path() + " is not empty and is not a weft store (it has no RocksDB "
-                                               "CURRENT file); give a new or empty directory");
+  EXPECT_EQ(s.status().message(), tmp.path() +
+                                      " is not empty and is not a weft store (it has no RocksDB "
+                                      "CURRENT file); give a new or empty directory");
   std::ifstream still(tmp.Sub("notes.txt"));
   std::string line;
   std::getline(still, line);
   EXPECT_EQ(line, "my notes");  // untouched
-  EXPECT_EQ(OpenRocksStore(tmp.Sub("notes.txt")).status().message(), tmp.Sub("notes.txt") + " is not a directory");
+  EXPECT_EQ(OpenRocksStore(tmp.Sub("notes.txt")).status().message(),
+            tmp.Sub("notes.txt") + " is not a directory");
 }
 
 TEST(RocksStoreTest, EmptyExistingDirectoryBecomesAStore) {
@@ -164,7 +168,8 @@ TEST(RocksStoreTest, MissingDirectoryWithoutCreateIsNotFound) {
   Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(tmp.Sub("nope"), o);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(s.status().message(), "no weft store at " + tmp.Sub("nope") + " (and create_if_missing is off)");
+  EXPECT_EQ(s.status().message(),
+            "no weft store at " + tmp.Sub("nope") + " (and create_if_missing is off)");
   o.read_only = true;
   EXPECT_EQ(OpenRocksStore(tmp.Sub("nope"), o).status().code(), StatusCode::kNotFound);
 }
@@ -180,8 +185,9 @@ TEST(RocksStoreTest, BatchWithUnfinalizedAlertIsRejectedWhole) {
   b.meta = {{"last_batch", "1"}};
   const Status s = store->Apply(b);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "alert key 'fabrikam/m365/x' does not begin with its tenant 'contoso/' (was the alert "
-                         "finalized?)");
+  EXPECT_EQ(s.message(),
+            "alert key 'fabrikam/m365/x' does not begin with its tenant 'contoso/' (was the alert "
+            "finalized?)");
   EXPECT_FALSE(store->GetAlert(FullAlert(1).key)->has_value());
   EXPECT_FALSE(store->GetMeta("last_batch")->has_value());
 }
@@ -220,7 +226,8 @@ Alert CrashAlert(int batch, int i) {
 TEST(RocksStoreCrashChild, DISABLED_ApplyBatchesUntilKilled) {
   const char* dir = getenv("WEFT_CRASH_DIR");
   const char* fd_text = getenv("WEFT_CRASH_ACK_FD");
-  if (dir == nullptr || fd_text == nullptr) GTEST_SKIP() << "only run by RocksStoreTest.AcknowledgedBatchesSurviveKill9";
+  if (dir == nullptr || fd_text == nullptr)
+    GTEST_SKIP() << "only run by RocksStoreTest.AcknowledgedBatchesSurviveKill9";
   const int fd = atoi(fd_text);
   std::unique_ptr<GraphStore> store = MustOpen(dir);
   if (store == nullptr) _exit(3);
@@ -258,7 +265,8 @@ TEST(RocksStoreTest, AcknowledgedBatchesSurviveKill9AndNoBatchIsTorn) {
     int fds[2];
     ASSERT_EQ(pipe(fds), 0);
     // Everything the child needs is prepared before fork(): after it only async-signal-safe calls.
-    std::vector<std::string> env_strings = {"WEFT_CRASH_DIR=" + dir, "WEFT_CRASH_ACK_FD=" + std::to_string(fds[1])};
+    std::vector<std::string> env_strings = {"WEFT_CRASH_DIR=" + dir,
+                                            "WEFT_CRASH_ACK_FD=" + std::to_string(fds[1])};
     std::vector<char*> envp;
     for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
     for (std::string& s : env_strings) envp.push_back(s.data());
@@ -303,8 +311,9 @@ TEST(RocksStoreTest, AcknowledgedBatchesSurviveKill9AndNoBatchIsTorn) {
       Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(dir);
       ASSERT_FALSE(s.ok());
       EXPECT_EQ(s.status().code(), StatusCode::kIOError);
-      EXPECT_NE(s.status().message().find("is already open: its LOCK file is held by another process"),
-                std::string::npos)
+      EXPECT_NE(
+          s.status().message().find("is already open: its LOCK file is held by another process"),
+          std::string::npos)
           << s.status().message();
     }
     usleep(rng() % 3000);
@@ -312,7 +321,8 @@ TEST(RocksStoreTest, AcknowledgedBatchesSurviveKill9AndNoBatchIsTorn) {
     int wstatus = 0;
     ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
     reaper.pid = 0;
-    EXPECT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) << "child exit status " << wstatus;
+    EXPECT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL)
+        << "child exit status " << wstatus;
     while (ReadAck(fds[0], &ack)) last_acked = ack;  // acks written before it died
     close(fds[0]);
 
@@ -332,11 +342,13 @@ TEST(RocksStoreTest, AcknowledgedBatchesSurviveKill9AndNoBatchIsTorn) {
           ASSERT_TRUE(a->has_value()) << "batch " << batch << " alert " << i << " lost";
           ASSERT_EQ(Dump(**a), Dump(CrashAlert(batch, i)));
         } else {
-          ASSERT_FALSE(a->has_value()) << "batch " << batch << " is partly there without its last_batch";
+          ASSERT_FALSE(a->has_value())
+              << "batch " << batch << " is partly there without its last_batch";
         }
       }
     }
-    EXPECT_EQ(DumpAlerts(*store, kCrashTenant).size(), static_cast<size_t>(last_batch * kAlertsPerBatch));
+    EXPECT_EQ(DumpAlerts(*store, kCrashTenant).size(),
+              static_cast<size_t>(last_batch * kAlertsPerBatch));
   }
 }
 

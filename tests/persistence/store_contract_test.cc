@@ -27,7 +27,9 @@ using testing::TempDir;
 
 struct InMemoryKind {
   static constexpr bool kOnDisk = false;
-  static std::unique_ptr<GraphStore> Make(const TempDir&) { return std::make_unique<InMemoryStore>(); }
+  static std::unique_ptr<GraphStore> Make(const TempDir&) {
+    return std::make_unique<InMemoryStore>();
+  }
 };
 
 struct RocksKind {
@@ -85,19 +87,24 @@ std::vector<std::string> Expected(const std::vector<T>& items, KeyFn key, Tenant
 }
 
 std::vector<std::string> ExpectedAlerts(const std::string& tenant) {
-  return Expected(GuideSample().alerts, [](const Alert& a) { return a.key; },
-                  [](const Alert& a) { return a.tenant; }, tenant);
+  return Expected(
+      GuideSample().alerts, [](const Alert& a) { return a.key; },
+      [](const Alert& a) { return a.tenant; }, tenant);
 }
 std::vector<std::string> ExpectedEntities(const std::string& tenant) {
-  return Expected(GuideSample().entities, [](const EntityRecord& e) { return e.tenant + '\0' + e.entity.key; },
-                  [](const EntityRecord& e) { return e.tenant; }, tenant);
+  return Expected(
+      GuideSample().entities, [](const EntityRecord& e) { return e.tenant + '\0' + e.entity.key; },
+      [](const EntityRecord& e) { return e.tenant; }, tenant);
 }
 std::vector<std::string> ExpectedRelations(const std::string& tenant) {
-  return Expected(GuideSample().relations, RelationStoreKey, [](const Relation& r) { return r.tenant; }, tenant);
+  return Expected(
+      GuideSample().relations, RelationStoreKey, [](const Relation& r) { return r.tenant; },
+      tenant);
 }
 std::vector<std::string> ExpectedIncidents(const std::string& tenant) {
-  return Expected(GuideSample().incidents, [](const Incident& i) { return i.id; },
-                  [](const Incident& i) { return i.tenant; }, tenant);
+  return Expected(
+      GuideSample().incidents, [](const Incident& i) { return i.id; },
+      [](const Incident& i) { return i.tenant; }, tenant);
 }
 
 TYPED_TEST(StoreContractTest, AlertGetReturnsWhatWasAppliedAndNulloptWhenAbsent) {
@@ -164,7 +171,8 @@ TYPED_TEST(StoreContractTest, AlertScansAreTenantFilteredAndInKeyOrder) {
 TYPED_TEST(StoreContractTest, EntityScansGetsAndDeletes) {
   this->ApplyGuide();
   EXPECT_EQ(DumpEntities(*this->store_), ExpectedEntities(""));
-  for (const std::string t : {"org0", "org1", "org10"}) EXPECT_EQ(DumpEntities(*this->store_, t), ExpectedEntities(t));
+  for (const std::string t : {"org0", "org1", "org10"})
+    EXPECT_EQ(DumpEntities(*this->store_, t), ExpectedEntities(t));
   const EntityRecord& e = GuideSample().entities[5];
   Result<std::optional<EntityRecord>> got = this->store_->GetEntity(e.tenant, e.entity.key);
   ASSERT_TRUE(got.ok() && got->has_value());
@@ -190,7 +198,8 @@ TYPED_TEST(StoreContractTest, DeleteThenUpsertInOneBatchKeepsTheUpsert) {
   b2.incidents = {FullIncident(1)};
   b2.deleted_incidents = {FullIncident(1).id};
   WEFT_ASSERT_OK(this->store_->Apply(b2));
-  Result<std::optional<EntityRecord>> got = this->store_->GetEntity(updated.tenant, updated.entity.key);
+  Result<std::optional<EntityRecord>> got =
+      this->store_->GetEntity(updated.tenant, updated.entity.key);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ(Dump(**got), Dump(updated));
   EXPECT_TRUE(this->store_->GetIncident(FullIncident(1).id)->has_value());
@@ -204,11 +213,13 @@ TYPED_TEST(StoreContractTest, EntitiesOfOneKeyInTwoTenantsAreDistinct) {
   ASSERT_EQ(a.size(), 2u);
   EXPECT_EQ(a[0], Dump(FullEntityRecord(1, "a")));
   EXPECT_EQ(a[1], Dump(FullEntityRecord(2, "a")));
-  EXPECT_EQ(DumpEntities(*this->store_, "ab"), std::vector<std::string>{Dump(FullEntityRecord(1, "ab"))});
+  EXPECT_EQ(DumpEntities(*this->store_, "ab"),
+            std::vector<std::string>{Dump(FullEntityRecord(1, "ab"))});
   // All tenants: ordered by (tenant, key), so "a" before "ab".
-  EXPECT_EQ(DumpEntities(*this->store_),
-            (std::vector<std::string>{Dump(FullEntityRecord(1, "a")), Dump(FullEntityRecord(2, "a")),
-                                      Dump(FullEntityRecord(1, "ab"))}));
+  EXPECT_EQ(
+      DumpEntities(*this->store_),
+      (std::vector<std::string>{Dump(FullEntityRecord(1, "a")), Dump(FullEntityRecord(2, "a")),
+                                Dump(FullEntityRecord(1, "ab"))}));
 }
 
 TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
@@ -274,24 +285,30 @@ TYPED_TEST(StoreContractTest, ScansStopWhenTheVisitorReturnsFalse) {
 // read from the store while a scan runs (an engine reopening resolves evidence that way).
 TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheStore) {
   this->ApplyGuide();
-  auto summarize = [](std::string_view tenant, std::string_view key, std::string_view title, Timestamp activity,
-                      Timestamp last, Severity severity, AlertStatus status, const std::string& evidence) {
-    return std::string(tenant) + "|" + std::string(key) + "|" + std::string(title) + "|" + std::to_string(activity) +
-           "|" + std::to_string(last) + "|" + std::to_string(static_cast<int>(severity)) + "|" +
+  auto summarize = [](std::string_view tenant, std::string_view key, std::string_view title,
+                      Timestamp activity, Timestamp last, Severity severity, AlertStatus status,
+                      const std::string& evidence) {
+    return std::string(tenant) + "|" + std::string(key) + "|" + std::string(title) + "|" +
+           std::to_string(activity) + "|" + std::to_string(last) + "|" +
+           std::to_string(static_cast<int>(severity)) + "|" +
            std::to_string(static_cast<int>(status)) + "|" + evidence;
   };
   for (const std::string tenant : {"", "org0"}) {
     std::vector<std::string> full, summaries;
     WEFT_EXPECT_OK(this->store_->ForEachAlert(tenant, [&](const Alert& a) {
       std::string evidence;
-      for (const Evidence& e : a.evidence) evidence += std::string(EntityKindName(e.entity.kind)) + "=" + e.entity.key + ";";
-      full.push_back(summarize(a.tenant, a.key, a.title, a.activity_time(), a.last_activity, a.severity, a.status, evidence));
+      for (const Evidence& e : a.evidence)
+        evidence += std::string(EntityKindName(e.entity.kind)) + "=" + e.entity.key + ";";
+      full.push_back(summarize(a.tenant, a.key, a.title, a.activity_time(), a.last_activity,
+                               a.severity, a.status, evidence));
       return true;
     }));
     WEFT_EXPECT_OK(this->store_->ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
       std::string evidence;
-      for (const auto& [kind, key] : a.evidence) evidence += std::string(EntityKindName(kind)) + "=" + std::string(key) + ";";
-      summaries.push_back(summarize(a.tenant, a.key, a.title, a.activity, a.last_activity, a.severity, a.status, evidence));
+      for (const auto& [kind, key] : a.evidence)
+        evidence += std::string(EntityKindName(kind)) + "=" + std::string(key) + ";";
+      summaries.push_back(summarize(a.tenant, a.key, a.title, a.activity, a.last_activity,
+                                    a.severity, a.status, evidence));
       auto again = this->store_->GetAlert(a.key);  // a read inside the scan
       EXPECT_TRUE(again.ok() && again->has_value()) << a.key;
       return true;

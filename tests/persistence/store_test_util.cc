@@ -62,7 +62,8 @@ std::string Dump(const Entity& e) {
   o << "kind=" << EntityKindName(e.kind) << " key=" << e.key << " display=" << e.display_name
     << " cloud=" << CloudName(e.cloud) << " aliases=[";
   for (const Alias& a : e.aliases) {
-    o << a.type << ":" << a.value << "/" << (a.strong() ? "strong" : "weak") << "/" << a.source << ",";
+    o << a.type << ":" << a.value << "/" << (a.strong() ? "strong" : "weak") << "/" << a.source
+      << ",";
   }
   o << "] props=" << Join(e.properties) << " tags=" << Join(e.tags);
   return o.str();
@@ -77,21 +78,24 @@ std::string Dump(const Relation& r) {
 
 std::string Dump(const Alert& a) {
   std::ostringstream o;
-  o << "tenant=" << a.tenant << "\nsource=" << SourceProductName(a.source) << "\nproduct_name=" << a.product_name
-    << "\nprovider_id=" << a.provider_id << "\nkey=" << a.key << "\nalert_type=" << a.alert_type
-    << "\ntitle=" << a.title << "\ndescription=" << a.description << "\nseverity=" << SeverityName(a.severity)
-    << "\nnative_severity=" << a.native_severity << "\nstatus=" << AlertStatusName(a.status)
-    << "\nnative_status=" << a.native_status << "\ncloud=" << CloudName(a.cloud)
-    << "\nfirst_activity=" << a.first_activity << "\nlast_activity=" << a.last_activity
-    << "\ncreated=" << a.created << "\nupdated=" << a.updated << "\ningested=" << a.ingested
-    << "\ncount=" << a.count << "\ntactics=" << Join(a.tactics) << "\ntechniques=" << Join(a.techniques) << "\n";
-  for (const Evidence& e : a.evidence) o << "evidence " << EvidenceRoleName(e.role) << " " << Dump(e.entity) << "\n";
+  o << "tenant=" << a.tenant << "\nsource=" << SourceProductName(a.source)
+    << "\nproduct_name=" << a.product_name << "\nprovider_id=" << a.provider_id << "\nkey=" << a.key
+    << "\nalert_type=" << a.alert_type << "\ntitle=" << a.title << "\ndescription=" << a.description
+    << "\nseverity=" << SeverityName(a.severity) << "\nnative_severity=" << a.native_severity
+    << "\nstatus=" << AlertStatusName(a.status) << "\nnative_status=" << a.native_status
+    << "\ncloud=" << CloudName(a.cloud) << "\nfirst_activity=" << a.first_activity
+    << "\nlast_activity=" << a.last_activity << "\ncreated=" << a.created
+    << "\nupdated=" << a.updated << "\ningested=" << a.ingested << "\ncount=" << a.count
+    << "\ntactics=" << Join(a.tactics) << "\ntechniques=" << Join(a.techniques) << "\n";
+  for (const Evidence& e : a.evidence)
+    o << "evidence " << EvidenceRoleName(e.role) << " " << Dump(e.entity) << "\n";
   for (const Relation& r : a.relations) o << "relation " << Dump(r) << "\n";
   for (const Provenance& p : a.provenances) {
     o << "provenance format=" << p.format << " file=" << p.file << " record=" << p.record
       << " connector=" << p.connector << "\n";
   }
-  o << "truth_labels=" << Join(a.truth_labels) << "\nupstream_incident_id=" << a.upstream_incident_id << "\n";
+  o << "truth_labels=" << Join(a.truth_labels)
+    << "\nupstream_incident_id=" << a.upstream_incident_id << "\n";
   return o.str();
 }
 
@@ -106,7 +110,8 @@ std::string Dump(const Incident& i) {
     << "\nredirected_to=" << i.redirected_to << "\nseverity=" << SeverityName(i.severity)
     << "\nclassification=" << i.classification << "\ndetermination=" << i.determination
     << "\nfirst_activity=" << i.first_activity << "\nlast_activity=" << i.last_activity
-    << "\nalert_keys=" << Join(i.alert_keys) << "\nentities=" << Join(i.entities) << "\ntitle=" << i.title << "\n";
+    << "\nalert_keys=" << Join(i.alert_keys) << "\nentities=" << Join(i.entities)
+    << "\ntitle=" << i.title << "\n";
   return o.str();
 }
 
@@ -200,10 +205,14 @@ struct EntityColumn {
 };
 
 constexpr EntityColumn kEntityColumns[] = {
-    {"Machine", "DeviceId", EntityKind::kDevice},        {"Ip", "IpAddress", EntityKind::kIp},
-    {"User", "AccountObjectId", EntityKind::kUser},      {"File", "Sha256", EntityKind::kFile},
-    {"Url", "Url", EntityKind::kUrl},                    {"MailMessage", "NetworkMessageId", EntityKind::kMailMessage},
-    {"Mailbox", "AccountUpn", EntityKind::kMailbox},     {"CloudApplication", "ApplicationId", EntityKind::kCloudApp},
+    {"Machine", "DeviceId", EntityKind::kDevice},
+    {"Ip", "IpAddress", EntityKind::kIp},
+    {"User", "AccountObjectId", EntityKind::kUser},
+    {"File", "Sha256", EntityKind::kFile},
+    {"Url", "Url", EntityKind::kUrl},
+    {"MailMessage", "NetworkMessageId", EntityKind::kMailMessage},
+    {"Mailbox", "AccountUpn", EntityKind::kMailbox},
+    {"CloudApplication", "ApplicationId", EntityKind::kCloudApp},
     {"AzureResource", "ResourceIdName", EntityKind::kCloudResource},
     {"RegistryKey", "RegistryKey", EntityKind::kRegistry}};
 
@@ -216,8 +225,8 @@ GuideData LoadGuide() {
   auto col = [&header](std::string_view name) {
     return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
-  std::map<std::string, size_t> alert_index;              // alert key -> index in data.alerts
-  std::map<std::string, size_t> entity_index;             // tenant \0 key -> index in data.entities
+  std::map<std::string, size_t> alert_index;   // alert key -> index in data.alerts
+  std::map<std::string, size_t> entity_index;  // tenant \0 key -> index in data.entities
   std::map<std::string, std::vector<std::string>> incident_alerts;  // tenant/incident -> alert keys
   std::vector<std::string> incident_order;
   while (std::getline(in, line)) {
@@ -232,11 +241,13 @@ GuideData LoadGuide() {
     row.first_activity = ParseTimestamp(f[col("Timestamp")]).value_or(kNoTime);
     if (!f[col("Category")].empty()) row.tactics = {f[col("Category")]};
     if (!f[col("MitreTechniques")].empty()) row.techniques = Split(f[col("MitreTechniques")], ';');
-    if (!f[col("IncidentGrade")].empty()) row.truth_labels = {row.tenant + "/" + f[col("IncidentId")]};
+    if (!f[col("IncidentGrade")].empty())
+      row.truth_labels = {row.tenant + "/" + f[col("IncidentId")]};
     row.upstream_incident_id = f[col("IncidentId")];
     row.provenances = {{"guide", "guide_sample_400.csv", "id " + f[col("Id")], ""}};
     Evidence ev;
-    ev.role = f[col("EvidenceRole")] == "Impacted" ? EvidenceRole::kImpacted : EvidenceRole::kRelated;
+    ev.role =
+        f[col("EvidenceRole")] == "Impacted" ? EvidenceRole::kImpacted : EvidenceRole::kRelated;
     ev.entity.kind = EntityKind::kGeneric;
     ev.entity.key = "generic:guide:" + f[col("Id")];
     for (const EntityColumn& c : kEntityColumns) {
@@ -261,12 +272,14 @@ GuideData LoadGuide() {
       Alert& stored = data.alerts[it->second];
       MergeAlert(stored, row);
       if (stored.evidence.size() >= 2 && ev.entity.key != stored.evidence[0].entity.key) {
-        Relation r{row.tenant, ev.entity.key, stored.evidence[0].entity.key, "seen_with", row.first_activity, {}};
+        Relation r{row.tenant,  ev.entity.key,      stored.evidence[0].entity.key,
+                   "seen_with", row.first_activity, {}};
         stored.relations.push_back(r);
         data.relations.push_back(r);
       }
     }
-    auto [eit, eadded] = entity_index.emplace(row.tenant + '\0' + ev.entity.key, data.entities.size());
+    auto [eit, eadded] =
+        entity_index.emplace(row.tenant + '\0' + ev.entity.key, data.entities.size());
     if (eadded) {
       data.entities.push_back(EntityRecord{row.tenant, ev.entity, {}, {}});
     } else {
@@ -327,13 +340,16 @@ std::vector<std::string> DumpAlerts(GraphStore& store, const std::string& tenant
   return DumpAll<Alert>([&](const Visitor<Alert>& v) { return store.ForEachAlert(tenant, v); });
 }
 std::vector<std::string> DumpEntities(GraphStore& store, const std::string& tenant) {
-  return DumpAll<EntityRecord>([&](const Visitor<EntityRecord>& v) { return store.ForEachEntity(tenant, v); });
+  return DumpAll<EntityRecord>(
+      [&](const Visitor<EntityRecord>& v) { return store.ForEachEntity(tenant, v); });
 }
 std::vector<std::string> DumpRelations(GraphStore& store, const std::string& tenant) {
-  return DumpAll<Relation>([&](const Visitor<Relation>& v) { return store.ForEachRelation(tenant, v); });
+  return DumpAll<Relation>(
+      [&](const Visitor<Relation>& v) { return store.ForEachRelation(tenant, v); });
 }
 std::vector<std::string> DumpIncidents(GraphStore& store, const std::string& tenant) {
-  return DumpAll<Incident>([&](const Visitor<Incident>& v) { return store.ForEachIncident(tenant, v); });
+  return DumpAll<Incident>(
+      [&](const Visitor<Incident>& v) { return store.ForEachIncident(tenant, v); });
 }
 
 }  // namespace weft::testing

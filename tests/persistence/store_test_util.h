@@ -11,15 +11,15 @@
 
 #include "graph/graph_store.h"
 
-#define WEFT_EXPECT_OK(expr)                                  \
-  do {                                                        \
-    const ::weft::Status weft_s_ = (expr);                    \
-    EXPECT_TRUE(weft_s_.ok()) << weft_s_.ToString();          \
+#define WEFT_EXPECT_OK(expr)                         \
+  do {                                               \
+    const ::weft::Status weft_s_ = (expr);           \
+    EXPECT_TRUE(weft_s_.ok()) << weft_s_.ToString(); \
   } while (false)
-#define WEFT_ASSERT_OK(expr)                                  \
-  do {                                                        \
-    const ::weft::Status weft_s_ = (expr);                    \
-    ASSERT_TRUE(weft_s_.ok()) << weft_s_.ToString();          \
+#define WEFT_ASSERT_OK(expr)                         \
+  do {                                               \
+    const ::weft::Status weft_s_ = (expr);           \
+    ASSERT_TRUE(weft_s_.ok()) << weft_s_.ToString(); \
   } while (false)
 
 namespace weft::testing {

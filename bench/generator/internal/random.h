@@ -20,7 +20,8 @@ inline std::uint64_t SplitMix64(std::uint64_t& state) {
 }
 
 // A stable 64-bit mix of several integers (for identifiers derived from indices).
-inline std::uint64_t Mix(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0, std::uint64_t d = 0) {
+inline std::uint64_t Mix(std::uint64_t a, std::uint64_t b = 0, std::uint64_t c = 0,
+                         std::uint64_t d = 0) {
   std::uint64_t s = a * 0x9e3779b97f4a7c15ull ^ (b + 0x632be59bd9b4e019ull);
   std::uint64_t h = SplitMix64(s);
   s ^= c * 0xff51afd7ed558ccdull;
@@ -49,7 +50,9 @@ class Rng {
   // Uniform in [0, 1).
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform in [0, n); n > 0.
-  std::uint64_t Below(std::uint64_t n) { return static_cast<std::uint64_t>(Uniform() * static_cast<double>(n)); }
+  std::uint64_t Below(std::uint64_t n) {
+    return static_cast<std::uint64_t>(Uniform() * static_cast<double>(n));
+  }
   // Uniform in [lo, hi].
   std::int64_t Between(std::int64_t lo, std::int64_t hi) {
     return lo + static_cast<std::int64_t>(Below(static_cast<std::uint64_t>(hi - lo + 1)));
@@ -96,7 +99,8 @@ class Zipf {
     return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
   }
   static double Helper2(double x) {  // (exp(x) - 1) / x
-    return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x * (1.0 / 3.0) * (1.0 + 0.25 * x));
+    return std::abs(x) > 1e-8 ? std::expm1(x) / x
+                              : 1.0 + x * 0.5 * (1.0 + x * (1.0 / 3.0) * (1.0 + 0.25 * x));
   }
   std::uint64_t n_;
   double s_;
@@ -124,7 +128,8 @@ inline std::string Guid(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0) {
   std::string h = HexId(16, a, b, c);
   h[12] = '4';
   h[16] = "89ab"[(h[16] - '0') & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 }  // namespace weft::generator::internal

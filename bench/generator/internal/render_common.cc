@@ -17,7 +17,8 @@ std::vector<std::uint64_t> RefsOf(const GeneratedAlert& g, std::initializer_list
 }
 
 bool HasSlot(const GeneratedAlert& g, Slot slot) {
-  return std::any_of(g.entity_refs.begin(), g.entity_refs.end(), [slot](std::uint64_t r) { return RefSlot(r) == slot; });
+  return std::any_of(g.entity_refs.begin(), g.entity_refs.end(),
+                     [slot](std::uint64_t r) { return RefSlot(r) == slot; });
 }
 
 std::string IpOf(std::uint64_t ref, const Tenant& t) {
@@ -29,7 +30,8 @@ std::string IpOf(std::uint64_t ref, const Tenant& t) {
 }
 
 std::string FirstIp(const GeneratedAlert& g, const Tenant& t) {
-  for (std::uint64_t ref : RefsOf(g, {Slot::kAttackerIp, Slot::kC2Ip, Slot::kHubNatIp, Slot::kHubScannerIp})) {
+  for (std::uint64_t ref :
+       RefsOf(g, {Slot::kAttackerIp, Slot::kC2Ip, Slot::kHubNatIp, Slot::kHubScannerIp})) {
     return IpOf(ref, t);
   }
   return "";
@@ -77,7 +79,8 @@ Json RenderWeft(const GeneratedAlert& g) {
     if (ev.entity.aliases.size() > 1) {
       Json aliases = Json::array();
       for (const Alias& al : ev.entity.aliases) {
-        aliases.push_back(Json{{"type", al.type}, {"value", al.value}, {"strength", al.strong() ? "strong" : "weak"}});
+        aliases.push_back(Json{
+            {"type", al.type}, {"value", al.value}, {"strength", al.strong() ? "strong" : "weak"}});
       }
       e["aliases"] = std::move(aliases);
     }

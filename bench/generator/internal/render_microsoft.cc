@@ -14,7 +14,8 @@ std::string ArmSpelling(std::string id, std::uint64_t serial) {
   for (std::string_view seg : {"/subscriptions/", "/resourceGroups/"}) {
     const std::size_t p = id.find(seg);
     if (p == std::string::npos) continue;
-    for (std::size_t i = p; i < p + seg.size(); ++i) id[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(id[i])));
+    for (std::size_t i = p; i < p + seg.size(); ++i)
+      id[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(id[i])));
   }
   return id;
 }
@@ -50,7 +51,8 @@ std::string_view Component(const GeneratedAlert& g) {
 Json MdcEntities(const GeneratedAlert& g, const Tenant& t, bool pascal) {
   auto k = [pascal](std::string_view camel) {
     std::string s(camel);
-    if (pascal && !s.empty() && s[0] != '$') s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    if (pascal && !s.empty() && s[0] != '$')
+      s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
     return s;
   };
   Json out = Json::array();
@@ -136,7 +138,8 @@ Json GraphEvidenceBase(const GeneratedAlert& g, std::string_view type, std::uint
   e["verdict"] = RefRole(ref) == EvidenceRole::kImpacted ? "suspicious" : "unknown";
   e["remediationStatus"] = "none";
   e["remediationStatusDetails"] = nullptr;
-  e["roles"] = RefRole(ref) == EvidenceRole::kImpacted ? Json::array({"compromised"}) : Json::array();
+  e["roles"] =
+      RefRole(ref) == EvidenceRole::kImpacted ? Json::array({"compromised"}) : Json::array();
   e["detailedRoles"] = Json::array();
   e["tags"] = Json::array();
   return e;
@@ -162,24 +165,27 @@ Json RenderMdcRest(const GeneratedAlert& g, const Tenant& t) {
                                                {"azureResourceId", ArmSpelling(resource, g.serial)},
                                                {"type", "AzureResource"},
                                                {"azureResourceTenantId", a.tenant}}});
-  p["remediationSteps"] = Json::array({"Review the activity and isolate " + resource_name + " if it is unexpected."});
+  p["remediationSteps"] =
+      Json::array({"Review the activity and isolate " + resource_name + " if it is unexpected."});
   p["vendorName"] = "Microsoft";
   p["status"] = "Active";
   p["extendedLinks"] = Json::array();
-  p["alertUri"] = "https://portal.azure.com/#blade/Microsoft_Azure_Security/AlertBlade/alertId/" + a.provider_id +
-                  "/subscriptionId/" + t.subscription() + "/referencedFrom/alertDeepLink/location/" +
-                  std::string(kLocation);
+  p["alertUri"] = "https://portal.azure.com/#blade/Microsoft_Azure_Security/AlertBlade/alertId/" +
+                  a.provider_id + "/subscriptionId/" + t.subscription() +
+                  "/referencedFrom/alertDeepLink/location/" + std::string(kLocation);
   p["timeGeneratedUtc"] = Iso(a.created);
   p["productName"] = "Microsoft Defender for Cloud";
   p["processingEndTimeUtc"] = Iso(a.updated);
   p["entities"] = MdcEntities(g, t, false);
   p["isIncident"] = false;
   p["correlationKey"] = HexId(16, 0x636b, g.serial);
-  p["extendedProperties"] = Json{{"resourceType", Component(g) == "Storage" ? "Storage" : "Virtual Machine"}};
+  p["extendedProperties"] =
+      Json{{"resourceType", Component(g) == "Storage" ? "Storage" : "Virtual Machine"}};
   p["compromisedEntity"] = resource_name;
   p["techniques"] = a.techniques;
   Json j = Json::object();
-  j["id"] = "/subscriptions/" + t.subscription() + "/resourceGroups/rg-security/providers/Microsoft.Security/locations/" +
+  j["id"] = "/subscriptions/" + t.subscription() +
+            "/resourceGroups/rg-security/providers/Microsoft.Security/locations/" +
             std::string(kLocation) + "/alerts/" + a.provider_id;
   j["name"] = a.provider_id;
   j["type"] = "Microsoft.Security/Locations/alerts";
@@ -210,8 +216,10 @@ Json RenderSentinel(const GeneratedAlert& g, const Tenant& t) {
   j["StartTime"] = Iso(a.first_activity);
   j["EndTime"] = Iso(a.last_activity);
   j["ProcessingEndTime"] = Iso(a.updated);
-  j["RemediationSteps"] = Json::array({"Review the activity and isolate " + resource_name + "."}).dump();
-  j["ExtendedProperties"] = Json{{"resourceType", Component(g) == "Storage" ? "Storage" : "Virtual Machine"}}.dump();
+  j["RemediationSteps"] =
+      Json::array({"Review the activity and isolate " + resource_name + "."}).dump();
+  j["ExtendedProperties"] =
+      Json{{"resourceType", Component(g) == "Storage" ? "Storage" : "Virtual Machine"}}.dump();
   j["Entities"] = MdcEntities(g, t, true).dump();
   j["SourceSystem"] = "Detection";
   j["WorkspaceSubscriptionId"] = t.subscription();
@@ -219,7 +227,8 @@ Json RenderSentinel(const GeneratedAlert& g, const Tenant& t) {
   j["ExtendedLinks"] = "";
   j["ProductName"] = "Azure Security Center";
   j["ProductComponentName"] = Component(g);
-  j["AlertLink"] = "https://portal.azure.com/#blade/Microsoft_Azure_Security/AlertBlade/alertId/" + a.provider_id;
+  j["AlertLink"] = "https://portal.azure.com/#blade/Microsoft_Azure_Security/AlertBlade/alertId/" +
+                   a.provider_id;
   j["Status"] = "New";
   j["CompromisedEntity"] = resource_name;
   j["Tactics"] = a.tactics.empty() ? "" : a.tactics.front();
@@ -266,9 +275,9 @@ Json RenderGraph(const GeneratedAlert& g, const Tenant& t) {
       case Slot::kHubServiceAccount: {
         const UserIds2 u = UserOf(ref, t);
         e = GraphEvidenceBase(g, "userEvidence", ref);
-        e["userAccount"] = Json{{"accountName", u.name},           {"domainName", ShortDomain(t)},
-                                {"userSid", u.sid},                {"azureAdUserId", u.object_id},
-                                {"userPrincipalName", u.upn},      {"displayName", u.name}};
+        e["userAccount"] = Json{{"accountName", u.name},      {"domainName", ShortDomain(t)},
+                                {"userSid", u.sid},           {"azureAdUserId", u.object_id},
+                                {"userPrincipalName", u.upn}, {"displayName", u.name}};
         break;
       }
       case Slot::kMailbox: {
@@ -295,7 +304,8 @@ Json RenderGraph(const GeneratedAlert& g, const Tenant& t) {
         e["recipientEmailAddress"] = recipient;
         std::vector<std::string> urls;
         for (std::uint64_t r : RefsOf(g, {Slot::kPhishUrl})) {
-          urls.push_back("https://login-" + HexId(4, 0x75726c, static_cast<std::uint64_t>(t.index()), RefIndex(r)) +
+          urls.push_back("https://login-" +
+                         HexId(4, 0x75726c, static_cast<std::uint64_t>(t.index()), RefIndex(r)) +
                          ".example.net/" + t.name() + "/signin");
         }
         e["urls"] = urls;
@@ -304,8 +314,8 @@ Json RenderGraph(const GeneratedAlert& g, const Tenant& t) {
       }
       case Slot::kPhishUrl:
         e = GraphEvidenceBase(g, "urlEvidence", ref);
-        e["url"] = "https://login-" + HexId(4, 0x75726c, static_cast<std::uint64_t>(t.index()), i) + ".example.net/" +
-                   t.name() + "/signin";
+        e["url"] = "https://login-" + HexId(4, 0x75726c, static_cast<std::uint64_t>(t.index()), i) +
+                   ".example.net/" + t.name() + "/signin";
         break;
       case Slot::kAttackerIp:
       case Slot::kC2Ip:
@@ -321,9 +331,10 @@ Json RenderGraph(const GeneratedAlert& g, const Tenant& t) {
         e = GraphEvidenceBase(g, "fileEvidence", ref);
         e["detectionStatus"] = "detected";
         e["mdeDeviceId"] = mde_id.empty() ? Json(nullptr) : Json(mde_id);
-        e["fileDetails"] = Json{{"sha1", f.sha1},      {"sha256", f.sha256},   {"fileName", f.name},
-                                {"filePath", f.path},  {"fileSize", 482304},   {"filePublisher", nullptr},
-                                {"signer", nullptr},   {"issuer", nullptr}};
+        e["fileDetails"] =
+            Json{{"sha1", f.sha1},     {"sha256", f.sha256}, {"fileName", f.name},
+                 {"filePath", f.path}, {"fileSize", 482304}, {"filePublisher", nullptr},
+                 {"signer", nullptr},  {"issuer", nullptr}};
         break;
       }
       case Slot::kAzureStorage: {

@@ -20,9 +20,9 @@ namespace weft::generator::internal {
 // The part an entity plays in an episode. Pool-backed slots draw from the tenant's pools;
 // kMail and kPhishUrl are derived from the episode; the hub slots name the tenant's hubs.
 enum class Slot : std::uint8_t {
-  kUser,        // Entra user (Pool::kUser)
-  kMailbox,     // the user's mailbox (same index as kUser)
-  kAzureVm,     // Pool::kAzureVm
+  kUser,     // Entra user (Pool::kUser)
+  kMailbox,  // the user's mailbox (same index as kUser)
+  kAzureVm,  // Pool::kAzureVm
   kAwsInstance,
   kGcpInstance,
   kAwsPrincipal,
@@ -33,8 +33,8 @@ enum class Slot : std::uint8_t {
   kAzureStorage,
   kS3Bucket,
   kGcsBucket,
-  kMail,        // a phishing message, index = episode
-  kPhishUrl,    // its URL, index = episode
+  kMail,      // a phishing message, index = episode
+  kPhishUrl,  // its URL, index = episode
   kHubNatIp,
   kHubScannerIp,  // index = which scanner
   kHubServiceAccount,
@@ -45,8 +45,8 @@ inline constexpr int kSlotCount = static_cast<int>(Slot::kCount);
 
 // GeneratedAlert::entity_refs packs (slot, role, index) into one integer.
 inline std::uint64_t PackRef(Slot slot, EvidenceRole role, std::uint64_t index) {
-  return (static_cast<std::uint64_t>(slot) << 58) | (role == EvidenceRole::kImpacted ? 1ull << 57 : 0) |
-         (index & ((1ull << 57) - 1));
+  return (static_cast<std::uint64_t>(slot) << 58) |
+         (role == EvidenceRole::kImpacted ? 1ull << 57 : 0) | (index & ((1ull << 57) - 1));
 }
 inline Slot RefSlot(std::uint64_t ref) { return static_cast<Slot>(ref >> 58); }
 inline EvidenceRole RefRole(std::uint64_t ref) {
@@ -60,7 +60,7 @@ std::string_view HubKindName(Slot slot);  // "nat-ip", "scanner-ip", ...
 
 struct StepSpec {
   Channel channel;
-  std::string_view type;   // alertType / detector / finding type / category
+  std::string_view type;  // alertType / detector / finding type / category
   std::string_view title;
   Severity severity;
   std::string_view tactic;     // MITRE tactic name, e.g. "InitialAccess"
@@ -94,11 +94,13 @@ std::string_view ChannelProductName(Channel channel);
 std::optional<Entity> BuildEntity(const Tenant& tenant, std::uint64_t ref, Channel channel);
 // Appends the evidence `ref` gives an alert of `channel`: BuildEntity's entity, plus what the
 // record shows next to it (the private IP of an EC2 instance in a GuardDuty finding).
-void AppendEvidence(const Tenant& tenant, std::uint64_t ref, Channel channel, std::vector<Evidence>& out);
+void AppendEvidence(const Tenant& tenant, std::uint64_t ref, Channel channel,
+                    std::vector<Evidence>& out);
 
 // The id the record of alert `serial` (a stream-wide counter) of `channel` carries: systemAlertId,
 // Graph id, GuardDuty finding arn, ASFF Id, SCC finding name, OCSF finding_info.uid.
-std::string NativeId(const Tenant& tenant, Channel channel, std::string_view type, std::uint64_t serial);
+std::string NativeId(const Tenant& tenant, Channel channel, std::string_view type,
+                     std::uint64_t serial);
 // The provider id weft's importer derives from that record (importers/*_format.cc): GuardDuty
 // keys on the finding id (the arn's last segment), Security Hub on "<ProductArn>/<Id>", the
 // others on the native id itself.

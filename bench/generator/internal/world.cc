@@ -5,20 +5,38 @@
 namespace weft::generator::internal {
 namespace {
 
-constexpr std::string_view kTenantNames[] = {"contoso", "fabrikam", "northwind", "adatum", "tailspin",
-                                              "woodgrove", "litware", "proseware", "wingtip", "lucerne"};
+constexpr std::string_view kTenantNames[] = {"contoso",  "fabrikam",  "northwind", "adatum",
+                                             "tailspin", "woodgrove", "litware",   "proseware",
+                                             "wingtip",  "lucerne"};
 constexpr std::string_view kAwsRegions[] = {"us-east-1", "us-east-2", "eu-west-1", "eu-central-1"};
 constexpr std::string_view kGcpZones[] = {"us-central1-a", "europe-west1-b", "us-east4-c"};
 constexpr std::string_view kVmRoles[] = {"web", "app", "sql", "build", "jump", "dev", "api", "etl"};
-constexpr std::string_view kFirstNames[] = {"alex", "sam", "kim", "lee", "jo", "max", "ari", "noa",
-                                            "ren", "kai", "eli", "mia", "ola", "ivy", "ben", "zoe"};
-constexpr std::string_view kMalwareNames[] = {"svchost32.exe", "update.ps1", "invoice.js", "rdpclip64.exe",
-                                              "kworkerd", "xmrig", "payload.dll", "loader.sh"};
+constexpr std::string_view kFirstNames[] = {"alex", "sam", "kim", "lee", "jo",  "max",
+                                            "ari",  "noa", "ren", "kai", "eli", "mia",
+                                            "ola",  "ivy", "ben", "zoe"};
+constexpr std::string_view kMalwareNames[] = {"svchost32.exe", "update.ps1", "invoice.js",
+                                              "rdpclip64.exe", "kworkerd",   "xmrig",
+                                              "payload.dll",   "loader.sh"};
 
 // Seeds for the identifier hash streams, one per identifier type.
 enum Stream : std::uint64_t {
-  kTenantId = 1, kSubscription, kAwsAccount, kGcpNumber, kGcpOrg, kMde, kVmId, kInstance, kOid, kSid,
-  kPrincipal, kAccessKey, kSha256, kSha1, kStorage, kBucket, kFileName,
+  kTenantId = 1,
+  kSubscription,
+  kAwsAccount,
+  kGcpNumber,
+  kGcpOrg,
+  kMde,
+  kVmId,
+  kInstance,
+  kOid,
+  kSid,
+  kPrincipal,
+  kAccessKey,
+  kSha256,
+  kSha1,
+  kStorage,
+  kBucket,
+  kFileName,
 };
 
 // Sizes of the pools relative to the expected episodes of a tenant.
@@ -26,7 +44,8 @@ constexpr double kPoolDivisor[kPoolCount] = {25, 40, 40, 15, 60, 60, 6, 20, 60, 
 
 std::string Digits(std::uint64_t v, int n) {
   std::string s(static_cast<std::size_t>(n), '0');
-  for (int i = n - 1; i >= 0; --i, v /= 10) s[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+  for (int i = n - 1; i >= 0; --i, v /= 10)
+    s[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
   return s;
 }
 
@@ -55,7 +74,8 @@ Tenant::Tenant(int index, double weight, std::uint64_t alerts_hint, double entit
   const double expected = static_cast<double>(alerts_hint) * weight;
   for (int p = 0; p < kPoolCount; ++p) {
     PoolState& s = pools_[static_cast<std::size_t>(p)];
-    s.size = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(expected / kPoolDivisor[p]), 8, 1u << 20);
+    s.size = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(expected / kPoolDivisor[p]), 8,
+                                       1u << 20);
     s.next_fresh = s.size;
     s.last_use.assign(s.size, kNoTime);
     s.zipf = Zipf(s.size, entity_zipf);
@@ -71,11 +91,14 @@ std::uint64_t Tenant::Pick(Pool pool, Rng& rng, Timestamp start, Timestamp windo
   return s.next_fresh++;
 }
 
-std::uint64_t Tenant::Fresh(Pool pool) { return pools_[static_cast<std::size_t>(pool)].next_fresh++; }
+std::uint64_t Tenant::Fresh(Pool pool) {
+  return pools_[static_cast<std::size_t>(pool)].next_fresh++;
+}
 
 void Tenant::Touch(Pool pool, std::uint64_t index, Timestamp until) {
   PoolState& s = pools_[static_cast<std::size_t>(pool)];
-  if (index < s.size && (s.last_use[index] == kNoTime || until > s.last_use[index])) s.last_use[index] = until;
+  if (index < s.size && (s.last_use[index] == kNoTime || until > s.last_use[index]))
+    s.last_use[index] = until;
 }
 
 AzureVmIds Tenant::AzureVm(std::uint64_t i) const {
@@ -98,16 +121,18 @@ AwsInstanceIds Tenant::AwsInstance(std::uint64_t i) const {
   ids.arn = "arn:aws:ec2:" + aws_region_ + ":" + aws_account_ + ":instance/" + ids.instance_id;
   // Unique per instance so that even an importer keeping private IPs cannot glue incidents.
   const std::uint64_t host = i + 1;
-  ids.private_ip = "10." + std::to_string((host >> 16) & 0xff) + "." + std::to_string((host >> 8) & 0xff) + "." +
-                   std::to_string(host & 0xff);
-  ids.name = std::string(kVmRoles[Mix(kInstance, t, i, 1) % std::size(kVmRoles)]) + "-ec2-" + Digits(i, 5);
+  ids.private_ip = "10." + std::to_string((host >> 16) & 0xff) + "." +
+                   std::to_string((host >> 8) & 0xff) + "." + std::to_string(host & 0xff);
+  ids.name =
+      std::string(kVmRoles[Mix(kInstance, t, i, 1) % std::size(kVmRoles)]) + "-ec2-" + Digits(i, 5);
   return ids;
 }
 
 std::string Tenant::GcpInstance(std::uint64_t i) const {
-  const std::string_view role = kVmRoles[Mix(kInstance, static_cast<std::uint64_t>(index_), i, 2) % std::size(kVmRoles)];
-  return "//compute.googleapis.com/projects/" + gcp_project_ + "/zones/" + gcp_zone_ + "/instances/" +
-         std::string(role) + "-gce-" + Digits(i, 5);
+  const std::string_view role =
+      kVmRoles[Mix(kInstance, static_cast<std::uint64_t>(index_), i, 2) % std::size(kVmRoles)];
+  return "//compute.googleapis.com/projects/" + gcp_project_ + "/zones/" + gcp_zone_ +
+         "/instances/" + std::string(role) + "-gce-" + Digits(i, 5);
 }
 
 UserIds2 Tenant::User(std::uint64_t i) const {
@@ -118,14 +143,16 @@ UserIds2 Tenant::User(std::uint64_t i) const {
   ids.object_id = Guid(kOid, t, i);
   ids.sid = "S-1-5-21-" + std::to_string(1000000000 + Mix(kSid, t) % 999999999) + "-" +
             std::to_string(1000000000 + Mix(kSid, t, 1) % 999999999) + "-" +
-            std::to_string(1000000000 + Mix(kSid, t, 2) % 999999999) + "-" + std::to_string(1100 + i);
+            std::to_string(1000000000 + Mix(kSid, t, 2) % 999999999) + "-" +
+            std::to_string(1100 + i);
   return ids;
 }
 
 AwsPrincipalIds Tenant::AwsPrincipal(std::uint64_t i) const {
   const auto t = static_cast<std::uint64_t>(index_);
   AwsPrincipalIds ids;
-  ids.user_name = "iam-" + std::string(kFirstNames[i % std::size(kFirstNames)]) + "-" + Digits(i, 5);
+  ids.user_name =
+      "iam-" + std::string(kFirstNames[i % std::size(kFirstNames)]) + "-" + Digits(i, 5);
   ids.principal_id = "AIDA" + Upper(HexId(8, kPrincipal, t, i));
   ids.access_key_id = "AKIA" + Upper(HexId(8, kAccessKey, t, i));
   ids.arn = "arn:aws:iam::" + aws_account_ + ":user/" + ids.user_name;
@@ -139,9 +166,10 @@ std::string Tenant::GcpPrincipal(std::uint64_t i) const {
 std::string Tenant::Ip(std::uint64_t i) const {
   // First octets 11..99 are public; a bijective scramble of i fills the lower 24 bits.
   const std::uint64_t octet = 11 + (static_cast<std::uint64_t>(index_) * 7 + i / (1u << 24)) % 89;
-  const std::uint64_t low = (i * 2654435761ull + static_cast<std::uint64_t>(index_) * 40503ull) & 0xffffff;
-  return std::to_string(octet) + "." + std::to_string(low >> 16) + "." + std::to_string((low >> 8) & 0xff) + "." +
-         std::to_string(low & 0xff);
+  const std::uint64_t low =
+      (i * 2654435761ull + static_cast<std::uint64_t>(index_) * 40503ull) & 0xffffff;
+  return std::to_string(octet) + "." + std::to_string(low >> 16) + "." +
+         std::to_string((low >> 8) & 0xff) + "." + std::to_string(low & 0xff);
 }
 
 FileIds Tenant::File(std::uint64_t i) const {
@@ -152,14 +180,15 @@ FileIds Tenant::File(std::uint64_t i) const {
   const std::string_view base = kMalwareNames[Mix(kFileName, t, i) % std::size(kMalwareNames)];
   const std::size_t dot = base.find('.');
   ids.name = dot == std::string_view::npos ? std::string(base) + "-" + std::to_string(i)
-                                           : std::string(base.substr(0, dot)) + "-" + std::to_string(i) +
-                                                 std::string(base.substr(dot));
+                                           : std::string(base.substr(0, dot)) + "-" +
+                                                 std::to_string(i) + std::string(base.substr(dot));
   ids.path = "C:\\Users\\Public\\Downloads";
   return ids;
 }
 
 std::string Tenant::AzureStorage(std::uint64_t i) const {
-  return "/subscriptions/" + subscription_ + "/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st" +
+  return "/subscriptions/" + subscription_ +
+         "/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st" +
          name_.substr(0, 8) + HexId(4, kStorage, static_cast<std::uint64_t>(index_), i);
 }
 
@@ -182,7 +211,8 @@ UserIds2 Tenant::ServiceAccount() const {
   ids.name = "svc-automation";
   ids.upn = "svc-automation@" + domain_;
   ids.object_id = Guid(kOid, static_cast<std::uint64_t>(index_), ~0ull);
-  ids.sid = "S-1-5-21-" + std::to_string(1000000000 + Mix(kSid, static_cast<std::uint64_t>(index_)) % 999999999) +
+  ids.sid = "S-1-5-21-" +
+            std::to_string(1000000000 + Mix(kSid, static_cast<std::uint64_t>(index_)) % 999999999) +
             "-500500";
   return ids;
 }
