@@ -486,13 +486,6 @@ std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   return out;
 }
 
-Result<EntityRecord> EntityResolver::Record(EntityId rep) {
-  WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(rep));
-  EntityRecord copy = *r;
-  copy.possible_matches = PossibleMatches(rep);
-  return copy;
-}
-
 Result<EntityResolver::Changes> EntityResolver::TakeChanges() {
   Changes out;
   std::vector<EntityId> reps;

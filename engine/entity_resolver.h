@@ -68,9 +68,6 @@ class EntityResolver {
   // Whether a representative has recorded conflicts: an evidence key alone may then not say
   // which of the clashing entities it meant.
   bool Conflicted(EntityId rep) const { return nodes_[rep].conflicted; }
-  // The full record of a representative (from this batch's records or the store), with its
-  // possible matches filled in.
-  Result<EntityRecord> Record(EntityId rep);
 
   // The representative known by `tenant` + canonical key or strong alias "type:value" of `kind`;
   // nullopt when unknown.
