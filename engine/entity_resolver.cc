@@ -66,12 +66,14 @@ enum : std::uint8_t { kStrongFlag = 1, kSourcedFlag = 2 };
 
 }  // namespace
 
-EntityResolver::Node EntityResolver::NewNode(EntityId id, TenantId tenant, EntityKind kind) {
+EntityResolver::EntityId EntityResolver::AddNode(TenantId tenant, EntityKind kind) {
+  const auto id = static_cast<EntityId>(nodes_.size());
   Node n;
-  n.parent = id;
   n.tenant = tenant;
   n.kind = kind;
-  return n;
+  nodes_.push_back(std::move(n));
+  parents_.push_back(id);
+  return id;
 }
 
 EntityResolver::EntityResolver(RecordLoader loader) : loader_(std::move(loader)) {}
@@ -198,9 +200,9 @@ void EntityResolver::MarkDirty(EntityId e) {
 }
 
 EntityResolver::EntityId EntityResolver::Find(EntityId e) {
-  while (nodes_[e].parent != e) {
-    nodes_[e].parent = nodes_[nodes_[e].parent].parent;
-    e = nodes_[e].parent;
+  while (parents_[e] != e) {
+    parents_[e] = parents_[parents_[e]];
+    e = parents_[e];
   }
   return e;
 }
@@ -285,8 +287,7 @@ void EntityResolver::Index(EntityId id, const Entity& e) {
 
 EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_view tenant_name,
                                                 const Entity& e) {
-  const auto id = static_cast<EntityId>(nodes_.size());
-  nodes_.push_back(NewNode(id, tenant, e.kind));
+  const EntityId id = AddNode(tenant, e.kind);
   EntityRecord& r = records_[id];
   r.tenant = std::string(tenant_name);
   r.entity = e;
@@ -298,13 +299,13 @@ EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_vie
 
 void EntityResolver::Reserve(std::size_t entities) {
   nodes_.reserve(entities);
+  parents_.reserve(entities);
   index_.reserve(entities * 2);  // a key and about one strong alias each
 }
 
 EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityRecord& record) {
   NoteTenant(tenant, record.tenant);
-  const auto id = static_cast<EntityId>(nodes_.size());
-  nodes_.push_back(NewNode(id, tenant, record.entity.kind));
+  const EntityId id = AddNode(tenant, record.entity.kind);
   Node& n = nodes_.back();
   n.key = keys_.Store(record.entity.key);
   n.facts = FactsOf(tenant, record.entity);
@@ -346,7 +347,7 @@ Status EntityResolver::RecordConflict(EntityId a, EntityId b, const std::string&
 Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
   WEFT_ASSIGN_OR_RETURN(EntityRecord * k, Full(keep));
   WEFT_ASSIGN_OR_RETURN(EntityRecord * g, Full(gone));
-  nodes_[gone].parent = keep;
+  parents_[gone] = keep;
   MarkDirty(keep);
   MarkDirty(gone);
   k->entity.MergeFrom(g->entity);
