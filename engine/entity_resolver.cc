@@ -426,9 +426,25 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
     WEFT_RETURN_IF_ERROR(Absorb(result, c));
     merges->emplace_back(result, c);
   }
+  // A strong alias names one entity: one held by an entity this one clashes with stays there. It
+  // is neither copied to a second entity by the clash nor learnt by it later, so a replay finds
+  // the alias on one stored record, as ingestion did (never "whichever record comes first").
+  Entity stripped;
+  const Entity* learnt = &e;
+  if (!conflicting.empty()) {
+    stripped = e;
+    std::erase_if(stripped.aliases, [&](const Alias& a) {
+      if (!a.strong()) return false;
+      auto it = index_.find(IndexKey(tenant, e.kind, a.type, a.value));
+      if (it == index_.end()) return false;
+      const EntityId holder = Find(it->second);
+      return std::any_of(conflicting.begin(), conflicting.end(),
+                         [holder](const auto& c) { return c.first == holder; });
+    });
+    learnt = &stripped;
+  }
   if (!have) {
-    // Aliases another entity already holds stay with it; the new entity gets the rest.
-    result = Create(tenant, tenant_name, e);
+    result = Create(tenant, tenant_name, *learnt);
     created->push_back(result);
     for (auto& [c, what] : conflicting) WEFT_RETURN_IF_ERROR(RecordConflict(result, c, what));
     return result;
@@ -445,10 +461,10 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
     nodes_[result].conflicted = true;
     MarkDirty(result);
   }
-  if (Knows(nodes_[result], incoming)) return result;
+  if (Knows(nodes_[result], learnt == &e ? incoming : FactsOf(tenant, *learnt))) return result;
   WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));
   const std::size_t aliases = r->entity.aliases.size();
-  r->entity.MergeFrom(e);
+  r->entity.MergeFrom(*learnt);
   Refresh(result);
   if (r->entity.aliases.size() != aliases) Index(result, r->entity);
   MarkDirty(result);

@@ -196,6 +196,35 @@ TEST_F(IdentityResolutionTest,
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/again"), *engine_->IncidentOf("acme/weft/endpoint"));
 }
 
+TEST_F(IdentityResolutionTest, AVmIdTwoClashingDevicesShareStaysWithTheFirstSoReplayAgrees) {
+  // Two MDE devices on one VM resource (re-onboarded): the ARM id stays with the device that had
+  // it first, so a cloud alert known only by the ARM id lands on one device whether it is
+  // ingested or replayed. The second device's key sorts first, which a replay that let the
+  // first stored record win would get wrong.
+  DeviceIds old_agent;
+  old_agent.mde_device_id = "ffff000000000000000000000000000000000000";
+  old_agent.azure_resource_id = kVm;
+  DeviceIds new_agent;
+  new_agent.mde_device_id = "0000000000000000000000000000000000000001";
+  new_agent.azure_resource_id = kVm;
+  DeviceIds cloud;
+  cloud.azure_resource_id = kVm;
+  Ingest({WithDevice("old", 0, old_agent)});
+  Ingest({WithDevice("new", 3 * kMillisPerDay, new_agent)});
+  Ingest({WithDevice("cloud", kMillisPerHour, cloud),
+          WithDevice("new-again", 3 * kMillisPerDay + 1, new_agent)});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 2u);
+  int holders = 0;
+  for (const EntityRecord& r : devices) holders += r.entity.FindAlias("azure") != nullptr;
+  EXPECT_EQ(holders, 1) << "a strong alias names one entity";
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/old"));
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/new-again"), *engine_->IncidentOf("acme/weft/new"));
+  ExpectRecorrelateChangesNothing();
+  Reopen();
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/old"));
+}
+
 TEST_F(IdentityResolutionTest, OneMdeDeviceReportingTwoVmResourceIdsIsOneDeviceWithTheClashNoted) {
   // Defender for Endpoint's own samples do this: one device id, vmMetadata of two VMs.
   DeviceIds first;
