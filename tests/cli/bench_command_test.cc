@@ -2,36 +2,19 @@
 // quality scores are probabilities, the deterministic counts repeat for one seed, --skip leaves
 // stages out, and a bad stage is a usage error. Keeps the benchmark harness from rotting.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/cli_test_util.h"
+
 namespace {
 
-struct BenchRun {
-  int code = -1;
-  std::string out;
-};
-
-BenchRun RunWeft(const std::string& args) {
-  const std::string cmd = std::string(WEFT_BINARY) + " " + args + " 2>/dev/null";
-  BenchRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf;
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using weft::clitest::Weft;
 
 nlohmann::json BenchJson(const std::string& args) {
-  BenchRun r = RunWeft("bench --json " + args);
+  const weft::clitest::RunResult r = Weft("bench --json " + args);
   EXPECT_EQ(r.code, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_TRUE(j.is_object()) << r.out;
@@ -105,7 +88,7 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
 }
 
 TEST(BenchCommandTest, UnknownStageIsAUsageError) {
-  EXPECT_EQ(RunWeft("bench --alerts 100 --skip parse,bogus").code, 2);
+  EXPECT_EQ(Weft("bench --alerts 100 --skip parse,bogus").code, 2);
 }
 
 }  // namespace
