@@ -44,28 +44,20 @@ class IdentityResolutionTest : public ::testing::Test {
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
   }
-  std::vector<EntityRecord> Devices() {
+  // The stored entity records of tenant acme of one kind.
+  std::vector<EntityRecord> Entities(EntityKind kind) {
     std::vector<EntityRecord> out;
     EXPECT_TRUE(store_
                     .ForEachEntity("acme",
                                    [&](const EntityRecord& r) {
-                                     if (r.entity.kind == EntityKind::kDevice) out.push_back(r);
+                                     if (r.entity.kind == kind) out.push_back(r);
                                      return true;
                                    })
                     .ok());
     return out;
   }
-  std::vector<EntityRecord> Users() {
-    std::vector<EntityRecord> out;
-    EXPECT_TRUE(store_
-                    .ForEachEntity("acme",
-                                   [&](const EntityRecord& r) {
-                                     if (r.entity.kind == EntityKind::kUser) out.push_back(r);
-                                     return true;
-                                   })
-                    .ok());
-    return out;
-  }
+  std::vector<EntityRecord> Devices() { return Entities(EntityKind::kDevice); }
+  std::vector<EntityRecord> Users() { return Entities(EntityKind::kUser); }
   // Re-correlation under the rules in force reproduces the incremental grouping.
   void ExpectRecorrelateChangesNothing() {
     RecorrelateOptions options;
