@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "cli/pipelined_sink.h"
 #include "cli/progress.h"
+#include "graph/pipelined_store.h"
 
 namespace weft::cli {
 namespace {
@@ -86,6 +87,8 @@ Result<IngestReport> RunIngest(const IngestSettings& settings) {
     WEFT_ASSIGN_OR_RETURN(config, LoadConfigFile(settings.config_file));
   }
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<GraphStore> store, OpenStore(settings.db, false));
+  // Each batch commits on the store's thread while the engine prepares the next one.
+  store = std::make_unique<PipelinedStore>(std::move(store));
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store, config));
   return IngestInto(*engine, settings);
 }

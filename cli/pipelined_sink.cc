@@ -34,7 +34,15 @@ void PipelinedSink::Run() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       changed_.wait(lock, [this] { return !queue_.empty() || closed_; });
-      if (queue_.empty()) return;  // closed and drained
+      if (queue_.empty()) {
+        // Closed and drained: wait until the last batches are durable (a PipelinedStore may
+        // still be committing them).
+        lock.unlock();
+        Status synced = engine_.Sync();
+        lock.lock();
+        if (!synced.ok()) error_ = std::move(synced);
+        return;
+      }
       batch = std::move(queue_.front());
       queue_.pop_front();
       changed_.notify_all();  // room for the reader

@@ -4,8 +4,9 @@
 // two cores parsing and ingesting overlap instead of adding up.
 //
 // Consume() queues a batch (blocking while two are already waiting) and returns the worker's
-// first error, if any, so the importer stops reading. Finish() drains the queue, joins the worker
-// and returns the first error; batches committed before an error stay committed. The Engine must
+// first error, if any, so the importer stops reading. Finish() drains the queue, waits until the
+// engine's batches are durable (Engine::Sync), joins the worker and returns the first error;
+// batches committed before an error stay committed. The Engine must
 // not be used by anyone else until Finish() returns. Consume and Finish are called from one thread.
 
 #include <condition_variable>

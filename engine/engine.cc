@@ -176,13 +176,23 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   WEFT_RETURN_IF_ERROR(s.CollectEntities(wb));
   if (!config_stored_) wb.meta.push_back(internal::CorrelationConfigMeta(s.config));
   if (!wb.empty()) {
-    if (Status st = store_.Apply(wb); !st.ok()) {
-      return st.WithContext("committing a batch of " + std::to_string(alerts.size()) + " alerts");
+    if (Status st = store_.ApplyAsync(std::move(wb)); !st.ok()) {
+      return st.WithContext("committing batch " + std::to_string(batch) + " (" +
+                            std::to_string(alerts.size()) + " alerts) or one before it");
     }
   }
   config_stored_ = true;
   poisoned_ = false;
   return result;
+}
+
+Status Engine::Sync() {
+  if (poisoned_) return Status::Unavailable("an earlier batch failed to commit; reopen the store");
+  if (Status st = store_.Sync(); !st.ok()) {
+    poisoned_ = true;
+    return st.WithContext("waiting for the ingested batches to commit");
+  }
+  return Status::Ok();
 }
 
 Result<std::string> Engine::IncidentOf(const std::string& alert_key) const {

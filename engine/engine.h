@@ -86,10 +86,16 @@ class Engine {
   ~Engine();
 
   // Ingests one batch: new alerts are added, known ones merged (provenances, evidence, updates),
-  // relations stored, incidents updated; all of it written atomically. `now` stamps ingestion.
-  // After a store error the engine refuses further batches (reopen it).
+  // relations stored, incidents updated; all of it written atomically (GraphStore::ApplyAsync).
+  // `now` stamps ingestion. On a synchronous store the batch is durable when this returns OK;
+  // on a PipelinedStore it is committed while the caller prepares the next batch, and durable
+  // once a later Ingest or Sync returns OK. After a store error the engine refuses further
+  // batches (reopen it).
   Result<IngestResult> Ingest(std::vector<Alert> alerts, std::vector<Relation> relations,
                               Timestamp now);
+  // Waits until every ingested batch is durable. Acknowledge a source's alerts after this (or
+  // after a later Ingest) returns OK.
+  Status Sync();
 
   // Explains the link, or the guards, between two alert keys. NotFound for an unknown key.
   Result<Explanation> Why(const std::string& key_a, const std::string& key_b);

@@ -81,6 +81,14 @@ class GraphStore {
   // IOError/Corruption from the underlying storage; the store is unchanged then.
   virtual Status Apply(const WriteBatch& batch) = 0;
 
+  // Submits `batch` to be applied, atomically, possibly after this returns: a store that
+  // commits on a background thread (PipelinedStore) returns once the batch is queued. Reads
+  // issued afterwards see the batch. It is durable once a later ApplyAsync or Sync returns OK;
+  // an error may be that of an earlier batch. The default applies it synchronously.
+  virtual Status ApplyAsync(WriteBatch batch) { return Apply(batch); }
+  // Waits until every submitted batch is durable; the error of any that failed.
+  virtual Status Sync() { return Status::Ok(); }
+
   // Point reads: nullopt when absent.
   virtual Result<std::optional<Alert>> GetAlert(std::string_view key) = 0;
   virtual Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,

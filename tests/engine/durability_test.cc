@@ -1,7 +1,8 @@
 // Durability of ingestion: a child process ingests batches into a RocksDB store and is killed
 // with SIGKILL at random moments. The reopened store holds every acknowledged batch, each batch
 // wholly in or wholly out, incidents equal to a from-scratch re-correlation, and ingestion
-// carries on.
+// carries on. The same holds with commits pipelined (PipelinedStore), where a batch is
+// acknowledged once the next Ingest returns.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "graph/pipelined_store.h"
 #include "persistence/rocks_store.h"
 #include "tests/engine/engine_test_util.h"
 
@@ -35,21 +37,35 @@ std::vector<Alert> Batch(int b) {
   return out;
 }
 
-[[noreturn]] void RunChild(const std::string& dir, int first_batch, int ack_fd) {
-  auto store = OpenRocksStore(dir);
-  if (!store.ok()) _exit(3);
-  auto engine = Engine::Open(**store, std::nullopt);
+void Acknowledge(int ack_fd, int b) {
+  if (write(ack_fd, &b, sizeof b) != sizeof b) _exit(6);
+}
+
+[[noreturn]] void RunChild(const std::string& dir, int first_batch, int ack_fd, bool pipelined) {
+  auto rocks = OpenRocksStore(dir);
+  if (!rocks.ok()) _exit(3);
+  std::unique_ptr<GraphStore> store = std::move(rocks).value();
+  if (pipelined) store = std::make_unique<PipelinedStore>(std::move(store));
+  auto engine = Engine::Open(*store, std::nullopt);
   if (!engine.ok()) _exit(4);
   for (int b = first_batch; b < first_batch + 400; ++b) {
     if (!(*engine)->Ingest(Batch(b), {}, 1).ok()) _exit(5);
-    if (write(ack_fd, &b, sizeof b) != sizeof b) _exit(6);
+    // Pipelined, Ingest(b) returning OK says batch b - 1 is durable; b may still be in flight.
+    if (!pipelined) {
+      Acknowledge(ack_fd, b);
+    } else if (b > first_batch) {
+      Acknowledge(ack_fd, b - 1);
+    }
   }
+  if (!(*engine)->Sync().ok()) _exit(7);
+  Acknowledge(ack_fd, first_batch + 399);
   _exit(0);
 }
 
-TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
+void KillWhileIngesting(bool pipelined) {
   const std::string dir =
-      (std::filesystem::temp_directory_path() / ("weft-durability-" + std::to_string(getpid())))
+      (std::filesystem::temp_directory_path() /
+       ("weft-durability-" + std::to_string(getpid()) + (pipelined ? "-pipelined" : "")))
           .string();
   std::filesystem::remove_all(dir);
   std::mt19937_64 rng(42);
@@ -62,7 +78,7 @@ TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       close(fds[0]);
-      RunChild(dir, next_batch, fds[1]);
+      RunChild(dir, next_batch, fds[1], pipelined);
     }
     close(fds[1]);
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
@@ -104,6 +120,14 @@ TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
   }
   EXPECT_GT(acked.size(), 4u) << "the child should acknowledge some batches before each kill";
   std::filesystem::remove_all(dir);
+}
+
+TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
+  KillWhileIngesting(/*pipelined=*/false);
+}
+
+TEST(DurabilityTest, KilledPipelinedIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
+  KillWhileIngesting(/*pipelined=*/true);
 }
 
 }  // namespace

@@ -1,0 +1,202 @@
+#include "graph/pipelined_store.h"
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace weft {
+
+// A batch handed to the committer, indexed by key. Within a batch a later upsert of a key
+// replaces an earlier one, and an upsert wins over a delete of the same key (Apply's order of
+// effects), so each index keeps the last upsert and the deletes are consulted only after it.
+class PipelinedStore::InFlight {
+ public:
+  explicit InFlight(WriteBatch batch) : batch_(std::move(batch)) {
+    for (std::size_t i = 0; i < batch_.alerts.size(); ++i) alerts_[batch_.alerts[i].key] = i;
+    for (std::size_t i = 0; i < batch_.entities.size(); ++i) {
+      const EntityRecord& r = batch_.entities[i];
+      entities_[EntityKey(r.tenant, r.entity.key)] = i;
+    }
+    for (const auto& [tenant, key] : batch_.deleted_entities)
+      deleted_entities_.insert(EntityKey(tenant, key));
+    for (std::size_t i = 0; i < batch_.incidents.size(); ++i)
+      incidents_[batch_.incidents[i].id] = i;
+    for (const std::string& id : batch_.deleted_incidents) deleted_incidents_.insert(id);
+    for (std::size_t i = 0; i < batch_.meta.size(); ++i) meta_[batch_.meta[i].first] = i;
+  }
+
+  const WriteBatch& batch() const { return batch_; }
+
+  // nullopt: the batch says nothing of the key; a nullopt inside: the batch deletes it.
+  std::optional<std::optional<Alert>> FindAlert(std::string_view key) const {
+    auto it = alerts_.find(key);
+    if (it == alerts_.end()) return std::nullopt;
+    return std::optional<Alert>(batch_.alerts[it->second]);
+  }
+  std::optional<std::optional<EntityRecord>> FindEntity(std::string_view tenant,
+                                                        std::string_view key) const {
+    const std::string k = EntityKey(tenant, key);
+    if (auto it = entities_.find(k); it != entities_.end())
+      return std::optional<EntityRecord>(batch_.entities[it->second]);
+    if (deleted_entities_.count(k) != 0) return std::optional<EntityRecord>();
+    return std::nullopt;
+  }
+  std::optional<std::optional<Incident>> FindIncident(std::string_view id) const {
+    if (auto it = incidents_.find(id); it != incidents_.end())
+      return std::optional<Incident>(batch_.incidents[it->second]);
+    if (deleted_incidents_.count(id) != 0) return std::optional<Incident>();
+    return std::nullopt;
+  }
+  std::optional<std::optional<std::string>> FindMeta(std::string_view name) const {
+    auto it = meta_.find(name);
+    if (it == meta_.end()) return std::nullopt;
+    return std::optional<std::string>(batch_.meta[it->second].second);
+  }
+
+ private:
+  static std::string EntityKey(std::string_view tenant, std::string_view key) {
+    std::string k(tenant);
+    k += '\0';
+    k += key;
+    return k;
+  }
+
+  const WriteBatch batch_;
+  // Views into batch_, which never moves or changes once indexed.
+  std::unordered_map<std::string_view, std::size_t> alerts_;
+  std::unordered_map<std::string, std::size_t> entities_;
+  std::unordered_set<std::string> deleted_entities_;
+  std::unordered_map<std::string_view, std::size_t> incidents_;
+  std::unordered_set<std::string_view> deleted_incidents_;
+  std::unordered_map<std::string_view, std::size_t> meta_;
+};
+
+PipelinedStore::PipelinedStore(GraphStore& inner)
+    : inner_(inner), committer_([this] { CommitLoop(); }) {}
+
+PipelinedStore::PipelinedStore(std::unique_ptr<GraphStore> inner)
+    : owned_(std::move(inner)), inner_(*owned_), committer_([this] { CommitLoop(); }) {}
+
+PipelinedStore::~PipelinedStore() {
+  {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  committer_.join();
+}
+
+void PipelinedStore::CommitLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [this] { return stopping_ || in_flight_ != nullptr; });
+    if (in_flight_ == nullptr) return;  // stopping with nothing left to write
+    const std::shared_ptr<const InFlight> batch = in_flight_;
+    lock.unlock();
+    Status s = inner_.Apply(batch->batch());
+    lock.lock();
+    if (!s.ok() && failed_.ok()) failed_ = std::move(s);
+    in_flight_ = nullptr;  // readers holding `batch` still answer from it: the same values
+    changed_.notify_all();
+  }
+}
+
+Status PipelinedStore::ApplyAsync(WriteBatch batch) {
+  auto next = std::make_shared<const InFlight>(std::move(batch));  // indexed outside the lock
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+  if (!failed_.ok()) return failed_;
+  if (next->batch().empty()) return Status::Ok();
+  in_flight_ = std::move(next);
+  changed_.notify_all();
+  return Status::Ok();
+}
+
+void PipelinedStore::WaitIdle() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+}
+
+Status PipelinedStore::Sync() {
+  std::unique_lock lock(mu_);
+  changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+  return failed_;
+}
+
+Status PipelinedStore::Apply(const WriteBatch& batch) {
+  WEFT_RETURN_IF_ERROR(Sync());
+  return inner_.Apply(batch);
+}
+
+std::shared_ptr<const PipelinedStore::InFlight> PipelinedStore::Current() const {
+  std::lock_guard lock(mu_);
+  return in_flight_;
+}
+
+Result<std::optional<Alert>> PipelinedStore::GetAlert(std::string_view key) {
+  if (auto batch = Current()) {
+    if (auto found = batch->FindAlert(key)) return std::move(*found);
+  }
+  return inner_.GetAlert(key);
+}
+
+Result<std::optional<EntityRecord>> PipelinedStore::GetEntity(std::string_view tenant,
+                                                              std::string_view key) {
+  if (auto batch = Current()) {
+    if (auto found = batch->FindEntity(tenant, key)) return std::move(*found);
+  }
+  return inner_.GetEntity(tenant, key);
+}
+
+Result<std::optional<Incident>> PipelinedStore::GetIncident(std::string_view id) {
+  if (auto batch = Current()) {
+    if (auto found = batch->FindIncident(id)) return std::move(*found);
+  }
+  return inner_.GetIncident(id);
+}
+
+Result<std::optional<std::string>> PipelinedStore::GetMeta(std::string_view name) {
+  if (auto batch = Current()) {
+    if (auto found = batch->FindMeta(name)) return std::move(*found);
+  }
+  return inner_.GetMeta(name);
+}
+
+Status PipelinedStore::ForEachAlert(std::string_view tenant,
+                                    const std::function<bool(const Alert&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachAlert(tenant, visit);
+}
+
+Status PipelinedStore::ForEachAlertSummary(
+    std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachAlertSummary(tenant, visit);
+}
+
+Status PipelinedStore::ForEachEntity(std::string_view tenant,
+                                     const std::function<bool(const EntityRecord&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachEntity(tenant, visit);
+}
+
+Status PipelinedStore::ForEachRelation(std::string_view tenant,
+                                       const std::function<bool(const Relation&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachRelation(tenant, visit);
+}
+
+Status PipelinedStore::ForEachIncident(std::string_view tenant,
+                                       const std::function<bool(const Incident&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachIncident(tenant, visit);
+}
+
+Result<StoreStats> PipelinedStore::Stats() {
+  WaitIdle();
+  return inner_.Stats();
+}
+
+}  // namespace weft

@@ -1,0 +1,73 @@
+#pragma once
+// PipelinedStore: a GraphStore decorator that commits batches on its own thread, so the caller
+// prepares batch n+1 (identity resolution, correlation, incident records) while batch n is
+// encoded and written to the underlying store. At most one batch is in flight.
+//
+// Reads see every submitted batch: point reads answer from the batch in flight when it holds
+// the key (upserts and deletes, with Apply's order of effects), else from the underlying store;
+// scans and Stats first wait for the batch in flight (and then show what the store holds, so a
+// batch whose commit failed is not seen). Apply is synchronous as the interface
+// says; ApplyAsync returns once the batch is queued, and the batch is durable when a later
+// ApplyAsync or Sync returns OK. A failed commit is sticky: every later ApplyAsync, Apply and
+// Sync returns its error, so nothing submitted after it is acknowledged.
+//
+// Thread-safe for one writer and concurrent readers, like the store it wraps (which must itself
+// allow a writer and readers at once). The destructor waits for the batch in flight.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "graph/graph_store.h"
+
+namespace weft {
+
+class PipelinedStore final : public GraphStore {
+ public:
+  // `inner` must outlive this store.
+  explicit PipelinedStore(GraphStore& inner);
+  explicit PipelinedStore(std::unique_ptr<GraphStore> inner);  // owns it
+  ~PipelinedStore() override;
+  PipelinedStore(const PipelinedStore&) = delete;
+  PipelinedStore& operator=(const PipelinedStore&) = delete;
+
+  Status Apply(const WriteBatch& batch) override;
+  Status ApplyAsync(WriteBatch batch) override;
+  Status Sync() override;
+
+  Result<std::optional<Alert>> GetAlert(std::string_view key) override;
+  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                std::string_view key) override;
+  Result<std::optional<Incident>> GetIncident(std::string_view id) override;
+  Result<std::optional<std::string>> GetMeta(std::string_view name) override;
+  Status ForEachAlert(std::string_view tenant,
+                      const std::function<bool(const Alert&)>& visit) override;
+  Status ForEachAlertSummary(std::string_view tenant,
+                             const std::function<bool(const AlertSummary&)>& visit) override;
+  Status ForEachEntity(std::string_view tenant,
+                       const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachRelation(std::string_view tenant,
+                         const std::function<bool(const Relation&)>& visit) override;
+  Status ForEachIncident(std::string_view tenant,
+                         const std::function<bool(const Incident&)>& visit) override;
+  Result<StoreStats> Stats() override;
+
+ private:
+  class InFlight;  // a submitted batch and the indexes point reads consult
+
+  std::shared_ptr<const InFlight> Current() const;
+  void WaitIdle();  // until no batch is in flight
+  void CommitLoop();
+
+  std::unique_ptr<GraphStore> owned_;  // null when the caller owns the inner store
+  GraphStore& inner_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  std::shared_ptr<const InFlight> in_flight_;  // guarded by mu_; null when idle
+  bool stopping_ = false;                      // guarded by mu_
+  Status failed_;                              // guarded by mu_; the first failed commit
+  std::thread committer_;
+};
+
+}  // namespace weft

@@ -1,0 +1,206 @@
+// PipelinedStore: reads see the batch in flight (upserts and deletes), scans wait for it, a
+// failed commit is sticky, and Sync means durable in the store underneath.
+
+#include "graph/pipelined_store.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "graph/in_memory_store.h"
+
+namespace weft {
+namespace {
+
+// An InMemoryStore whose Apply waits until the test opens a gate, and can be told to fail.
+class GatedStore final : public GraphStore {
+ public:
+  void Close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  void FailNext() { fail_ = true; }
+  // Blocks until the committer is inside Apply (held at the gate).
+  void WaitForWriter() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return waiting_; });
+  }
+
+  Status Apply(const WriteBatch& batch) override {
+    {
+      std::unique_lock lock(mu_);
+      waiting_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return open_; });
+      waiting_ = false;
+    }
+    if (fail_.exchange(false)) return Status::IOError("disk full (test)");
+    return inner_.Apply(batch);
+  }
+  Result<std::optional<Alert>> GetAlert(std::string_view key) override {
+    return inner_.GetAlert(key);
+  }
+  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                std::string_view key) override {
+    return inner_.GetEntity(tenant, key);
+  }
+  Result<std::optional<Incident>> GetIncident(std::string_view id) override {
+    return inner_.GetIncident(id);
+  }
+  Result<std::optional<std::string>> GetMeta(std::string_view name) override {
+    return inner_.GetMeta(name);
+  }
+  Status ForEachAlert(std::string_view t, const std::function<bool(const Alert&)>& v) override {
+    return inner_.ForEachAlert(t, v);
+  }
+  Status ForEachEntity(std::string_view t,
+                       const std::function<bool(const EntityRecord&)>& v) override {
+    return inner_.ForEachEntity(t, v);
+  }
+  Status ForEachRelation(std::string_view t,
+                         const std::function<bool(const Relation&)>& v) override {
+    return inner_.ForEachRelation(t, v);
+  }
+  Status ForEachIncident(std::string_view t,
+                         const std::function<bool(const Incident&)>& v) override {
+    return inner_.ForEachIncident(t, v);
+  }
+  Result<StoreStats> Stats() override { return inner_.Stats(); }
+
+ private:
+  InMemoryStore inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  bool waiting_ = false;
+  std::atomic<bool> fail_{false};
+};
+
+Alert MakeAlert(const std::string& key, const std::string& title) {
+  Alert a;
+  a.tenant = "contoso";
+  a.key = "contoso/" + key;
+  a.title = title;
+  return a;
+}
+
+EntityRecord MakeEntity(const std::string& key, const std::string& name) {
+  EntityRecord r;
+  r.tenant = "contoso";
+  r.entity.kind = EntityKind::kDevice;
+  r.entity.key = key;
+  r.entity.display_name = name;
+  return r;
+}
+
+Incident MakeIncident(const std::string& id, const std::string& title) {
+  Incident i;
+  i.id = id;
+  i.tenant = "contoso";
+  i.title = title;
+  return i;
+}
+
+TEST(PipelinedStoreTest, PointReadsAnswerFromTheBatchInFlight) {
+  GatedStore gated;
+  PipelinedStore store(gated);
+  WriteBatch first;
+  first.alerts.push_back(MakeAlert("a1", "old title"));
+  first.entities.push_back(MakeEntity("device:mde:1", "old-name"));
+  first.entities.push_back(MakeEntity("device:mde:2", "doomed"));
+  first.incidents.push_back(MakeIncident("inc-1", "old incident"));
+  ASSERT_TRUE(store.Apply(first).ok());
+
+  gated.Close();
+  WriteBatch second;
+  second.alerts.push_back(MakeAlert("a1", "first update"));
+  second.alerts.push_back(MakeAlert("a1", "second update"));  // the later upsert wins
+  second.deleted_entities.emplace_back("contoso", "device:mde:2");
+  second.deleted_entities.emplace_back("contoso", "device:mde:1");
+  second.entities.push_back(MakeEntity("device:mde:1", "new-name"));  // upsert beats delete
+  second.deleted_incidents.push_back("inc-1");
+  second.meta.emplace_back("rules", "window=1d");
+  ASSERT_TRUE(store.ApplyAsync(std::move(second)).ok());
+  gated.WaitForWriter();
+
+  // The store underneath still holds the first batch only ...
+  ASSERT_EQ(gated.GetAlert("contoso/a1").value()->title, "old title");
+  // ... while the pipelined store answers from the batch in flight.
+  EXPECT_EQ(store.GetAlert("contoso/a1").value()->title, "second update");
+  EXPECT_EQ(store.GetEntity("contoso", "device:mde:1").value()->entity.display_name, "new-name");
+  EXPECT_FALSE(store.GetEntity("contoso", "device:mde:2").value().has_value());
+  EXPECT_FALSE(store.GetIncident("inc-1").value().has_value());
+  EXPECT_EQ(store.GetMeta("rules").value().value_or(""), "window=1d");
+  EXPECT_FALSE(store.GetAlert("contoso/absent").value().has_value());
+
+  gated.Open();
+  ASSERT_TRUE(store.Sync().ok());
+  EXPECT_EQ(gated.GetAlert("contoso/a1").value()->title, "second update");
+  EXPECT_FALSE(gated.GetEntity("contoso", "device:mde:2").value().has_value());
+  EXPECT_EQ(gated.GetMeta("rules").value().value_or(""), "window=1d");
+}
+
+TEST(PipelinedStoreTest, ScansAndStatsWaitForTheBatchInFlight) {
+  GatedStore gated;
+  PipelinedStore store(gated);
+  gated.Close();
+  WriteBatch batch;
+  batch.alerts.push_back(MakeAlert("a1", "t1"));
+  batch.alerts.push_back(MakeAlert("a2", "t2"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(batch)).ok());
+  gated.WaitForWriter();
+  gated.Open();  // the scan below must still see both alerts, never a partial store
+  std::vector<std::string> keys;
+  ASSERT_TRUE(store
+                  .ForEachAlert("",
+                                [&](const Alert& a) {
+                                  keys.push_back(a.key);
+                                  return true;
+                                })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"contoso/a1", "contoso/a2"}));
+  EXPECT_EQ(store.Stats().value().alerts, 2u);
+}
+
+TEST(PipelinedStoreTest, AFailedCommitIsStickyAndNothingAfterItIsWritten) {
+  GatedStore gated;
+  PipelinedStore store(gated);
+  gated.FailNext();
+  WriteBatch doomed;
+  doomed.alerts.push_back(MakeAlert("a1", "lost"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(doomed)).ok());  // queued; fails on the committer
+  const Status synced = store.Sync();
+  EXPECT_EQ(synced.code(), StatusCode::kIOError);
+  EXPECT_NE(synced.ToString().find("disk full"), std::string::npos);
+
+  WriteBatch later;
+  later.alerts.push_back(MakeAlert("a2", "refused"));
+  EXPECT_EQ(store.ApplyAsync(std::move(later)).code(), StatusCode::kIOError);
+  EXPECT_EQ(store.Apply(WriteBatch{}).code(), StatusCode::kIOError);
+  EXPECT_EQ(store.Stats().value().alerts, 0u);  // reads show what the store really holds
+  EXPECT_FALSE(store.GetAlert("contoso/a1").value().has_value());
+}
+
+TEST(PipelinedStoreTest, DestructionWaitsForTheBatchInFlight) {
+  InMemoryStore inner;
+  {
+    PipelinedStore store(inner);
+    for (int i = 0; i < 50; ++i) {
+      WriteBatch b;
+      b.alerts.push_back(MakeAlert("a" + std::to_string(i), "t"));
+      ASSERT_TRUE(store.ApplyAsync(std::move(b)).ok());
+    }
+  }
+  EXPECT_EQ(inner.Stats().value().alerts, 50u);
+}
+
+}  // namespace
+}  // namespace weft
