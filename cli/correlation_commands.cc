@@ -120,13 +120,13 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
       }
       options.config = *c;
     } else {
-      Result<std::unique_ptr<Engine>> engine = Engine::Open(**store, std::nullopt);
-      if (!engine.ok()) {
-        PrintError(engine.status());
+      Result<CorrelationConfig> rules = Engine::RulesInForce(**store);
+      if (!rules.ok()) {
+        PrintError(rules.status());
         ctx.exit_code = 1;
         return;
       }
-      options.config = (*engine)->config();
+      options.config = *rules;
     }
     Result<IncidentDiff> diff = Engine::Recorrelate(**store, options);
     if (!diff.ok()) {
@@ -138,7 +138,7 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
       nlohmann::json j = {{"alerts", diff->alerts},
                           {"applied", diff->applied},
                           {"no_change", diff->no_change()},
-                          {"unchanged", diff->unchanged.size()},
+                          {"unchanged", diff->unchanged},
                           {"merged", diff->merged},
                           {"split", diff->split},
                           {"new", diff->created},
@@ -149,7 +149,7 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
     }
     std::cout << "rules: " << options.config.Describe() << "\n"
               << "alerts: " << diff->alerts << "\n"
-              << "unchanged incidents: " << diff->unchanged.size() << "\n";
+              << "unchanged incidents: " << diff->unchanged << "\n";
     auto list = [](const char* name, const std::vector<std::string>& ids) {
       std::cout << name << ": " << ids.size();
       for (std::size_t i = 0; i < ids.size() && i < 20; ++i)

@@ -101,6 +101,12 @@ std::pair<std::string, std::string> CorrelationConfigMeta(const CorrelationConfi
 
 }  // namespace internal
 
+Result<CorrelationConfig> Engine::RulesInForce(GraphStore& store) {
+  WEFT_ASSIGN_OR_RETURN(std::optional<CorrelationConfig> stored,
+                        internal::StoredCorrelationConfig(store));
+  return stored.value_or(CorrelationConfig());
+}
+
 Result<std::unique_ptr<Engine>> Engine::Open(GraphStore& store,
                                              std::optional<CorrelationConfig> config) {
   WEFT_ASSIGN_OR_RETURN(std::optional<CorrelationConfig> stored,

@@ -50,11 +50,11 @@ struct Explanation {
 
 // What a re-correlation changed, by incident id.
 struct IncidentDiff {
-  std::vector<std::string> unchanged;  // same id, same alerts
-  std::vector<std::string> merged;     // new grouping joins alerts of several old incidents
-  std::vector<std::string> split;      // old incidents whose alerts now lie in several
-  std::vector<std::string> created;    // new incidents with an id not in use before
-  std::vector<std::string> removed;    // old incidents that no longer exist (now redirected)
+  std::size_t unchanged = 0;         // incidents with the same id and the same alerts
+  std::vector<std::string> merged;   // new grouping joins alerts of several old incidents
+  std::vector<std::string> split;    // old incidents whose alerts now lie in several
+  std::vector<std::string> created;  // new incidents with an id not in use before
+  std::vector<std::string> removed;  // old incidents that no longer exist (now redirected)
   std::size_t alerts = 0;
   bool applied = false;
   bool no_change() const {
@@ -81,6 +81,9 @@ class Engine {
   // the rules the stored incidents were built with (use Recorrelate to change rules).
   static Result<std::unique_ptr<Engine>> Open(GraphStore& store,
                                               std::optional<CorrelationConfig> config);
+  // The rules the store's incidents were built with (the defaults for a new store), without
+  // opening an engine.
+  static Result<CorrelationConfig> RulesInForce(GraphStore& store);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();

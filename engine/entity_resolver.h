@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/internal/huge_pages.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/entity.h"
@@ -142,15 +143,15 @@ class EntityResolver {
   void NoteTenant(TenantId t, std::string_view name);
 
   RecordLoader loader_;
-  std::vector<Node> nodes_;
+  internal::HugeVector<Node> nodes_;
   // Union-find parents, apart from the nodes: Find touches 4 bytes per entity, not a node.
-  std::vector<EntityId> parents_;
+  internal::HugeVector<EntityId> parents_;
   internal::StringArena keys_;
   std::vector<std::string> tenant_names_;
   // The index holds 64-bit hashes of (tenant, kind, alias) rather than strings: a lookup then
   // allocates nothing. Two different aliases share a hash with probability ~n^2 / 2^65 (about
   // 1e-7 at ten million aliases).
-  absl::flat_hash_map<std::uint64_t, EntityId> index_;  // strong alias / key -> entity
+  internal::HugeHashMap<std::uint64_t, EntityId> index_;  // strong alias / key -> entity
   absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;  // weak alias -> entities
   // Full records created or loaded this batch; node-based so a record stays put while others
   // are loaded.

@@ -1,9 +1,11 @@
 // Engine::Recorrelate: rebuilds every incident from the stored entities and alerts under new rules
 // and applies (or only reports) the difference from the stored incidents. Memory stays that of
-// one engine: the stored incidents are kept as numbers (id hash, size, range, first alert) and
-// only the incidents that change are built as records.
+// one engine: the stored incidents are kept as numbers (id hash, size, range, alerts by key hash)
+// and only the incidents that change are built as records. The stored incidents are read on a
+// second thread while the engine state is replayed.
 
 #include <algorithm>
+#include <future>
 
 #include "engine/engine.h"
 #include "engine/internal/engine_state.h"
@@ -15,28 +17,26 @@ namespace {
 
 using internal::kNoIncident;
 
-// A stored (not redirected) incident, by the fresh state's alert indexes.
+// A stored (not redirected) incident.
 struct OldIncident {
-  std::uint64_t id = 0;  // its id's hash (ids are FormatIncidentId(hash))
-  std::uint32_t tenant = 0;
+  std::uint64_t id = 0;      // its id's hash (ids are FormatIncidentId(hash))
+  std::uint32_t tenant = 0;  // index into StoredGrouping::tenants
   std::uint32_t alerts = 0;
   Timestamp first_activity = kNoTime, last_activity = kNoTime;
-  std::uint32_t first_alert = kNoIncident;  // its first alert key, as a fresh-state index
+  std::uint32_t first_alert = kNoIncident;  // its first alert by key order, as a fresh-state index
 };
 
-}  // namespace
-
-Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOptions& options) {
-  internal::EngineState fresh(options.config, store);
-  WEFT_RETURN_IF_ERROR(fresh.Replay(store, nullptr));
-  auto in_range = [&](Timestamp first, Timestamp last) {
-    return (options.since == kNoTime || last >= options.since) &&
-           (options.until == kNoTime || first <= options.until);
-  };
-  // The stored grouping: which old incident each alert was in (kNoIncident when none).
+// The stored grouping, without the fresh state: alert keys by their 64-bit StableHash (two of a
+// million keys share one with probability ~3e-8).
+struct StoredGrouping {
   std::vector<OldIncident> olds;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> old_index;
-  std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
+  std::vector<std::string> tenants;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> by_id;           // id hash -> olds index
+  internal::HugeHashMap<std::uint64_t, std::uint32_t> of_alert_key;  // key hash -> olds index
+};
+
+Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
+  absl::flat_hash_map<std::string, std::uint32_t> tenant_index;
   Status bad_id;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
     if (i.status == IncidentStatus::kRedirected) return true;
@@ -46,24 +46,44 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
           Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
       return false;
     }
-    const auto idx = static_cast<std::uint32_t>(olds.size());
-    OldIncident o{*id,
-                  fresh.Tenant(i.tenant),
-                  static_cast<std::uint32_t>(i.alert_keys.size()),
-                  i.first_activity,
-                  i.last_activity,
-                  kNoIncident};
-    for (const std::string& k : i.alert_keys) {
-      auto it = fresh.alert_index.find(std::string_view(k));
-      if (it == fresh.alert_index.end()) continue;
-      old_of[it->second] = idx;
-      if (o.first_alert == kNoIncident) o.first_alert = it->second;
-    }
-    old_index.emplace(*id, idx);
-    olds.push_back(o);
+    const auto [t, fresh_tenant] =
+        tenant_index.emplace(i.tenant, static_cast<std::uint32_t>(out->tenants.size()));
+    if (fresh_tenant) out->tenants.push_back(i.tenant);
+    const auto idx = static_cast<std::uint32_t>(out->olds.size());
+    out->olds.push_back(OldIncident{*id, t->second, static_cast<std::uint32_t>(i.alert_keys.size()),
+                                    i.first_activity, i.last_activity, kNoIncident});
+    for (const std::string& k : i.alert_keys) out->of_alert_key.emplace(StableHash(k), idx);
+    out->by_id.emplace(*id, idx);
     return true;
   }));
-  WEFT_RETURN_IF_ERROR(bad_id);
+  return bad_id;
+}
+
+}  // namespace
+
+Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOptions& options) {
+  StoredGrouping stored;
+  std::future<Status> reading = std::async(
+      std::launch::async, [&store, &stored] { return ReadStoredGrouping(store, &stored); });
+  internal::EngineState fresh(options.config, store);
+  const Status replayed = fresh.Replay(store, nullptr);
+  const Status read = reading.get();  // joins the reader before anything returns
+  WEFT_RETURN_IF_ERROR(replayed);
+  WEFT_RETURN_IF_ERROR(read);
+  auto in_range = [&](Timestamp first, Timestamp last) {
+    return (options.since == kNoTime || last >= options.since) &&
+           (options.until == kNoTime || first <= options.until);
+  };
+  // Which old incident each alert was in (kNoIncident when none).
+  std::vector<OldIncident>& olds = stored.olds;
+  std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
+  for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
+    auto it = stored.of_alert_key.find(StableHash(fresh.Key(a)));
+    if (it == stored.of_alert_key.end()) continue;
+    old_of[a] = it->second;
+    std::uint32_t& first = olds[it->second].first_alert;
+    if (first == kNoIncident || fresh.Key(a) < fresh.Key(first)) first = a;
+  }
 
   // The fresh incidents' members, grouped by incident (counting sort over the alerts).
   const std::size_t incidents = fresh.incident_hashes.size();
@@ -101,15 +121,15 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
       old_first_new[o] = inc;
     }
     if (!in_range(first, last)) continue;
-    auto same = old_index.find(fresh.incident_hashes[inc]);
-    if (members_olds.size() == 1 && same != old_index.end() && members_olds[0] == same->second &&
+    auto same = stored.by_id.find(fresh.incident_hashes[inc]);
+    if (members_olds.size() == 1 && same != stored.by_id.end() && members_olds[0] == same->second &&
         olds[same->second].alerts == members.size()) {
-      diff.unchanged.push_back(fresh.IncidentId(inc));
+      ++diff.unchanged;
       continue;
     }
     if (members_olds.size() >= 2)
       diff.merged.push_back(fresh.IncidentId(inc));
-    else if (same == old_index.end())
+    else if (same == stored.by_id.end())
       diff.created.push_back(fresh.IncidentId(inc));
     if (!options.dry_run) {
       std::uint32_t earliest = 0;
@@ -126,7 +146,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     diff.removed.push_back(id);
     Incident redirect;
     redirect.id = id;
-    redirect.tenant = fresh.tenants[old.tenant];
+    redirect.tenant = stored.tenants[old.tenant];
     redirect.status = IncidentStatus::kRedirected;
     // The incident that now holds the old incident's first alert (by key order) takes it over.
     if (old.first_alert != kNoIncident)
@@ -135,7 +155,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     redirect.last_activity = old.last_activity;
     wb.incidents.push_back(std::move(redirect));
   }
-  for (auto* list : {&diff.unchanged, &diff.merged, &diff.split, &diff.created, &diff.removed}) {
+  for (auto* list : {&diff.merged, &diff.split, &diff.created, &diff.removed}) {
     std::sort(list->begin(), list->end());
   }
   if (options.dry_run) return diff;

@@ -15,6 +15,7 @@
 #include "engine/correlation_config.h"
 #include "engine/correlator.h"
 #include "engine/entity_resolver.h"
+#include "engine/internal/huge_pages.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/alert.h"
@@ -84,18 +85,18 @@ struct EngineState {
   CorrelationConfig config;
   Correlator correlator;
   EntityResolver resolver;
-  std::vector<AlertInfo> alerts;  // index = Correlator::AlertId
+  HugeVector<AlertInfo> alerts;  // index = Correlator::AlertId
   StringArena alert_keys;
-  absl::flat_hash_map<std::string_view, std::uint32_t> alert_index;  // views into alert_keys
-  std::vector<std::uint32_t> entity_ids;
+  HugeHashMap<std::string_view, std::uint32_t> alert_index;  // views into alert_keys
+  HugeVector<std::uint32_t> entity_ids;
   // Tenants and titles, interned: deques keep each string in place for the views indexing it.
   std::deque<std::string> tenants;
   absl::flat_hash_map<std::string_view, std::uint32_t> tenant_index;
   std::deque<std::string> titles;
   absl::flat_hash_map<std::string_view, std::uint32_t> title_index;
-  std::vector<std::uint64_t> incident_hashes;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> incident_index;
-  std::vector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
+  HugeVector<std::uint64_t> incident_hashes;
+  HugeHashMap<std::uint64_t, std::uint32_t> incident_index;
+  HugeVector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
   std::size_t replay_fallbacks = 0;
 
  private:

@@ -16,13 +16,9 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+#include "engine/internal/huge_pages.h"
 
 namespace weft::internal {
-
-inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
@@ -35,11 +31,9 @@ using Page = std::unique_ptr<T[], FreeDeleter>;
 template <typename T>
 Page<T> AllocatePage(bool huge) {
   static_assert(std::is_trivially_copyable_v<T> && kHugePage % sizeof(T) == 0);
-  void* p = std::aligned_alloc(huge ? kHugePage : alignof(std::max_align_t), kHugePage);
+  if (huge) return Page<T>(static_cast<T*>(AllocateHuge(kHugePage)));
+  void* p = std::aligned_alloc(alignof(std::max_align_t), kHugePage);
   if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (huge) (void)madvise(p, kHugePage, MADV_HUGEPAGE);  // a hint: ignoring a refusal is fine
-#endif
   return Page<T>(static_cast<T*>(p));
 }
 

@@ -151,7 +151,7 @@ TEST(CorrelationPropertyTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
   EXPECT_TRUE(diff->no_change()) << "merged " << diff->merged.size() << " split "
                                  << diff->split.size() << " new " << diff->created.size()
                                  << " removed " << diff->removed.size();
-  EXPECT_GT(diff->unchanged.size(), 0u);
+  EXPECT_GT(diff->unchanged, 0u);
   // A stricter window changes the grouping, and applying it makes the store agree with it.
   options.config.window = kMillisPerHour;
   auto stricter = Engine::Recorrelate(store, options);
