@@ -317,12 +317,13 @@ EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityReco
   // CanonicalKey; index each such key, so stored evidence finds an adopted entity by key even
   // after the entity was merged or re-keyed.
   if (UsesAliases(record.entity.kind)) {
-    const std::string kind(EntityKindName(record.entity.kind));
+    const std::string_view kind = EntityKindName(record.entity.kind);
+    std::string& key = scratch_key_;  // reused: no allocation per alias
     for (const Alias& a : record.entity.aliases) {
       if (!a.strong()) continue;
-      const std::string key = record.entity.kind == EntityKind::kUser && a.type == "upn"
-                                  ? kind + ":" + a.value
-                                  : kind + ":" + a.type + ":" + a.value;
+      key.assign(kind).append(":");
+      if (record.entity.kind != EntityKind::kUser || a.type != "upn") key.append(a.type).append(":");
+      key.append(a.value);
       index_.emplace(IndexKey(tenant, record.entity.kind, "", key), id);
     }
   }

@@ -159,6 +159,7 @@ class EntityResolver {
   std::vector<EntityId> dirty_;
   std::vector<bool> is_dirty_;
   std::vector<std::pair<std::string, std::string>> deletes_;
+  std::string scratch_key_;  // reused by Adopt
 };
 
 }  // namespace weft
