@@ -277,11 +277,9 @@ void EntityResolver::Index(EntityId id, const Entity& e) {
       index_.emplace(IndexKey(t, e.kind, a.type, a.value), id);
       continue;
     }
-    std::vector<EntityId>& v = weak_index_[IndexKey(t, e.kind, a.type, a.value)];
-    if (std::find(v.begin(), v.end(), id) != v.end()) continue;
     // The others sharing this weak alias gain a possible match.
-    for (EntityId other : v) MarkDirty(Find(other));
-    v.push_back(id);
+    weak_index_.Add(IndexKey(t, e.kind, a.type, a.value), id,
+                    [this](EntityId other) { MarkDirty(Find(other)); });
   }
 }
 
@@ -313,20 +311,6 @@ EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityReco
   n.conflicted = !record.conflicts.empty();
   n.persisted = true;
   Index(id, record.entity);
-  // The keys importers give an entity are built from one of its strong aliases, like
-  // CanonicalKey; index each such key, so stored evidence finds an adopted entity by key even
-  // after the entity was merged or re-keyed.
-  if (UsesAliases(record.entity.kind)) {
-    const std::string_view kind = EntityKindName(record.entity.kind);
-    std::string& key = scratch_key_;  // reused: no allocation per alias
-    for (const Alias& a : record.entity.aliases) {
-      if (!a.strong()) continue;
-      key.assign(kind).append(":");
-      if (record.entity.kind != EntityKind::kUser || a.type != "upn") key.append(a.type).append(":");
-      key.append(a.value);
-      index_.emplace(IndexKey(tenant, record.entity.kind, "", key), id);
-    }
-  }
   return id;
 }
 
@@ -475,6 +459,20 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
 std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, EntityKind kind,
                                                                std::string_view key_or_alias) {
   auto it = index_.find(IndexKey(tenant, kind, "", key_or_alias));
+  const std::string_view prefix = EntityKindName(kind);
+  if (it == index_.end() && UsesAliases(kind) && key_or_alias.size() > prefix.size() + 1 &&
+      key_or_alias.substr(0, prefix.size()) == prefix && key_or_alias[prefix.size()] == ':') {
+    // Importers build an entity's key from one of its strong aliases, like CanonicalKey:
+    // "kind:type:value", or "user:value" for a UPN. The key then names that alias, which finds
+    // the entity even after it was merged or re-keyed (its canonical key is another alias).
+    const std::string_view rest = key_or_alias.substr(prefix.size() + 1);
+    const std::size_t colon = rest.find(':');
+    if (colon != std::string_view::npos) {
+      it = index_.find(IndexKey(tenant, kind, rest.substr(0, colon), rest.substr(colon + 1)));
+    } else if (kind == EntityKind::kUser) {
+      it = index_.find(IndexKey(tenant, kind, "upn", rest));
+    }
+  }
   if (it == index_.end()) {
     const std::size_t colon = key_or_alias.find(':');
     if (colon != std::string_view::npos) {
@@ -491,14 +489,12 @@ std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   const Node& n = nodes_[rep];
   for (const Fact& f : n.facts) {
     if (f.what != kAlias || (f.flags & kStrongFlag) != 0) continue;
-    auto it = weak_index_.find(f.hash);
-    if (it == weak_index_.end()) continue;
-    for (EntityId other : it->second) {
+    weak_index_.ForEach(f.hash, [&](EntityId other) {
       const EntityId o = Find(other);
-      if (o == rep) continue;
+      if (o == rep) return;
       const std::string key(nodes_[o].key.view());
       if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
-    }
+    });
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -25,6 +25,7 @@
 
 #include "engine/internal/huge_pages.h"
 #include "engine/internal/string_arena.h"
+#include "engine/internal/weak_index.h"
 #include "graph/graph_store.h"
 #include "model/entity.h"
 
@@ -152,14 +153,13 @@ class EntityResolver {
   // allocates nothing. Two different aliases share a hash with probability ~n^2 / 2^65 (about
   // 1e-7 at ten million aliases).
   internal::HugeHashMap<std::uint64_t, EntityId> index_;  // strong alias / key -> entity
-  absl::flat_hash_map<std::uint64_t, std::vector<EntityId>> weak_index_;  // weak alias -> entities
+  internal::WeakIndex weak_index_;                        // weak alias -> entities
   // Full records created or loaded this batch; node-based so a record stays put while others
   // are loaded.
   absl::node_hash_map<EntityId, EntityRecord> records_;
   std::vector<EntityId> dirty_;
   std::vector<bool> is_dirty_;
   std::vector<std::pair<std::string, std::string>> deletes_;
-  std::string scratch_key_;  // reused by Adopt
 };
 
 }  // namespace weft
