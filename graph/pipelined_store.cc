@@ -170,8 +170,8 @@ Status PipelinedStore::ForEachAlert(std::string_view tenant,
   return inner_.ForEachAlert(tenant, visit);
 }
 
-Status PipelinedStore::ForEachAlertSummary(
-    std::string_view tenant, const std::function<bool(const AlertSummary&)>& visit) {
+Status PipelinedStore::ForEachAlertSummary(std::string_view tenant,
+                                           const std::function<bool(const AlertSummary&)>& visit) {
   WaitIdle();
   return inner_.ForEachAlertSummary(tenant, visit);
 }
