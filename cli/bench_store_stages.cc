@@ -1,0 +1,258 @@
+#include "cli/bench_stages.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <unordered_map>
+
+
+#include "bench/generator/generator.h"
+#include "cli/bench_measure.h"
+#include "engine/correlator.h"
+#include "engine/engine.h"
+#include "engine/evaluation.h"
+#include "engine/path_query.h"
+#include "graph/pipelined_store.h"
+#include "importers/importer.h"
+#include "model/canonical.h"
+#include "persistence/rocks_store.h"
+
+namespace weft::cli::bench_internal {
+
+Status Runner::Durable() {
+  store_dir_ = o_.db.empty() ? scratch_->path() + "/store" : o_.db;
+  if (std::filesystem::exists(store_dir_) && !std::filesystem::is_empty(store_dir_)) {
+    return Status::InvalidArgument("--db " + store_dir_ +
+                                   ": the durable run needs a new or empty directory");
+  }
+  ResetPeak();
+  WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
+  // Batches commit on the pipelined store's thread while the engine prepares the next one.
+  PipelinedStore pipelined(*store_);
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
+                        Engine::Open(pipelined, CorrelationConfig{}));
+  const Timestamp now = generator::GeneratorOptions{}.start + generator::GeneratorOptions{}.span;
+  std::vector<double> batch_ms, alert_ms;
+  std::uint64_t alerts = 0;
+  double total = 0;
+  Progress bar(progress_, "durable", o_.alerts);
+  // Generated a window of batches at a time, outside the clock; each window is timed from its
+  // first Ingest until Sync says all of it is durable, so no commit work hides in generation.
+  // A batch's latency runs from its Ingest call until it is known durable: when the next
+  // Ingest (or the window's Sync) returns.
+  std::vector<std::vector<Alert>> window;
+  auto ingest_window = [&]() -> Status {
+    const Clock::time_point start = Clock::now();
+    Clock::time_point pending_start;
+    std::size_t pending_size = 0;
+    auto acknowledge = [&](Clock::time_point at) {
+      if (pending_size == 0) return;
+      const double s = std::chrono::duration<double>(at - pending_start).count();
+      batch_ms.push_back(s * 1e3);
+      alert_ms.push_back(s * 1e3 / static_cast<double>(pending_size));
+    };
+    for (std::vector<Alert>& input : window) {
+      const std::size_t size = input.size();
+      const Clock::time_point called = Clock::now();
+      Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
+      if (!r.ok()) return r.status();
+      acknowledge(Clock::now());
+      pending_start = called;
+      pending_size = size;
+      alerts += size;
+    }
+    WEFT_RETURN_IF_ERROR(engine->Sync());
+    acknowledge(Clock::now());
+    total += Since(start);
+    window.clear();
+    return Status::Ok();
+  };
+  WEFT_RETURN_IF_ERROR(
+      ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+        std::vector<Alert>& input = window.emplace_back();
+        for (generator::GeneratedAlert& g : batch) input.push_back(std::move(g.alert));
+        if (first_key_.empty()) first_key_ = input.front().key;
+        return window.size() == kWindowBatches ? ingest_window() : Status::Ok();
+      }));
+  if (!window.empty()) WEFT_RETURN_IF_ERROR(ingest_window());
+  const double peak = PeakRssMb();
+  peaks_.push_back(peak);
+  if (!first_key_.empty()) {
+    WEFT_ASSIGN_OR_RETURN(first_incident_, engine->IncidentOf(first_key_));
+  }
+  durable_alerts_ = alerts;
+  durable_rate_ = static_cast<double>(alerts) / total;
+  Add("durable_ingest_alerts_per_s", durable_rate_, "alerts/s");
+  Add("durable_ingest_s", total, "s");
+  Add("durable_alerts", static_cast<double>(alerts), "");
+  Add("ingest_batch_p50_ms", Percentile(batch_ms, 0.50), "ms");
+  Add("ingest_batch_p99_ms", Percentile(batch_ms, 0.99), "ms");
+  Add("ingest_alert_p50_ms", Percentile(alert_ms, 0.50), "ms");
+  Add("ingest_alert_p99_ms", Percentile(alert_ms, 0.99), "ms");
+  Add("peak_rss_durable_mb", peak, "MB");
+  WEFT_ASSIGN_OR_RETURN(StoreStats stats, store_->Stats());
+  Add("store_incidents", static_cast<double>(stats.incidents), "");
+  Add("store_entities", static_cast<double>(stats.entities), "");
+  Add("disk_bytes_per_alert",
+      static_cast<double>(stats.disk_bytes) /
+          static_cast<double>(std::max<std::uint64_t>(alerts, 1)),
+      "bytes");
+  bar.Done(std::to_string(static_cast<long long>(durable_rate_)) + " alerts/s, batch p99 " +
+           std::to_string(Percentile(batch_ms, 0.99)) + " ms");
+  if (!Skipped("quality")) WEFT_RETURN_IF_ERROR(Quality(*engine));
+  return Status::Ok();
+}
+
+Status Runner::Quality(Engine& engine) {
+  if (o_.alerts > o_.quality_cap) {
+    progress_ << "  quality      skipped above " << o_.quality_cap << " records\n";
+    return Status::Ok();
+  }
+  Progress bar(progress_, "quality", 1);
+  AlertGrouping grouping = engine.Grouping();
+  TruthLabels truth;
+  for (const auto& [incident, keys] : grouping) {
+    for (const std::string& k : keys) {
+      auto it = truth_.find(StableHash(k));
+      if (it != truth_.end()) truth[k].push_back(Hex64(it->second));
+    }
+  }
+  const QualityScores q = Evaluate(grouping, truth);
+  Add("quality_pairwise_precision", q.pairwise.precision, "");
+  Add("quality_pairwise_recall", q.pairwise.recall, "");
+  Add("quality_pairwise_f1", q.pairwise.f1, "");
+  Add("quality_bcubed_precision", q.bcubed.precision, "");
+  Add("quality_bcubed_recall", q.bcubed.recall, "");
+  Add("quality_bcubed_f1", q.bcubed.f1, "");
+  Add("quality_scored_alerts", static_cast<double>(q.alerts), "");
+  Add("quality_predicted_incidents", static_cast<double>(q.predicted_incidents), "");
+  Add("quality_true_incidents", static_cast<double>(q.true_incidents), "");
+  bar.Done("pairwise P " + std::to_string(q.pairwise.precision) + " R " +
+           std::to_string(q.pairwise.recall) + ", B-cubed F1 " + std::to_string(q.bcubed.f1));
+  return Status::Ok();
+}
+
+Status Runner::Recorrelate() {
+  ResetPeak();
+  Progress bar(progress_, "recorrelate", 1);
+  RecorrelateOptions ro;
+  ro.dry_run = true;
+  const Clock::time_point start = Clock::now();
+  WEFT_ASSIGN_OR_RETURN(IncidentDiff diff, Engine::Recorrelate(*store_, ro));
+  const double s = Since(start);
+  peaks_.push_back(PeakRssMb());
+  Add("recorrelate_s", s, "s");
+  Add("recorrelate_alerts_per_s", static_cast<double>(diff.alerts) / s, "alerts/s");
+  Add("recorrelate_changed", diff.no_change() ? 0 : 1, "");
+  Add("peak_rss_recorrelate_mb", peaks_.back(), "MB");
+  bar.Done(std::to_string(s) + " s for " + std::to_string(diff.alerts) + " alerts" +
+           (diff.no_change() ? ", no change" : ", CHANGED"));
+  return Status::Ok();
+}
+
+// Two figures: reopen_s, the store opened to the first answered query (the incident page of an
+// alert: GetIncident and GetAlert, what `weft show` needs), and engine_reopen_s, the store opened
+// and replayed into a correlation engine that can take the next batch (Engine::Open).
+Status Runner::Reopen() {
+  store_.reset();  // closes the store
+  ResetPeak();
+  Progress bar(progress_, "reopen", 1);
+  Clock::time_point start = Clock::now();
+  WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
+  WEFT_ASSIGN_OR_RETURN(std::optional<Incident> incident, store_->GetIncident(first_incident_));
+  if (!incident || std::find(incident->alert_keys.begin(), incident->alert_keys.end(),
+                             first_key_) == incident->alert_keys.end()) {
+    return Status::Internal("reopened store lost incident " + first_incident_ + " of " +
+                            first_key_);
+  }
+  WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store_->GetAlert(first_key_));
+  if (!alert) return Status::Internal("reopened store lost alert " + first_key_);
+  const double query_s = Since(start);
+  start = Clock::now();
+  store_.reset();
+  WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store_, std::nullopt));
+  WEFT_ASSIGN_OR_RETURN(std::string replayed, engine->IncidentOf(first_key_));
+  const double s = Since(start);
+  if (replayed != first_incident_) {
+    return Status::Internal("replayed engine puts " + first_key_ + " in " + replayed +
+                            ", the store in " + first_incident_);
+  }
+  peaks_.push_back(PeakRssMb());
+  Add("reopen_s", query_s, "s");
+  Add("engine_reopen_s", s, "s");
+  Add("peak_rss_reopen_mb", peaks_.back(), "MB");
+  bar.Done(std::to_string(query_s) + " s to the first incident page; " + std::to_string(s) +
+           " s to a replayed engine");
+  return Status::Ok();
+}
+
+Status Runner::Paths() {
+  if (!store_) {
+    WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
+  }
+  ResetPeak();
+  std::string tenant;
+  std::uint64_t most = 0;
+  for (const auto& [t, n] : tenant_alerts_) {
+    if (n > most || (n == most && t < tenant)) tenant = t, most = n;
+  }
+  Progress bar(progress_, "paths", static_cast<std::uint64_t>(o_.path_queries) * 2);
+  const Clock::time_point load_start = Clock::now();
+  PathGraphOptions po;
+  po.include_evidence = true;  // alert nodes join the entities into one big graph
+  WEFT_ASSIGN_OR_RETURN(PathGraph graph, PathGraph::Load(*store_, tenant, po));
+  Add("path_graph_load_s", Since(load_start), "s");
+  Add("path_graph_nodes", static_cast<double>(graph.node_count()), "");
+  Add("path_graph_edges", static_cast<double>(graph.edge_count()), "");
+  std::vector<PathGraph::NodeId> entities;
+  for (PathGraph::NodeId id = 0; id < graph.node_count(); ++id) {
+    if (graph.Key(id).rfind("alert:", 0) != 0) entities.push_back(id);
+  }
+  if (entities.size() < 2)
+    return Status::Internal("path graph of tenant " + tenant + " has fewer than 2 entities");
+  std::mt19937_64 rng(o_.seed);
+  std::uniform_int_distribution<std::size_t> pick(0, entities.size() - 1);
+  TraversalOptions to;
+  to.undirected = true;  // evidence edges point alert -> entity; paths may cross them either way
+  to.max_hops = 6;
+  constexpr double kBudgetSeconds = 30;  // per query kind; the count actually run is reported
+  auto run = [&](std::size_t k, int queries, const std::string& key, int progress_base) -> Status {
+    std::vector<double> ms;
+    int found = 0;
+    const Clock::time_point all = Clock::now();
+    for (int q = 0; q < queries && Since(all) < kBudgetSeconds; ++q) {
+      const std::string& a = graph.Key(entities[pick(rng)]);
+      const std::string& b = graph.Key(entities[pick(rng)]);
+      const Clock::time_point start = Clock::now();
+      Result<std::vector<AttackPath>> r = graph.KShortestPaths({a}, {b}, k, to);
+      ms.push_back(Since(start) * 1e3);
+      if (!r.ok()) return r.status();
+      if (!r->empty()) ++found;
+      bar.Update(
+          static_cast<std::uint64_t>(progress_base + q * o_.path_queries / std::max(queries, 1)));
+    }
+    Add(key + "_p50_ms", Percentile(ms, 0.50), "ms");
+    Add(key + "_p99_ms", Percentile(ms, 0.99), "ms");
+    Add(key + "_queries", static_cast<double>(ms.size()), "");
+    Add(key + "_found_share",
+        ms.empty() ? 0 : static_cast<double>(found) / static_cast<double>(ms.size()), "");
+    return Status::Ok();
+  };
+  WEFT_RETURN_IF_ERROR(run(1, o_.path_queries, "path", 0));
+  WEFT_RETURN_IF_ERROR(run(5, std::max(1, o_.path_queries / 5), "kpath", o_.path_queries));
+  Add("peak_rss_paths_mb", PeakRssMb(), "MB");
+  bar.Done("tenant " + tenant + ": " + std::to_string(graph.node_count()) + " nodes, " +
+           std::to_string(graph.edge_count()) + " edges");
+  return Status::Ok();
+}
+
+}  // namespace weft::cli::bench_internal
