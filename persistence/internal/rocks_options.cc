@@ -77,6 +77,11 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
   o.level0_file_num_compaction_trigger = 4;
   o.target_file_size_base = 64 * kMiB;
   o.max_bytes_for_level_base = 512 * kMiB;
+  // Level targets sized from the last level up (RocksDB's recommended shape; the default only
+  // from RocksDB 8.4): less rewriting of random alert keys as the store grows. At 6M generated
+  // records durable ingest went from 33.8k to 41.2k alerts/s, batch p99 from 313 to 136 ms, and
+  // disk from 583 to 488 bytes per alert (docs/benchmarks.md).
+  o.level_compaction_dynamic_level_bytes = true;
   o.compression = ChosenCompression();
 
   rocksdb::BlockBasedTableOptions table;
