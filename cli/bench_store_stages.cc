@@ -1,5 +1,3 @@
-#include "cli/bench_stages.h"
-
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,9 +11,9 @@
 #include <random>
 #include <unordered_map>
 
-
 #include "bench/generator/generator.h"
 #include "cli/bench_measure.h"
+#include "cli/bench_stages.h"
 #include "engine/correlator.h"
 #include "engine/engine.h"
 #include "engine/evaluation.h"
