@@ -93,13 +93,17 @@ void PipelinedStore::CommitLoop() {
   while (true) {
     changed_.wait(lock, [this] { return stopping_ || in_flight_ != nullptr; });
     if (in_flight_ == nullptr) return;  // stopping with nothing left to write
-    const std::shared_ptr<const InFlight> batch = in_flight_;
+    std::shared_ptr<const InFlight> batch = in_flight_;
     lock.unlock();
     Status s = inner_.Apply(batch->batch());
     lock.lock();
     if (!s.ok() && failed_.ok()) failed_ = std::move(s);
     in_flight_ = nullptr;  // readers holding `batch` still answer from it: the same values
     changed_.notify_all();
+    // Free the batch (a thousand alerts) here, outside the lock and off the caller's thread.
+    lock.unlock();
+    batch.reset();
+    lock.lock();
   }
 }
 
