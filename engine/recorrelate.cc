@@ -1,8 +1,12 @@
 // Engine::Recorrelate: rebuilds every incident from the stored entities and alerts under new rules
 // and applies (or only reports) the difference from the stored incidents. Memory stays that of
-// one engine: the stored incidents are kept as numbers (id hash, size, range, alerts by key hash)
-// and only the incidents that change are built as records. The stored incidents are read on a
-// second thread while the engine state is replayed.
+// one engine: the stored incidents are kept as numbers, read on a second thread while the engine
+// state is replayed, and only the incidents that change are built as records.
+//
+// An incident is unchanged when a stored incident has its id, its number of alerts and the same
+// fingerprint of its alert keys (a sum of 64-bit key hashes, so it needs no order). Matching the
+// fingerprints costs one pass over the alerts; alert-by-alert lookups of the stored incidents are
+// needed only for the alerts of incidents that changed, which is nothing under the rules in force.
 
 #include <algorithm>
 #include <future>
@@ -11,28 +15,35 @@
 #include "engine/internal/engine_state.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 
 namespace weft {
 namespace {
 
 using internal::kNoIncident;
 
+// A 64-bit hash of an alert key, the same for equal keys within this process (which is all a
+// fingerprint compared within one run needs). Two of a million keys share one with probability
+// ~3e-8; two different key sets of one incident id and size share a fingerprint with ~2^-64.
+std::uint64_t KeyHash(std::string_view key) { return absl::HashOf(key); }
+
 // A stored (not redirected) incident.
 struct OldIncident {
-  std::uint64_t id = 0;      // its id's hash (ids are FormatIncidentId(hash))
-  std::uint32_t tenant = 0;  // index into StoredGrouping::tenants
+  std::uint64_t id = 0;       // its id's hash (ids are FormatIncidentId(hash))
+  std::uint64_t members = 0;  // fingerprint: sum of KeyHash over its alert keys
+  std::uint32_t tenant = 0;   // index into StoredGrouping::tenants
   std::uint32_t alerts = 0;
   Timestamp first_activity = kNoTime, last_activity = kNoTime;
   std::uint32_t first_alert = kNoIncident;  // its first alert by key order, as a fresh-state index
+  bool matched = false;                     // a fresh incident has the same id and alerts
 };
 
-// The stored grouping, without the fresh state: alert keys by their 64-bit StableHash (two of a
-// million keys share one with probability ~3e-8).
 struct StoredGrouping {
   std::vector<OldIncident> olds;
   std::vector<std::string> tenants;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> by_id;           // id hash -> olds index
-  internal::HugeHashMap<std::uint64_t, std::uint32_t> of_alert_key;  // key hash -> olds index
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> by_id;  // id hash -> olds index
+  // (KeyHash of an alert key, olds index) for every stored incident's alerts.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> alert_olds;
 };
 
 Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
@@ -50,13 +61,45 @@ Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
         tenant_index.emplace(i.tenant, static_cast<std::uint32_t>(out->tenants.size()));
     if (fresh_tenant) out->tenants.push_back(i.tenant);
     const auto idx = static_cast<std::uint32_t>(out->olds.size());
-    out->olds.push_back(OldIncident{*id, t->second, static_cast<std::uint32_t>(i.alert_keys.size()),
-                                    i.first_activity, i.last_activity, kNoIncident});
-    for (const std::string& k : i.alert_keys) out->of_alert_key.emplace(StableHash(k), idx);
+    OldIncident& old = out->olds.emplace_back();
+    old.id = *id;
+    old.tenant = t->second;
+    old.alerts = static_cast<std::uint32_t>(i.alert_keys.size());
+    old.first_activity = i.first_activity;
+    old.last_activity = i.last_activity;
+    for (const std::string& k : i.alert_keys) {
+      const std::uint64_t h = KeyHash(k);
+      old.members += h;
+      out->alert_olds.emplace_back(h, idx);
+    }
     out->by_id.emplace(*id, idx);
     return true;
   }));
   return bad_id;
+}
+
+// Per fresh incident: its alert count, key fingerprint and activity range.
+struct FreshSummary {
+  std::uint64_t members = 0;
+  std::uint32_t alerts = 0;
+  Timestamp first = kNoTime, last = kNoTime;
+};
+
+std::vector<FreshSummary> SummarizeFresh(const internal::EngineState& fresh) {
+  std::vector<FreshSummary> out(fresh.incident_hashes.size());
+  for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
+    const internal::AlertInfo& info = fresh.alerts[a];
+    FreshSummary& s = out[info.incident];
+    s.members += KeyHash(fresh.Key(a));
+    if (s.alerts++ == 0) {
+      s.first = info.first;
+      s.last = info.last;
+    } else {
+      s.first = std::min(s.first, info.first);
+      s.last = std::max(s.last, info.last);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -74,62 +117,76 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     return (options.since == kNoTime || last >= options.since) &&
            (options.until == kNoTime || first <= options.until);
   };
-  // Which old incident each alert was in (kNoIncident when none).
   std::vector<OldIncident>& olds = stored.olds;
+  const std::vector<FreshSummary> summaries = SummarizeFresh(fresh);
+  const std::size_t incidents = summaries.size();
+
+  // Fresh incidents that a stored incident matches exactly (same id, size and fingerprint).
+  IncidentDiff diff;
+  diff.alerts = fresh.alerts.size();
+  std::vector<bool> matched(incidents, false);
+  for (std::uint32_t inc = 0; inc < incidents; ++inc) {
+    const FreshSummary& s = summaries[inc];
+    if (s.alerts == 0) continue;
+    auto same = stored.by_id.find(fresh.incident_hashes[inc]);
+    if (same == stored.by_id.end()) continue;
+    OldIncident& old = olds[same->second];
+    if (old.alerts != s.alerts || old.members != s.members) continue;
+    matched[inc] = true;
+    old.matched = true;
+    if (in_range(s.first, s.last)) ++diff.unchanged;
+  }
+
+  // The stored incident of each alert of a changed fresh incident (kNoIncident when none),
+  // looked up among the stored incidents that changed.
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> changed_old_of_key;
+  for (const auto& [hash, o] : stored.alert_olds)
+    if (!olds[o].matched) changed_old_of_key.emplace(hash, o);
+  stored.alert_olds = {};
+  std::vector<std::uint32_t> offsets(incidents + 1, 0);
   std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
-    auto it = stored.of_alert_key.find(StableHash(fresh.Key(a)));
-    if (it == stored.of_alert_key.end()) continue;
+    const std::uint32_t inc = fresh.alerts[a].incident;
+    if (matched[inc]) continue;
+    ++offsets[inc + 1];
+    auto it = changed_old_of_key.find(KeyHash(fresh.Key(a)));
+    if (it == changed_old_of_key.end()) continue;
     old_of[a] = it->second;
     std::uint32_t& first = olds[it->second].first_alert;
     if (first == kNoIncident || fresh.Key(a) < fresh.Key(first)) first = a;
   }
-
-  // The fresh incidents' members, grouped by incident (counting sort over the alerts).
-  const std::size_t incidents = fresh.incident_hashes.size();
-  std::vector<std::uint32_t> offsets(incidents + 1, 0);
-  for (const internal::AlertInfo& a : fresh.alerts) ++offsets[a.incident + 1];
+  // The changed incidents' members, grouped by incident (counting sort over their alerts).
   for (std::size_t i = 0; i < incidents; ++i) offsets[i + 1] += offsets[i];
-  std::vector<std::uint32_t> members_of(fresh.alerts.size());
+  std::vector<std::uint32_t> members_of(offsets.back());
   {
     std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a)
-      members_of[fill[fresh.alerts[a].incident]++] = a;
+    for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
+      const std::uint32_t inc = fresh.alerts[a].incident;
+      if (!matched[inc]) members_of[fill[inc]++] = a;
+    }
   }
 
-  IncidentDiff diff;
-  diff.alerts = fresh.alerts.size();
   WriteBatch wb;
   std::vector<std::uint32_t> members, members_olds;
-  std::vector<std::uint8_t> old_parts(
-      olds.size(), 0);  // new incidents an old one's alerts went to (capped at 2)
+  // New incidents an old one's alerts went to (capped at 2): a matched old went to one.
+  std::vector<std::uint8_t> old_parts(olds.size(), 0);
   std::vector<std::uint32_t> old_first_new(olds.size(), kNoIncident);
   for (std::uint32_t inc = 0; inc < incidents; ++inc) {
+    if (matched[inc] || offsets[inc] == offsets[inc + 1]) continue;
     members.assign(members_of.begin() + offsets[inc], members_of.begin() + offsets[inc + 1]);
-    if (members.empty()) continue;
     members_olds.clear();
-    Timestamp first = fresh.alerts[members[0]].first, last = fresh.alerts[members[0]].last;
-    for (std::uint32_t a : members) {
-      first = std::min(first, fresh.alerts[a].first);
-      last = std::max(last, fresh.alerts[a].last);
+    for (std::uint32_t a : members)
       if (old_of[a] != kNoIncident) members_olds.push_back(old_of[a]);
-    }
     std::sort(members_olds.begin(), members_olds.end());
     members_olds.erase(std::unique(members_olds.begin(), members_olds.end()), members_olds.end());
     for (std::uint32_t o : members_olds) {
       if (old_first_new[o] != inc && old_parts[o] < 2) ++old_parts[o];
       old_first_new[o] = inc;
     }
-    if (!in_range(first, last)) continue;
-    auto same = stored.by_id.find(fresh.incident_hashes[inc]);
-    if (members_olds.size() == 1 && same != stored.by_id.end() && members_olds[0] == same->second &&
-        olds[same->second].alerts == members.size()) {
-      ++diff.unchanged;
-      continue;
-    }
+    if (!in_range(summaries[inc].first, summaries[inc].last)) continue;
     if (members_olds.size() >= 2)
       diff.merged.push_back(fresh.IncidentId(inc));
-    else if (same == stored.by_id.end())
+    else if (!stored.by_id.contains(fresh.incident_hashes[inc]))
       diff.created.push_back(fresh.IncidentId(inc));
     if (!options.dry_run) {
       std::uint32_t earliest = 0;
@@ -138,7 +195,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
   }
   for (std::uint32_t o = 0; o < olds.size(); ++o) {
     const OldIncident& old = olds[o];
-    if (!in_range(old.first_activity, old.last_activity)) continue;
+    if (old.matched || !in_range(old.first_activity, old.last_activity)) continue;
     const std::string id = FormatIncidentId(old.id);
     if (old_parts[o] >= 2) diff.split.push_back(id);
     if (fresh.incident_index.count(old.id) != 0)

@@ -12,6 +12,7 @@
 
 #include "graph/in_memory_store.h"
 #include "persistence/internal/codec.h"
+#include "persistence/internal/read_ahead.h"
 #include "persistence/internal/rocks_options.h"
 
 namespace weft {
@@ -54,6 +55,22 @@ std::string PrefixUpperBound(std::string prefix) {
   if (!prefix.empty())
     prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
   return prefix;
+}
+
+// A stored key as error messages show it: the '\0' separating tenant and key becomes '|'.
+std::string ShownKey(std::string_view key) {
+  std::string shown(key);
+  std::replace(shown.begin(), shown.end(), '\0', '|');
+  return shown;
+}
+
+// A scan's decoder for records that own their values: decodes `value` into the read-ahead slot.
+template <typename T, Result<T> (*kDecode)(std::string_view)>
+Status DecodeInto(rocks::ReadAheadSink<T>& /*sink*/, std::string_view value, T& slot) {
+  Result<T> decoded = kDecode(value);
+  if (!decoded.ok()) return decoded.status();
+  slot = std::move(*decoded);
+  return Status::Ok();
 }
 
 std::string TenantPrefix(std::string_view tenant, char separator) {
@@ -317,66 +334,62 @@ Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
 template <typename T, typename Decode, typename Keep>
 Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode,
                         Keep keep, const std::function<bool(const T&)>& visit) {
-  Status bad;
-  WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
-    Result<T> v = decode(value);
-    if (!v.ok()) {
-      std::string shown(key);
-      for (char& ch : shown) {
-        if (ch == '\0') ch = '|';
-      }
-      bad = v.status().WithContext(std::string(what) + " '" + shown + "' in " + dir_);
-      return false;
-    }
-    if (!keep(*v)) return true;
-    return visit(*v);
-  }));
-  return bad;
+  return rocks::ReadAhead<T>(
+      [&](rocks::ReadAheadSink<T>& sink) {
+        Status bad;
+        WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
+          T& slot = sink.Slot();
+          if (Status st = decode(sink, value, slot); !st.ok()) {
+            bad = st.WithContext(std::string(what) + " '" + ShownKey(key) + "' in " + dir_);
+            return false;
+          }
+          return !keep(slot) || sink.Commit();
+        }));
+        return bad;
+      },
+      visit);
 }
 
 Status RocksStore::ForEachAlert(std::string_view tenant,
                                 const std::function<bool(const Alert&)>& visit) {
   // Alert keys are "<tenant>/..."; the tenant check also drops tenant "a/b" from a scan of "a".
   return Scan<Alert>(
-      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", codec::DecodeAlert,
+      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", DecodeInto<Alert, codec::DecodeAlert>,
       [tenant](const Alert& a) { return tenant.empty() || a.tenant == tenant; }, visit);
 }
 
 Status RocksStore::ForEachAlertSummary(std::string_view tenant,
                                        const std::function<bool(const AlertSummary&)>& visit) {
-  AlertSummary summary;
-  Status bad;
-  WEFT_RETURN_IF_ERROR(ScanRaw(
-      Cf::kAlerts, TenantPrefix(tenant, '/'), [&](std::string_view key, std::string_view value) {
-        if (Status st = codec::DecodeAlertSummary(value, summary); !st.ok()) {
-          bad = st.WithContext("alert '" + std::string(key) + "' in " + dir_);
-          return false;
-        }
-        if (!tenant.empty() && summary.tenant != tenant) return true;
-        return visit(summary);
-      }));
-  return bad;
+  // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary.
+  auto decode = [](rocks::ReadAheadSink<AlertSummary>& sink, std::string_view value,
+                   AlertSummary& slot) {
+    return codec::DecodeAlertSummary(sink.Keep(value), slot);
+  };
+  return Scan<AlertSummary>(
+      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", decode,
+      [tenant](const AlertSummary& a) { return tenant.empty() || a.tenant == tenant; }, visit);
 }
 
 Status RocksStore::ForEachEntity(std::string_view tenant,
                                  const std::function<bool(const EntityRecord&)>& visit) {
   return Scan<EntityRecord>(
-      Cf::kEntities, TenantPrefix(tenant, '\0'), "entity", codec::DecodeEntityRecord,
-      [](const EntityRecord&) { return true; }, visit);
+      Cf::kEntities, TenantPrefix(tenant, '\0'), "entity",
+      DecodeInto<EntityRecord, codec::DecodeEntityRecord>, [](const EntityRecord&) { return true; },
+      visit);
 }
 
 Status RocksStore::ForEachRelation(std::string_view tenant,
                                    const std::function<bool(const Relation&)>& visit) {
   return Scan<Relation>(
-      Cf::kRelations, TenantPrefix(tenant, '\0'), "relation", codec::DecodeRelation,
-      [](const Relation&) { return true; }, visit);
+      Cf::kRelations, TenantPrefix(tenant, '\0'), "relation",
+      DecodeInto<Relation, codec::DecodeRelation>, [](const Relation&) { return true; }, visit);
 }
 
 Status RocksStore::ForEachIncident(std::string_view tenant,
                                    const std::function<bool(const Incident&)>& visit) {
   // Incidents are keyed by id alone; the tenant lives in the value.
   return Scan<Incident>(
-      Cf::kIncidents, "", "incident", codec::DecodeIncident,
+      Cf::kIncidents, "", "incident", DecodeInto<Incident, codec::DecodeIncident>,
       [tenant](const Incident& i) { return tenant.empty() || i.tenant == tenant; }, visit);
 }
 
