@@ -27,7 +27,8 @@ std::string SerializeConfig(const CorrelationConfig& c) {
   out += "kinds=";
   bool first = true;
   for (EntityKind k : c.kinds) {
-    out += (first ? "" : ",") + std::string(EntityKindName(k));
+    if (!first) out += ',';
+    out += EntityKindName(k);
     first = false;
   }
   out += "\nprivate_ips=" + std::string(c.private_ips_correlate ? "1" : "0") + "\n";
@@ -145,8 +146,8 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   for (Alert& incoming : alerts) {
     if (incoming.ingested == kNoTime) incoming.ingested = now;
     for (const Relation& r : incoming.relations) add_relation(r);
-    auto known = s.alert_index.find(std::string_view(incoming.key));
-    if (known == s.alert_index.end()) {
+    const std::uint32_t known = s.alert_index.Find(incoming.key);
+    if (known == s.alert_index.kNotFound) {
       WEFT_ASSIGN_OR_RETURN(const std::uint32_t a, s.AddAlert(incoming));
       s.alerts[a].batch = batch;
       s.alerts[a].slot = static_cast<std::uint32_t>(wb.alerts.size());
@@ -154,7 +155,7 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
       ++result.new_alerts;
       continue;
     }
-    const std::uint32_t a = known->second;
+    const std::uint32_t a = known;
     if (s.alerts[a].batch != batch) {
       // Known from an earlier batch: merge into the stored record.
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> stored, store_.GetAlert(incoming.key));
@@ -202,10 +203,10 @@ Status Engine::Sync() {
 }
 
 Result<std::string> Engine::IncidentOf(const std::string& alert_key) const {
-  auto it = state_->alert_index.find(std::string_view(alert_key));
-  if (it == state_->alert_index.end())
+  const std::uint32_t a = state_->alert_index.Find(alert_key);
+  if (a == state_->alert_index.kNotFound)
     return Status::NotFound("no alert with key '" + alert_key + "'");
-  return state_->IncidentId(state_->alerts[it->second].incident);
+  return state_->IncidentId(state_->alerts[a].incident);
 }
 
 std::vector<std::pair<std::string, std::vector<std::string>>> Engine::Grouping() {
@@ -220,11 +221,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Engine::Grouping()
 
 Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key_b) {
   internal::EngineState& s = *state_;
-  auto ia = s.alert_index.find(std::string_view(key_a));
-  if (ia == s.alert_index.end()) return Status::NotFound("no alert with key '" + key_a + "'");
-  auto ib = s.alert_index.find(std::string_view(key_b));
-  if (ib == s.alert_index.end()) return Status::NotFound("no alert with key '" + key_b + "'");
-  const std::uint32_t a = ia->second, b = ib->second;
+  const std::uint32_t a = s.alert_index.Find(key_a), b = s.alert_index.Find(key_b);
+  if (a == s.alert_index.kNotFound) return Status::NotFound("no alert with key '" + key_a + "'");
+  if (b == s.alert_index.kNotFound) return Status::NotFound("no alert with key '" + key_b + "'");
   Explanation ex;
   ex.incident_a = s.IncidentId(s.alerts[a].incident);
   ex.incident_b = s.IncidentId(s.alerts[b].incident);

@@ -96,8 +96,8 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key) {
   info.entity_count = static_cast<std::uint32_t>(entity_ids.size() - info.entities_begin);
   scratch_ids_.assign(entity_ids.begin() + info.entities_begin, entity_ids.end());
   const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, scratch_ids_);
-  alert_index.emplace(info.key.view(), a);
   alerts.push_back(info);
+  alert_index.Insert(a);
   return a;
 }
 
@@ -256,7 +256,7 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
   resolver.Reserve(stats.entities);
   alerts.reserve(stats.alerts);
-  alert_index.reserve(stats.alerts);
+  alert_index.Reserve(stats.alerts);
   WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
     const std::uint32_t tenant = Tenant(r.tenant);
     AddCorrelatorEntity(tenant, resolver.Adopt(tenant, r));

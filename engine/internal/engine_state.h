@@ -16,6 +16,7 @@
 #include "engine/correlator.h"
 #include "engine/entity_resolver.h"
 #include "engine/internal/huge_pages.h"
+#include "engine/internal/key_index.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/alert.h"
@@ -50,6 +51,8 @@ struct AlertInfo {
 
 struct EngineState {
   EngineState(CorrelationConfig c, GraphStore& store);
+  EngineState(const EngineState&) = delete;  // alert_index reads keys through `alerts`
+  EngineState& operator=(const EngineState&) = delete;
 
   // Loads the stored entities and alerts (an engine reopening, or a re-correlation) and computes
   // the incidents, appending their records to `incidents` when given. Leaves nothing to write.
@@ -87,7 +90,12 @@ struct EngineState {
   EntityResolver resolver;
   HugeVector<AlertInfo> alerts;  // index = Correlator::AlertId
   StringArena alert_keys;
-  HugeHashMap<std::string_view, std::uint32_t> alert_index;  // views into alert_keys
+  // Alert key -> index into `alerts`; the keys are read where `alerts` holds them.
+  struct AlertKeyOf {
+    const HugeVector<AlertInfo>* alerts;
+    std::string_view operator()(std::uint32_t a) const { return (*alerts)[a].key.view(); }
+  };
+  KeyIndex<AlertKeyOf> alert_index{AlertKeyOf{&alerts}};
   HugeVector<std::uint32_t> entity_ids;
   // Tenants and titles, interned: deques keep each string in place for the views indexing it.
   std::deque<std::string> tenants;

@@ -177,17 +177,15 @@ Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
     sink.Flush();
     exchange.Finish(std::move(status));
   });
-  bool wanted = true;
-  while (wanted) {
-    std::unique_ptr<read_ahead_internal::Chunk<T>> chunk = exchange.TakeReady();
-    if (chunk == nullptr) break;
+  while (std::unique_ptr<read_ahead_internal::Chunk<T>> chunk = exchange.TakeReady()) {
+    bool wanted = true;
     for (std::size_t i = 0; i < chunk->used && wanted; ++i) wanted = visit(chunk->items[i]);
+    if (!wanted) {
+      exchange.Stop();
+      producer.join();
+      return Status::Ok();  // the caller stopped the scan; a later failure is not its concern
+    }
     exchange.PutFree(std::move(chunk));
-  }
-  if (!wanted) {
-    exchange.Stop();
-    producer.join();
-    return Status::Ok();  // the caller stopped the scan; a later failure is not its concern
   }
   producer.join();
   return exchange.status();
