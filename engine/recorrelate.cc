@@ -41,7 +41,6 @@ struct OldIncident {
 struct StoredGrouping {
   std::vector<OldIncident> olds;
   std::vector<std::string> tenants;
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> by_id;  // id hash -> olds index
   // (KeyHash of an alert key, olds index) for every stored incident's alerts.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> alert_olds;
 };
@@ -72,7 +71,6 @@ Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
       old.members += h;
       out->alert_olds.emplace_back(h, idx);
     }
-    out->by_id.emplace(*id, idx);
     return true;
   }));
   return bad_id;
@@ -125,13 +123,15 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
   IncidentDiff diff;
   diff.alerts = fresh.alerts.size();
   std::vector<bool> matched(incidents, false);
-  for (std::uint32_t inc = 0; inc < incidents; ++inc) {
+  std::vector<bool> id_in_use(incidents, false);  // a stored incident has the fresh one's id
+  for (OldIncident& old : olds) {
+    auto same = fresh.incident_index.find(old.id);
+    if (same == fresh.incident_index.end()) continue;
+    const std::uint32_t inc = same->second;
     const FreshSummary& s = summaries[inc];
-    if (s.alerts == 0) continue;
-    auto same = stored.by_id.find(fresh.incident_hashes[inc]);
-    if (same == stored.by_id.end()) continue;
-    OldIncident& old = olds[same->second];
-    if (old.alerts != s.alerts || old.members != s.members) continue;
+    id_in_use[inc] = true;
+    if (matched[inc] || s.alerts == 0 || old.alerts != s.alerts || old.members != s.members)
+      continue;
     matched[inc] = true;
     old.matched = true;
     if (in_range(s.first, s.last)) ++diff.unchanged;
@@ -186,7 +186,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     if (!in_range(summaries[inc].first, summaries[inc].last)) continue;
     if (members_olds.size() >= 2)
       diff.merged.push_back(fresh.IncidentId(inc));
-    else if (!stored.by_id.contains(fresh.incident_hashes[inc]))
+    else if (!id_in_use[inc])
       diff.created.push_back(fresh.IncidentId(inc));
     if (!options.dry_run) {
       std::uint32_t earliest = 0;

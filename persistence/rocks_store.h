@@ -18,7 +18,9 @@ struct RocksStoreOptions {
   bool sync = false;                // default false: WAL written but not fsync'ed per batch; this
                                     // survives a process kill (kill -9), not a power loss
   bool read_only = false;           // default false: open for reads only (no lock conflicts)
-  std::size_t block_cache_mb = 64;  // default 64 MiB of block cache
+  // Point reads during ingestion (entity records, re-delivered alerts) and queries; scans bypass
+  // it. 64 MiB held 60 MB more at 1M alerts than 16 MiB, for the same ingest rate.
+  std::size_t block_cache_mb = 16;
 };
 
 // The on-disk format version this build reads and writes.
