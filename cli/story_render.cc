@@ -50,10 +50,10 @@ struct NodeNames {
   std::map<std::string, std::string> alerts, entities;
   explicit NodeNames(const IncidentStory& story) {
     for (const std::string& k : story.kill_chain_alerts)
-      alerts.emplace(k, "a" + std::to_string(alerts.size()));
+      alerts.emplace(k, std::string("a").append(std::to_string(alerts.size())));
     for (const auto& [kind, list] : story.assets) {
       for (const StoryAsset& a : list)
-        entities.emplace(a.key, "e" + std::to_string(entities.size()));
+        entities.emplace(a.key, std::string("e").append(std::to_string(entities.size())));
     }
   }
   std::string Of(const std::string& key) const {

@@ -75,7 +75,8 @@ std::string CorrelationConfig::Describe() const {
   out += " kinds=";
   bool first = true;
   for (EntityKind k : kinds) {
-    out += (first ? "" : ",") + std::string(EntityKindName(k));
+    if (!first) out += ',';
+    out += EntityKindName(k);
     first = false;
   }
   out += private_ips_correlate ? " private-ips=on" : " private-ips=off";

@@ -132,6 +132,10 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
                                     Timestamp now) {
   internal::EngineState& s = *state_;
   if (poisoned_) return Status::Unavailable("an earlier batch failed to commit; reopen the store");
+  for (const Alert& a : alerts) {
+    // Refused before anything changes: every key begins "<tenant>/" (FinalizeAlert makes it so).
+    WEFT_RETURN_IF_ERROR(internal::EngineState::CheckedKeyRest(a.tenant, a.key).status());
+  }
   // Any failure from here on may leave the in-memory state ahead of the store.
   poisoned_ = true;
   IngestResult result;
@@ -146,8 +150,8 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   for (Alert& incoming : alerts) {
     if (incoming.ingested == kNoTime) incoming.ingested = now;
     for (const Relation& r : incoming.relations) add_relation(r);
-    const std::uint32_t known = s.alert_index.Find(incoming.key);
-    if (known == s.alert_index.kNotFound) {
+    const std::uint32_t known = s.FindAlert(incoming.tenant, incoming.key);
+    if (known == internal::kNoAlert) {
       WEFT_ASSIGN_OR_RETURN(const std::uint32_t a, s.AddAlert(incoming));
       s.alerts[a].batch = batch;
       s.alerts[a].slot = static_cast<std::uint32_t>(wb.alerts.size());
@@ -203,8 +207,8 @@ Status Engine::Sync() {
 }
 
 Result<std::string> Engine::IncidentOf(const std::string& alert_key) const {
-  const std::uint32_t a = state_->alert_index.Find(alert_key);
-  if (a == state_->alert_index.kNotFound)
+  const std::uint32_t a = state_->FindAlert(alert_key);
+  if (a == internal::kNoAlert)
     return Status::NotFound("no alert with key '" + alert_key + "'");
   return state_->IncidentId(state_->alerts[a].incident);
 }
@@ -221,9 +225,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> Engine::Grouping()
 
 Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key_b) {
   internal::EngineState& s = *state_;
-  const std::uint32_t a = s.alert_index.Find(key_a), b = s.alert_index.Find(key_b);
-  if (a == s.alert_index.kNotFound) return Status::NotFound("no alert with key '" + key_a + "'");
-  if (b == s.alert_index.kNotFound) return Status::NotFound("no alert with key '" + key_b + "'");
+  const std::uint32_t a = s.FindAlert(key_a), b = s.FindAlert(key_b);
+  if (a == internal::kNoAlert) return Status::NotFound("no alert with key '" + key_a + "'");
+  if (b == internal::kNoAlert) return Status::NotFound("no alert with key '" + key_b + "'");
   Explanation ex;
   ex.incident_a = s.IncidentId(s.alerts[a].incident);
   ex.incident_b = s.IncidentId(s.alerts[b].incident);
@@ -253,7 +257,7 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
     }
     for (std::uint32_t cur = b; cur != a;) {
       const auto& [prev, via] = parent.at(cur);
-      ex.chain.push_back(LinkStep{std::string(s.Key(prev)), std::string(s.Key(cur)),
+      ex.chain.push_back(LinkStep{s.Key(prev), s.Key(cur),
                                   entity_key(via.first), via.second});
       cur = prev;
     }

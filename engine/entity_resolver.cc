@@ -68,10 +68,9 @@ enum : std::uint8_t { kStrongFlag = 1, kSourcedFlag = 2 };
 
 EntityResolver::EntityId EntityResolver::AddNode(TenantId tenant, EntityKind kind) {
   const auto id = static_cast<EntityId>(nodes_.size());
-  Node n;
+  Node& n = nodes_.emplace_back();
   n.tenant = tenant;
   n.kind = kind;
-  nodes_.push_back(std::move(n));
   parents_.push_back(id);
   return id;
 }

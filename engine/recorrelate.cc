@@ -22,10 +22,22 @@ namespace {
 
 using internal::kNoIncident;
 
-// A 64-bit hash of an alert key, the same for equal keys within this process (which is all a
-// fingerprint compared within one run needs). Two of a million keys share one with probability
-// ~3e-8; two different key sets of one incident id and size share a fingerprint with ~2^-64.
-std::uint64_t KeyHash(std::string_view key) { return absl::HashOf(key); }
+// A 64-bit hash of an alert key given as its tenant and the rest after "<tenant>/", the same for
+// equal keys within this process (which is all a fingerprint compared within one run needs). Two
+// of a million keys share one with probability ~3e-8; two different key sets of one incident id
+// and size share a fingerprint with ~2^-64.
+std::uint64_t KeyHash(std::string_view tenant, std::string_view rest) {
+  return absl::HashOf(tenant, rest);
+}
+
+// The same hash of a stored key of `tenant`. A key without the tenant prefix (never written by
+// weft) gets a hash no fresh alert has, so its incident counts as changed.
+std::uint64_t StoredKeyHash(std::string_view tenant, std::string_view key) {
+  if (key.size() > tenant.size() && key.substr(0, tenant.size()) == tenant &&
+      key[tenant.size()] == '/')
+    return KeyHash(tenant, key.substr(tenant.size() + 1));
+  return KeyHash("\0", key);
+}
 
 // A stored (not redirected) incident.
 struct OldIncident {
@@ -67,7 +79,7 @@ Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
     old.first_activity = i.first_activity;
     old.last_activity = i.last_activity;
     for (const std::string& k : i.alert_keys) {
-      const std::uint64_t h = KeyHash(k);
+      const std::uint64_t h = StoredKeyHash(i.tenant, k);
       old.members += h;
       out->alert_olds.emplace_back(h, idx);
     }
@@ -88,7 +100,7 @@ std::vector<FreshSummary> SummarizeFresh(const internal::EngineState& fresh) {
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
     const internal::AlertInfo& info = fresh.alerts[a];
     FreshSummary& s = out[info.incident];
-    s.members += KeyHash(fresh.Key(a));
+    s.members += KeyHash(fresh.tenants[info.tenant], info.key_rest.view());
     if (s.alerts++ == 0) {
       s.first = info.first;
       s.last = info.last;
@@ -149,11 +161,13 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     const std::uint32_t inc = fresh.alerts[a].incident;
     if (matched[inc]) continue;
     ++offsets[inc + 1];
-    auto it = changed_old_of_key.find(KeyHash(fresh.Key(a)));
+    const internal::AlertKeyRef key = fresh.KeyRef(a);
+    auto it = changed_old_of_key.find(KeyHash(fresh.tenants[key.tenant], key.rest));
     if (it == changed_old_of_key.end()) continue;
     old_of[a] = it->second;
     std::uint32_t& first = olds[it->second].first_alert;
-    if (first == kNoIncident || fresh.Key(a) < fresh.Key(first)) first = a;
+    // One stored incident's alerts are of one tenant: the rests of their keys order them.
+    if (first == kNoIncident || key.rest < fresh.KeyRef(first).rest) first = a;
   }
   // The changed incidents' members, grouped by incident (counting sort over their alerts).
   for (std::size_t i = 0; i < incidents; ++i) offsets[i + 1] += offsets[i];

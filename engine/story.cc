@@ -55,7 +55,7 @@ std::string StoryAsset::CloudLabel() const {
   std::string out = cloud;
   for (const char* scope : {"subscription", "account", "project"}) {
     auto it = labels.find(scope);
-    if (it != labels.end()) out += " " + std::string(scope) + " " + it->second;
+    if (it != labels.end()) out.append(" ").append(scope).append(" ").append(it->second);
   }
   if (auto it = labels.find("region"); it != labels.end()) out += " / " + it->second;
   if (auto it = labels.find("resource_type"); it != labels.end()) out += " / " + it->second;

@@ -163,8 +163,10 @@ Timestamp Alert::activity_time() const {
   return ingested;
 }
 
-std::uint64_t StableHash(std::string_view data) {
-  std::uint64_t h = 14695981039346656037ull;
+std::uint64_t StableHash(std::string_view data) { return StableHash(data, 14695981039346656037ull); }
+
+std::uint64_t StableHash(std::string_view data, std::uint64_t seed) {
+  std::uint64_t h = seed;
   for (unsigned char c : data) {
     h ^= c;
     h *= 1099511628211ull;

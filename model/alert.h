@@ -141,6 +141,9 @@ Severity MaxSeverity(Severity a, Severity b);
 
 // Stable 64-bit FNV-1a hash, for deterministic ids.
 std::uint64_t StableHash(std::string_view data);
+// The same hash continued over `data` from `seed`: StableHash(a + b) == StableHash(b,
+// StableHash(a)), so a string held in pieces hashes without being joined.
+std::uint64_t StableHash(std::string_view data, std::uint64_t seed);
 std::string Hex64(std::uint64_t v);
 
 }  // namespace weft

@@ -2,12 +2,23 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 namespace weft::internal {
 namespace {
 
+// Activity order, then key order. Only alerts of one component (so of one tenant) are compared,
+// and their keys share the tenant prefix: the rests order them.
 bool Earlier(const AlertInfo& a, const AlertInfo& b) {
-  return a.first != b.first ? a.first < b.first : a.key.view() < b.key.view();
+  return a.first != b.first ? a.first < b.first : a.key_rest.view() < b.key_rest.view();
+}
+
+// The key after "<tenant>/", or nullopt when `key` does not begin so.
+std::optional<std::string_view> KeyRest(std::string_view tenant, std::string_view key) {
+  if (key.size() <= tenant.size() || key.substr(0, tenant.size()) != tenant ||
+      key[tenant.size()] != '/')
+    return std::nullopt;
+  return key.substr(tenant.size() + 1);
 }
 
 }  // namespace
@@ -33,7 +44,41 @@ std::uint32_t Intern(std::string_view s, std::deque<std::string>& strings,
 }  // namespace
 
 std::uint32_t EngineState::Tenant(std::string_view name) {
-  return Intern(name, tenants, tenant_index);
+  const std::uint32_t t = Intern(name, tenants, tenant_index);
+  if (t == tenant_key_hashes.size()) tenant_key_hashes.push_back(StableHash("/", StableHash(name)));
+  return t;
+}
+
+std::string EngineState::Key(std::uint32_t alert) const {
+  const AlertKeyRef k = KeyRef(alert);
+  const std::string& tenant = tenants[k.tenant];
+  std::string key;
+  key.reserve(tenant.size() + 1 + k.rest.size());
+  key.append(tenant).append("/").append(k.rest);
+  return key;
+}
+
+std::uint64_t EngineState::IncidentHashOf(std::uint32_t alert) const {
+  // IncidentIdHash(Key(alert)), without building the key.
+  const AlertKeyRef k = KeyRef(alert);
+  return StableHash(k.rest, tenant_key_hashes[k.tenant]);
+}
+
+std::uint32_t EngineState::FindAlert(std::string_view tenant, std::string_view key) const {
+  auto t = tenant_index.find(tenant);
+  if (t == tenant_index.end()) return kNoAlert;
+  const std::optional<std::string_view> rest = KeyRest(tenant, key);
+  if (!rest) return kNoAlert;
+  const std::uint32_t a = alert_index.Find(AlertKeyRef{t->second, *rest});
+  return a == alert_index.kNotFound ? kNoAlert : a;
+}
+
+std::uint32_t EngineState::FindAlert(std::string_view key) const {
+  for (const std::string& tenant : tenants) {
+    const std::uint32_t a = FindAlert(tenant, key);
+    if (a != kNoAlert) return a;
+  }
+  return kNoAlert;
 }
 
 std::uint32_t EngineState::Title(std::string_view title) {
@@ -78,7 +123,19 @@ Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
   return Status::Ok();
 }
 
+Result<std::string_view> EngineState::CheckedKeyRest(std::string_view tenant,
+                                                    std::string_view key) {
+  const std::optional<std::string_view> rest = KeyRest(tenant, key);
+  if (!rest) {
+    return Status::InvalidArgument("alert key '" + std::string(key) +
+                                   "' does not begin with its tenant '" + std::string(tenant) +
+                                   "/'");
+  }
+  return *rest;
+}
+
 Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
+  WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(alert.tenant, alert.key));
   AlertInfo info;
   info.tenant = Tenant(alert.tenant);
   info.first = alert.activity_time();
@@ -88,11 +145,11 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.title = Title(alert.title);
   info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
   WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert));
-  return Append(info, alert.key);
+  return Append(info, rest);
 }
 
-std::uint32_t EngineState::Append(AlertInfo info, std::string_view key) {
-  info.key = alert_keys.Store(key);
+std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
+  info.key_rest = alert_keys.Store(key_rest);
   info.entity_count = static_cast<std::uint32_t>(entity_ids.size() - info.entities_begin);
   scratch_ids_.assign(entity_ids.begin() + info.entities_begin, entity_ids.end());
   const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, scratch_ids_);
@@ -102,6 +159,7 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key) {
 }
 
 Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& store) {
+  WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(summary.tenant, summary.key));
   AlertInfo info;
   info.tenant = Tenant(summary.tenant);
   info.first = summary.activity;
@@ -124,7 +182,7 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& stor
     }
     entity_ids.push_back(*id);
   }
-  Append(info, summary.key);
+  Append(info, rest);
   return Status::Ok();
 }
 
@@ -175,7 +233,7 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
     inc.last_activity = std::max(inc.last_activity, info.last);
     inc.severity = MaxSeverity(inc.severity, info.severity);
     all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
-    inc.alert_keys.emplace_back(info.key.view());
+    inc.alert_keys.push_back(Key(m));
     const std::uint32_t* ids = Entities(info);
     for (std::uint32_t i = 0; i < info.entity_count; ++i)
       entity_reps.push_back(resolver.Find(ids[i]));
@@ -186,7 +244,7 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
   inc.entities.reserve(entity_reps.size());
   for (std::uint32_t e : entity_reps) inc.entities.emplace_back(resolver.Key(e));
   std::sort(inc.entities.begin(), inc.entities.end());
-  inc.id = FormatIncidentId(IncidentIdHash(Key(best)));
+  inc.id = FormatIncidentId(IncidentHashOf(best));
   inc.tenant = tenants[alerts[best].tenant];
   inc.status = all_closed ? IncidentStatus::kResolved : IncidentStatus::kActive;
   inc.title = titles[alerts[top].title];
@@ -222,7 +280,7 @@ void EngineState::SettleIncidents(std::vector<Incident>* out) {
     } else {
       out->push_back(BuildIncident(members, &earliest));
     }
-    const std::uint32_t idx = InternIncident(IncidentIdHash(Key(earliest)));
+    const std::uint32_t idx = InternIncident(IncidentHashOf(earliest));
     incident_earliest[idx] = earliest;
     new_ids.push_back(idx);
     for (Correlator::AlertId m : members) alerts[m].incident = idx;

@@ -1,6 +1,6 @@
 #pragma once
-// KeyIndex: a string key -> the dense 32-bit id of a record that already stores that key, in four
-// bytes a slot. The table holds ids only; it hashes and compares their keys through `KeyOf` (for
+// KeyIndex: a key -> the dense 32-bit id of a record that already stores that key, in four bytes
+// a slot. The table holds ids only; it hashes and compares their keys through `KeyOf` (for
 // the engine, its alert table). A map from std::string_view to the id cost 24 bytes a slot:
 // 40 MB of the 1M-alert engine, 320 MB at 10M. A lookup whose hash tag matches reads the
 // candidate's key through the table, one more memory access than a map holding the view.
@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "engine/internal/huge_pages.h"
 
@@ -17,17 +18,19 @@
 
 namespace weft::internal {
 
-// KeyOf: a copyable functor, std::string_view operator()(std::uint32_t id) const, whose answer
-// for an id never changes while the id is in the index.
+// KeyOf: a copyable functor, Key operator()(std::uint32_t id) const, whose answer for an id never
+// changes while the id is in the index. Key: a cheap view type (std::string_view, or a struct of
+// views) with operator== and absl hashing, not constructible from an integer.
 template <typename KeyOf>
 class KeyIndex {
  public:
+  using Key = std::invoke_result_t<const KeyOf&, std::uint32_t>;
   static constexpr std::uint32_t kNotFound = UINT32_MAX;
 
   explicit KeyIndex(KeyOf key_of) : ids_(0, Hash{key_of}, Eq{key_of}) {}
 
   // The id whose key is `key`, or kNotFound.
-  std::uint32_t Find(std::string_view key) const {
+  std::uint32_t Find(const Key& key) const {
     auto it = ids_.find(key);
     return it == ids_.end() ? kNotFound : *it;
   }
@@ -40,7 +43,7 @@ class KeyIndex {
   struct Hash {
     using is_transparent = void;
     KeyOf key_of;
-    std::size_t operator()(std::string_view key) const { return absl::HashOf(key); }
+    std::size_t operator()(const Key& key) const { return absl::HashOf(key); }
     std::size_t operator()(std::uint32_t id) const { return absl::HashOf(key_of(id)); }
   };
   struct Eq {
@@ -49,8 +52,8 @@ class KeyIndex {
     bool operator()(std::uint32_t a, std::uint32_t b) const {
       return a == b || key_of(a) == key_of(b);
     }
-    bool operator()(std::uint32_t id, std::string_view key) const { return key_of(id) == key; }
-    bool operator()(std::string_view key, std::uint32_t id) const { return key_of(id) == key; }
+    bool operator()(std::uint32_t id, const Key& key) const { return key_of(id) == key; }
+    bool operator()(const Key& key, std::uint32_t id) const { return key_of(id) == key; }
   };
 
   absl::flat_hash_set<std::uint32_t, Hash, Eq, HugePageAllocator<std::uint32_t>> ids_;
