@@ -130,7 +130,6 @@ Status Runner::CollectIds(IdStream& ids) {
           const Alert& a = g.alert;
           const std::uint64_t key_hash = StableHash(a.key);
           if (!seen.insert(key_hash).second) continue;  // a second delivery: the engine merges it
-          truth_.emplace(key_hash, StableHash(g.incident));
           ++tenant_alerts_[a.tenant];
           const auto [tit, tnew] =
               tenants.emplace(a.tenant, static_cast<Correlator::TenantId>(tenants.size()));
@@ -285,7 +284,7 @@ Result<BenchReport> Runner::Run() {
   const Clock::time_point start = Clock::now();
 
   if (!Skipped("parse")) WEFT_RETURN_IF_ERROR(Parse());
-  if (!Skipped("correlate") || !Skipped("quality") || !Skipped("paths")) {
+  if (!Skipped("correlate") || !Skipped("paths")) {
     IdStream ids;
     WEFT_RETURN_IF_ERROR(CollectIds(ids));
     if (!Skipped("correlate")) Correlate(ids);

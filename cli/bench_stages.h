@@ -23,8 +23,6 @@
 #include "graph/graph_store.h"
 #include "importers/importer.h"
 
-#include "absl/container/flat_hash_map.h"
-
 namespace weft::cli::bench_internal {
 
 using Clock = std::chrono::steady_clock;
@@ -158,8 +156,6 @@ class Runner {
   std::unique_ptr<ScratchDir> scratch_;
   std::string store_dir_;
   std::unique_ptr<GraphStore> store_;
-  // Ground truth, compact: StableHash(alert key) -> StableHash(true incident).
-  absl::flat_hash_map<std::uint64_t, std::uint64_t> truth_;  // ~20 MB at 1M, not ~45
   std::unordered_map<std::string, std::uint64_t> tenant_alerts_;
   std::string first_key_;
   std::string first_incident_;  // the incident of first_key_ when the durable stage ended

@@ -334,6 +334,12 @@ Correlator::AlertId Correlator::AddAlert(TenantId tenant, Timestamp time,
   return a;
 }
 
+void Correlator::AlertEntities(AlertId a, std::vector<EntityId>* out) const {
+  const AlertNode& node = alerts_[a];
+  for (std::uint32_t k = 0; k < node.entity_count; ++k)
+    out->push_back(entity_ids_[node.first_entity + k]);
+}
+
 void Correlator::UpdateAlert(AlertId a, Timestamp time, const std::vector<EntityId>& entities) {
   LinkPending();
   AlertNode& node = alerts_[a];

@@ -66,6 +66,8 @@ class Correlator {
   std::vector<AlertId> TakeDirtyRoots();
 
   std::size_t alert_count() const { return alerts_.size(); }
+  // The entities `a` was added (or last updated) with, as given, appended to *out.
+  void AlertEntities(AlertId a, std::vector<EntityId>* out) const;
   Timestamp AlertTime(AlertId a) const { return alerts_[a].time; }
   TenantId AlertTenant(AlertId a) const { return links_[a].tenant; }
 

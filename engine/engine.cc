@@ -9,6 +9,8 @@
 #include "engine/internal/engine_state.h"
 #include "model/canonical.h"
 
+#include "absl/container/flat_hash_map.h"
+
 namespace weft {
 namespace {
 
@@ -141,6 +143,8 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   IngestResult result;
   WriteBatch wb;
   const std::uint32_t batch = ++batch_;
+  // Alerts this batch writes: index -> its position in wb.alerts (a re-delivery merges there).
+  absl::flat_hash_map<std::uint32_t, std::uint32_t> slot_of;
   std::set<std::string> relation_keys;
   auto add_relation = [&](Relation r) {
     if (relation_keys.insert(r.tenant + '\0' + r.from + '\0' + r.relation + '\0' + r.to).second) {
@@ -153,32 +157,31 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
     const std::uint32_t known = s.FindAlert(incoming.tenant, incoming.key);
     if (known == internal::kNoAlert) {
       WEFT_ASSIGN_OR_RETURN(const std::uint32_t a, s.AddAlert(incoming));
-      s.alerts[a].batch = batch;
-      s.alerts[a].slot = static_cast<std::uint32_t>(wb.alerts.size());
+      slot_of.emplace(a, static_cast<std::uint32_t>(wb.alerts.size()));
       wb.alerts.push_back(std::move(incoming));
       ++result.new_alerts;
       continue;
     }
     const std::uint32_t a = known;
-    if (s.alerts[a].batch != batch) {
+    auto [slot, first_in_batch] = slot_of.emplace(a, static_cast<std::uint32_t>(wb.alerts.size()));
+    if (first_in_batch) {
       // Known from an earlier batch: merge into the stored record.
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> stored, store_.GetAlert(incoming.key));
       if (!stored)
         return Status::Corruption("alert " + incoming.key + " is indexed but not stored");
       stored->ingested = std::min(stored->ingested, now);
       if (MergeAlert(*stored, incoming) == MergeOutcome::kDuplicate) {
+        slot_of.erase(slot);  // nothing to write: a later delivery reads the store again
         ++result.duplicates;
         continue;
       }
-      s.alerts[a].batch = batch;
-      s.alerts[a].slot = static_cast<std::uint32_t>(wb.alerts.size());
       wb.alerts.push_back(std::move(*stored));
-    } else if (MergeAlert(wb.alerts[s.alerts[a].slot], incoming) == MergeOutcome::kDuplicate) {
+    } else if (MergeAlert(wb.alerts[slot->second], incoming) == MergeOutcome::kDuplicate) {
       ++result.duplicates;
       continue;
     }
     ++result.updated_alerts;
-    WEFT_RETURN_IF_ERROR(s.UpdateAlert(a, wb.alerts[s.alerts[a].slot]));
+    WEFT_RETURN_IF_ERROR(s.UpdateAlert(a, wb.alerts[slot->second]));
   }
   for (Relation& r : relations) add_relation(std::move(r));
   result.relations = wb.relations.size();
@@ -208,8 +211,7 @@ Status Engine::Sync() {
 
 Result<std::string> Engine::IncidentOf(const std::string& alert_key) const {
   const std::uint32_t a = state_->FindAlert(alert_key);
-  if (a == internal::kNoAlert)
-    return Status::NotFound("no alert with key '" + alert_key + "'");
+  if (a == internal::kNoAlert) return Status::NotFound("no alert with key '" + alert_key + "'");
   return state_->IncidentId(state_->alerts[a].incident);
 }
 
@@ -257,8 +259,7 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
     }
     for (std::uint32_t cur = b; cur != a;) {
       const auto& [prev, via] = parent.at(cur);
-      ex.chain.push_back(LinkStep{s.Key(prev), s.Key(cur),
-                                  entity_key(via.first), via.second});
+      ex.chain.push_back(LinkStep{s.Key(prev), s.Key(cur), entity_key(via.first), via.second});
       cur = prev;
     }
     std::reverse(ex.chain.begin(), ex.chain.end());
@@ -266,10 +267,12 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
   }
   // Apart: say what keeps each shared entity from linking them.
   std::set<std::uint32_t> ea, eb;
-  for (std::uint32_t i = 0; i < s.alerts[a].entity_count; ++i)
-    ea.insert(s.resolver.Find(s.Entities(s.alerts[a])[i]));
-  for (std::uint32_t i = 0; i < s.alerts[b].entity_count; ++i)
-    eb.insert(s.resolver.Find(s.Entities(s.alerts[b])[i]));
+  std::vector<std::uint32_t> ids;
+  s.Entities(a, &ids);
+  for (std::uint32_t e : ids) ea.insert(s.resolver.Find(e));
+  ids.clear();
+  s.Entities(b, &ids);
+  for (std::uint32_t e : ids) eb.insert(s.resolver.Find(e));
   const Timestamp gap = std::abs(s.alerts[a].first - s.alerts[b].first);
   for (std::uint32_t e : ea) {
     if (eb.count(e) == 0) continue;

@@ -110,7 +110,8 @@ void EngineState::AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity
   assert(cid == entity && "resolver and correlator entity ids move in step");
 }
 
-Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
+Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert,
+                                    std::vector<std::uint32_t>* ids) {
   for (const Evidence& ev : alert.evidence) {
     merges_.clear();
     created_.clear();
@@ -118,13 +119,13 @@ Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert) {
                           resolver.Resolve(tenant, alert.tenant, ev.entity, &merges_, &created_));
     for (std::uint32_t c : created_) AddCorrelatorEntity(tenant, c);
     for (auto [keep, gone] : merges_) correlator.MergeEntities(keep, gone);
-    entity_ids.push_back(id);
+    ids->push_back(id);
   }
   return Status::Ok();
 }
 
 Result<std::string_view> EngineState::CheckedKeyRest(std::string_view tenant,
-                                                    std::string_view key) {
+                                                     std::string_view key) {
   const std::optional<std::string_view> rest = KeyRest(tenant, key);
   if (!rest) {
     return Status::InvalidArgument("alert key '" + std::string(key) +
@@ -143,15 +144,13 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.severity = alert.severity;
   info.status = alert.status;
   info.title = Title(alert.title);
-  info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
-  WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert));
+  scratch_ids_.clear();
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert, &scratch_ids_));
   return Append(info, rest);
 }
 
 std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
   info.key_rest = alert_keys.Store(key_rest);
-  info.entity_count = static_cast<std::uint32_t>(entity_ids.size() - info.entities_begin);
-  scratch_ids_.assign(entity_ids.begin() + info.entities_begin, entity_ids.end());
   const Correlator::AlertId a = correlator.AddAlert(info.tenant, info.first, scratch_ids_);
   alerts.push_back(info);
   alert_index.Insert(a);
@@ -167,46 +166,37 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& stor
   info.severity = summary.severity;
   info.status = summary.status;
   info.title = Title(summary.title);
-  info.entities_begin = static_cast<std::uint32_t>(entity_ids.size());
+  scratch_ids_.clear();
   for (const auto& [kind, key] : summary.evidence) {
     const std::optional<std::uint32_t> id = resolver.Lookup(info.tenant, kind, key);
     if (!id || resolver.Conflicted(*id)) {
       // Evidence no stored entity answers to by key, or one of clashing entities (its aliases
       // decide which): resolve the whole alert as on arrival.
-      entity_ids.resize(info.entities_begin);
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
       if (!alert)
         return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
       ++replay_fallbacks;
       return AddAlert(*alert).status();
     }
-    entity_ids.push_back(*id);
+    scratch_ids_.push_back(*id);
   }
   Append(info, rest);
   return Status::Ok();
 }
 
 Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
-  const auto begin = static_cast<std::uint32_t>(entity_ids.size());
-  WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged));
+  scratch_ids_.clear();
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged, &scratch_ids_));
   AlertInfo& info = alerts[a];
   const Timestamp first = merged.activity_time();
   info.last = std::max(merged.last_activity, first);
   info.severity = merged.severity;
   info.status = merged.status;
   info.title = Title(merged.title);
-  const auto count = static_cast<std::uint32_t>(entity_ids.size() - begin);
-  const bool same =
-      count == info.entity_count && std::equal(entity_ids.begin() + begin, entity_ids.end(),
-                                               entity_ids.begin() + info.entities_begin);
-  if (same && first == info.first) {
-    entity_ids.resize(begin);  // nothing new: keep the old range
-    return Status::Ok();
-  }
+  old_ids_.clear();
+  Entities(a, &old_ids_);
+  if (old_ids_ == scratch_ids_ && first == info.first) return Status::Ok();  // nothing new
   info.first = first;
-  info.entities_begin = begin;
-  info.entity_count = count;
-  scratch_ids_.assign(entity_ids.begin() + begin, entity_ids.end());
   correlator.UpdateAlert(a, first, scratch_ids_);
   return Status::Ok();
 }
@@ -234,10 +224,9 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
     inc.severity = MaxSeverity(inc.severity, info.severity);
     all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
     inc.alert_keys.push_back(Key(m));
-    const std::uint32_t* ids = Entities(info);
-    for (std::uint32_t i = 0; i < info.entity_count; ++i)
-      entity_reps.push_back(resolver.Find(ids[i]));
+    Entities(m, &entity_reps);
   }
+  for (std::uint32_t& e : entity_reps) e = resolver.Find(e);
   std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
   std::sort(entity_reps.begin(), entity_reps.end());
   entity_reps.erase(std::unique(entity_reps.begin(), entity_reps.end()), entity_reps.end());

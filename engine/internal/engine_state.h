@@ -54,11 +54,6 @@ struct AlertInfo {
   std::uint32_t tenant = 0;
   std::uint32_t title = 0;  // index into EngineState::titles
   std::uint32_t incident = kNoIncident;
-  std::uint32_t entities_begin =
-      0;  // resolver ids as resolved at the time: entity_ids[begin, +count)
-  std::uint32_t entity_count = 0;
-  std::uint32_t batch = 0;  // the batch that last wrote it, and its index in that batch's alerts
-  std::uint32_t slot = 0;
   Severity severity = Severity::kLow;
   AlertStatus status = AlertStatus::kNew;
 };
@@ -86,8 +81,10 @@ struct EngineState {
   std::uint32_t FindAlert(std::string_view key) const;
   // The key after "<tenant>/"; an error naming the key when it does not begin so.
   static Result<std::string_view> CheckedKeyRest(std::string_view tenant, std::string_view key);
-  const std::uint32_t* Entities(const AlertInfo& a) const {
-    return entity_ids.data() + a.entities_begin;
+  // The entities alert `a` was resolved to when added or last updated (the correlator keeps
+  // them), appended to *out; resolver.Find gives their current representatives.
+  void Entities(std::uint32_t a, std::vector<std::uint32_t>* out) const {
+    correlator.AlertEntities(a, out);
   }
   std::string IncidentId(std::uint32_t incident) const {
     return FormatIncidentId(incident_hashes[incident]);
@@ -123,7 +120,6 @@ struct EngineState {
     }
   };
   KeyIndex<AlertKeyOf> alert_index{AlertKeyOf{&alerts}};
-  HugeVector<std::uint32_t> entity_ids;
   // Tenants and titles, interned: deques keep each string in place for the views indexing it.
   std::deque<std::string> tenants;
   absl::flat_hash_map<std::string_view, std::uint32_t> tenant_index;
@@ -137,15 +133,16 @@ struct EngineState {
 
  private:
   std::uint32_t InternIncident(std::uint64_t hash);
-  // Resolves an alert's evidence into entity_ids (appended), keeping the correlator in step.
-  Status ResolveEvidence(std::uint32_t tenant, const Alert& alert);
+  // Resolves an alert's evidence into *ids (appended), keeping the correlator in step.
+  Status ResolveEvidence(std::uint32_t tenant, const Alert& alert, std::vector<std::uint32_t>* ids);
   void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
-  // Appends an alert whose entities are entity_ids[info.entities_begin, end); returns its index.
+  // Appends an alert whose entities are scratch_ids_; returns its index.
   std::uint32_t Append(AlertInfo info, std::string_view key_rest);
 
   std::vector<std::pair<std::uint32_t, std::uint32_t>> merges_;  // scratch
   std::vector<std::uint32_t> created_;                           // scratch
   std::vector<std::uint32_t> scratch_ids_;
+  std::vector<std::uint32_t> old_ids_;  // scratch of UpdateAlert
 };
 
 }  // namespace weft::internal
