@@ -126,8 +126,11 @@ Status RunPaths(PathsArgs args, bool reach) {
   PathGraphOptions graph_options;
   graph_options.include_evidence = args.include_evidence;
   WEFT_ASSIGN_OR_RETURN(PathGraph graph, PathGraph::Load(*store, tenant, graph_options));
-  // Sources typed as aliases resolve to the resolved entity keys.
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(*store, tenant));
+  // Sources and targets typed as aliases resolve to the resolved entity keys.
+  std::vector<std::string> typed = sources;
+  typed.insert(typed.end(), to_keys.begin(), to_keys.end());
+  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index,
+                        ResolvedEntityIndex::LoadFor(*store, tenant, typed));
   for (std::string& s : sources) s = index.Resolve(s);
   auto none_in_graph = [&graph](const std::vector<std::string>& keys) {
     return std::none_of(keys.begin(), keys.end(),

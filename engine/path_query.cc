@@ -7,6 +7,10 @@
 #include "engine/path_search.h"
 #include "model/entity.h"
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+
 namespace weft {
 
 // ---- ResolvedEntityIndex ---------------------------------------------------------------------
@@ -15,6 +19,23 @@ Result<ResolvedEntityIndex> ResolvedEntityIndex::Load(GraphStore& store, std::st
   ResolvedEntityIndex index;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
     index.Add(r);
+    return true;
+  }));
+  return index;
+}
+
+Result<ResolvedEntityIndex> ResolvedEntityIndex::LoadFor(GraphStore& store, std::string_view tenant,
+                                                         const std::vector<std::string>& keys) {
+  const absl::flat_hash_set<std::string> wanted(keys.begin(), keys.end());
+  auto is_wanted = [&](const std::string& k) { return wanted.contains(k); };
+  ResolvedEntityIndex index;
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
+    bool holds = is_wanted(r.entity.key);
+    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
+    for (const Alias& a : r.entity.aliases) {
+      if (!holds && a.strong()) holds = is_wanted(kind + a.ToString());
+    }
+    if (holds) index.Add(r);
     return true;
   }));
   return index;
@@ -220,31 +241,39 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
 
 Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
                                   const PathGraphOptions& options) {
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(store, tenant));
+  // Every stored entity is a node; its key and strong aliases ("kind:type:value", the form of an
+  // importer's key) resolve to it, as in ResolvedEntityIndex, without keeping the records.
   Builder b;
-  for (const EntityRecord& r : index.records()) {
-    b.g.Intern(r.entity.key);
+  absl::flat_hash_map<std::string, NodeId> resolve;
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
+    const NodeId id = b.g.Intern(r.entity.key);
     for (const std::string& tag : r.entity.tags) b.g.tags_[tag].push_back(r.entity.key);
-  }
-  auto add_relation = [&](const Relation& r) {
-    Relation resolved = r;
-    resolved.from = index.Resolve(r.from);
-    resolved.to = index.Resolve(r.to);
-    b.AddEdge(resolved.from, resolved.to, resolved.relation, resolved.valid_from);
-    b.AddTags(resolved);
-  };
-  WEFT_RETURN_IF_ERROR(store.ForEachRelation(tenant, [&](const Relation& r) {
-    add_relation(r);
+    resolve.emplace(r.entity.key, id);
+    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
+    for (const Alias& a : r.entity.aliases) {
+      if (a.strong()) resolve.emplace(kind + a.ToString(), id);
+    }
     return true;
   }));
-  WEFT_RETURN_IF_ERROR(store.ForEachAlert(tenant, [&](const Alert& a) {
-    for (const Relation& r : a.relations) add_relation(r);
+  auto resolved = [&](std::string_view key) {
+    auto it = resolve.find(absl::string_view(key.data(), key.size()));
+    return it == resolve.end() ? std::string(key) : b.g.Key(it->second);
+  };
+  // Relations, those alerts brought included (ingestion stores them as relation records).
+  WEFT_RETURN_IF_ERROR(store.ForEachRelation(tenant, [&](const Relation& r) {
+    Relation edge = r;
+    edge.from = resolved(r.from);
+    edge.to = resolved(r.to);
+    b.AddEdge(edge.from, edge.to, edge.relation, edge.valid_from);
+    b.AddTags(edge);
+    return true;
+  }));
+  // Evidence needs only each alert's key, time and evidence keys: summaries, not whole alerts.
+  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
     if (a.evidence.empty()) return true;
-    const std::uint32_t alert = b.BeginAlert(a.key);
-    for (const Evidence& ev : a.evidence) {
-      b.AddAlert(alert, index.ResolveEntity(ev.entity), a.activity_time(),
-                 options.include_evidence);
-    }
+    const std::uint32_t alert = b.BeginAlert(std::string(a.key));
+    for (const auto& [kind, key] : a.evidence)
+      b.AddAlert(alert, resolved(key), a.activity, options.include_evidence);
     return true;
   }));
   return b.Finish();

@@ -33,6 +33,10 @@ class ResolvedEntityIndex {
  public:
   // Indexes every entity record of `tenant` ("" = all tenants; keys are then not tenant-scoped).
   static Result<ResolvedEntityIndex> Load(GraphStore& store, std::string_view tenant);
+  // Indexes only the records that hold one of `keys` (as key or strong alias): what resolving a
+  // few keys needs, without keeping a large tenant's records in memory.
+  static Result<ResolvedEntityIndex> LoadFor(GraphStore& store, std::string_view tenant,
+                                             const std::vector<std::string>& keys);
   void Add(const EntityRecord& record);
 
   // The resolved key for `key` (a canonical key or "kind:<alias type>:<alias value>"); `key`

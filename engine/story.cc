@@ -92,26 +92,40 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
   }
   story.incident = *incident;
 
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index,
-                        ResolvedEntityIndex::Load(store, incident->tenant));
-  std::set<std::string> sources, clouds;
-  std::map<std::string, StoryAsset> assets;  // by resolved key
-  std::set<std::string> entity_keys;
-  std::vector<Relation> relations;
+  std::vector<Alert> alerts;
+  std::vector<std::string> evidence_keys;  // keys and strong aliases, "kind:type:value"
   for (const std::string& key : incident->alert_keys) {
     WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(key));
     if (!alert)
       return Status::Corruption("incident " + incident->id + " names missing alert " + key);
+    for (const Evidence& ev : alert->evidence) {
+      evidence_keys.push_back(ev.entity.key);
+      const std::string kind = std::string(EntityKindName(ev.entity.kind)) + ":";
+      for (const Alias& a : ev.entity.aliases) {
+        if (a.strong()) evidence_keys.push_back(kind + a.ToString());
+      }
+    }
+    alerts.push_back(std::move(*alert));
+  }
+  // The stored entities the evidence names (a relation between two of them resolves through
+  // their aliases too); not the whole tenant's.
+  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index,
+                        ResolvedEntityIndex::LoadFor(store, incident->tenant, evidence_keys));
+  std::set<std::string> sources, clouds;
+  std::map<std::string, StoryAsset> assets;  // by resolved key
+  std::set<std::string> entity_keys;
+  std::vector<Relation> relations;
+  for (const Alert& alert : alerts) {
     StoryAlert s;
-    s.key = alert->key;
-    s.time = alert->activity_time();
-    s.source = std::string(SourceProductName(alert->source));
-    s.severity = alert->severity;
-    s.status = alert->status;
-    s.title = alert->title;
-    s.tactics = alert->tactics;
-    s.techniques = alert->techniques;
-    for (const std::string& t : alert->tactics) {
+    s.key = alert.key;
+    s.time = alert.activity_time();
+    s.source = std::string(SourceProductName(alert.source));
+    s.severity = alert.severity;
+    s.status = alert.status;
+    s.title = alert.title;
+    s.tactics = alert.tactics;
+    s.techniques = alert.techniques;
+    for (const std::string& t : alert.tactics) {
       const int r = TacticRank(t);
       if (s.tactic.empty() || r < s.tactic_rank) {
         s.tactic_rank = r;
@@ -119,8 +133,8 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
       }
     }
     sources.insert(s.source);
-    if (alert->cloud != Cloud::kUnknown) clouds.insert(std::string(CloudName(alert->cloud)));
-    for (const Evidence& ev : alert->evidence) {
+    if (alert.cloud != Cloud::kUnknown) clouds.insert(std::string(CloudName(alert.cloud)));
+    for (const Evidence& ev : alert.evidence) {
       const std::string resolved = index.ResolveEntity(ev.entity);
       auto [it, inserted] = assets.try_emplace(resolved);
       if (inserted) it->second = MakeAsset(index.Record(resolved), ev.entity);
@@ -135,7 +149,7 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
       }
       entity_keys.insert(resolved);
     }
-    for (const Relation& r : alert->relations) relations.push_back(r);
+    for (const Relation& r : alert.relations) relations.push_back(r);
     story.timeline.push_back(std::move(s));
   }
   WEFT_RETURN_IF_ERROR(store.ForEachRelation(incident->tenant, [&](const Relation& r) {
