@@ -76,11 +76,9 @@ Result<std::string> ChooseTenant(GraphStore& store, const PathsArgs& args,
   };
   std::string found;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
-    bool match = is_source(r.entity.key);
-    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
-    for (const Alias& a : r.entity.aliases) {
-      if (!match && a.strong()) match = is_source(kind + a.ToString());
-    }
+    const std::vector<std::string> aliases = r.entity.StrongAliasKeys();
+    const bool match =
+        is_source(r.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_source);
     if (match) found = r.tenant;
     return !match;
   }));

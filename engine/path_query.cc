@@ -30,12 +30,9 @@ Result<ResolvedEntityIndex> ResolvedEntityIndex::LoadFor(GraphStore& store, std:
   auto is_wanted = [&](const std::string& k) { return wanted.contains(k); };
   ResolvedEntityIndex index;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
-    bool holds = is_wanted(r.entity.key);
-    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
-    for (const Alias& a : r.entity.aliases) {
-      if (!holds && a.strong()) holds = is_wanted(kind + a.ToString());
-    }
-    if (holds) index.Add(r);
+    const std::vector<std::string> aliases = r.entity.StrongAliasKeys();
+    if (is_wanted(r.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_wanted))
+      index.Add(r);
     return true;
   }));
   return index;
@@ -47,10 +44,8 @@ void ResolvedEntityIndex::Add(const EntityRecord& record) {
   const std::string& key = record.entity.key;
   by_key_[key] = pos;
   by_alias_.emplace(key, pos);
-  const std::string kind = std::string(EntityKindName(record.entity.kind)) + ":";
-  for (const Alias& a : record.entity.aliases) {
-    if (a.strong()) by_alias_.emplace(kind + a.ToString(), pos);
-  }
+  for (std::string& alias : record.entity.StrongAliasKeys())
+    by_alias_.emplace(std::move(alias), pos);
 }
 
 std::string ResolvedEntityIndex::Resolve(std::string_view key) const {
@@ -62,10 +57,8 @@ std::string ResolvedEntityIndex::Resolve(std::string_view key) const {
 std::string ResolvedEntityIndex::ResolveEntity(const Entity& entity) const {
   auto it = by_alias_.find(entity.key);
   if (it != by_alias_.end()) return records_[it->second].entity.key;
-  const std::string kind = std::string(EntityKindName(entity.kind)) + ":";
-  for (const Alias& a : entity.aliases) {
-    if (!a.strong()) continue;
-    it = by_alias_.find(kind + a.ToString());
+  for (const std::string& alias : entity.StrongAliasKeys()) {
+    it = by_alias_.find(alias);
     if (it != by_alias_.end()) return records_[it->second].entity.key;
   }
   return entity.key;
@@ -249,10 +242,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
     const NodeId id = b.g.Intern(r.entity.key);
     for (const std::string& tag : r.entity.tags) b.g.tags_[tag].push_back(r.entity.key);
     resolve.emplace(r.entity.key, id);
-    const std::string kind = std::string(EntityKindName(r.entity.kind)) + ":";
-    for (const Alias& a : r.entity.aliases) {
-      if (a.strong()) resolve.emplace(kind + a.ToString(), id);
-    }
+    for (std::string& alias : r.entity.StrongAliasKeys()) resolve.emplace(std::move(alias), id);
     return true;
   }));
   auto resolved = [&](std::string_view key) {

@@ -100,10 +100,8 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
       return Status::Corruption("incident " + incident->id + " names missing alert " + key);
     for (const Evidence& ev : alert->evidence) {
       evidence_keys.push_back(ev.entity.key);
-      const std::string kind = std::string(EntityKindName(ev.entity.kind)) + ":";
-      for (const Alias& a : ev.entity.aliases) {
-        if (a.strong()) evidence_keys.push_back(kind + a.ToString());
-      }
+      for (std::string& alias : ev.entity.StrongAliasKeys())
+        evidence_keys.push_back(std::move(alias));
     }
     alerts.push_back(std::move(*alert));
   }

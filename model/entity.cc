@@ -112,6 +112,15 @@ const Alias* Entity::FindAlias(std::string_view type) const {
   return nullptr;
 }
 
+std::vector<std::string> Entity::StrongAliasKeys() const {
+  const std::string prefix = std::string(EntityKindName(kind)) + ":";
+  std::vector<std::string> keys;
+  for (const Alias& a : aliases) {
+    if (a.strong()) keys.push_back(prefix + a.ToString());
+  }
+  return keys;
+}
+
 Result<std::pair<EntityKind, std::string>> SplitEntityKey(std::string_view key) {
   const size_t colon = key.find(':');
   if (colon == std::string_view::npos || colon + 1 >= key.size()) {

@@ -84,6 +84,9 @@ struct Entity {
   void MergeFrom(const Entity& other);
   // The first alias of `type`, or nullptr.
   const Alias* FindAlias(std::string_view type) const;
+  // Each strong alias as an entity key, "kind:type:value": the form of the key an importer
+  // builds from that alias (e.g. "device:mde:abc"), so a stored entity answers to it.
+  std::vector<std::string> StrongAliasKeys() const;
 };
 
 // Splits "kind:value" into its kind and value. InvalidArgument when there is no ':' or the kind

@@ -34,6 +34,16 @@ TEST(EntityTest, AliasStringFormAndEquality) {
   EXPECT_EQ(Alias{}.strength, AliasStrength::kStrong);  // default strength
 }
 
+TEST(EntityTest, StrongAliasKeysAreTheKeysImportersBuildFromThem) {
+  Entity e;
+  e.kind = EntityKind::kDevice;
+  e.AddAlias(Strong("mde", "abc"));
+  e.AddAlias(Weak("host", "web01"));
+  e.AddAlias(Strong("vmid", "1f2e"));
+  EXPECT_EQ(e.StrongAliasKeys(), (std::vector<std::string>{"device:mde:abc", "device:vmid:1f2e"}));
+  EXPECT_TRUE(Entity{}.StrongAliasKeys().empty());
+}
+
 TEST(EntityTest, AddAliasIgnoresDuplicates) {
   Entity e;
   e.AddAlias(Strong("mde", "abc"));
