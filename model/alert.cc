@@ -163,7 +163,9 @@ Timestamp Alert::activity_time() const {
   return ingested;
 }
 
-std::uint64_t StableHash(std::string_view data) { return StableHash(data, 14695981039346656037ull); }
+std::uint64_t StableHash(std::string_view data) {
+  return StableHash(data, 14695981039346656037ull);
+}
 
 std::uint64_t StableHash(std::string_view data, std::uint64_t seed) {
   std::uint64_t h = seed;

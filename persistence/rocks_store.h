@@ -14,10 +14,10 @@
 namespace weft {
 
 struct RocksStoreOptions {
-  bool create_if_missing = true;    // default true: create an empty store in a new directory
-  bool sync = false;                // default false: WAL written but not fsync'ed per batch; this
-                                    // survives a process kill (kill -9), not a power loss
-  bool read_only = false;           // default false: open for reads only (no lock conflicts)
+  bool create_if_missing = true;  // default true: create an empty store in a new directory
+  bool sync = false;              // default false: WAL written but not fsync'ed per batch; this
+                                  // survives a process kill (kill -9), not a power loss
+  bool read_only = false;         // default false: open for reads only (no lock conflicts)
   // Point reads during ingestion (entity records, re-delivered alerts) and queries; scans bypass
   // it. 64 MiB held 60 MB more at 1M alerts than 16 MiB, for the same ingest rate.
   std::size_t block_cache_mb = 16;
