@@ -360,10 +360,13 @@ Status RocksStore::ForEachAlert(std::string_view tenant,
 
 Status RocksStore::ForEachAlertSummary(std::string_view tenant,
                                        const std::function<bool(const AlertSummary&)>& visit) {
-  // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary.
+  // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary,
+  // which also serves a caller that needs the whole alert (AlertSummary::decode_record).
   auto decode = [](rocks::ReadAheadSink<AlertSummary>& sink, std::string_view value,
                    AlertSummary& slot) {
-    return codec::DecodeAlertSummary(sink.Keep(value), slot);
+    slot.record = sink.Keep(value);
+    slot.decode_record = &codec::DecodeAlert;
+    return codec::DecodeAlertSummary(slot.record, slot);
   };
   return Scan<AlertSummary>(
       Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", decode,

@@ -172,10 +172,15 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& stor
     if (!id || resolver.Conflicted(*id)) {
       // Evidence no stored entity answers to by key, or one of clashing entities (its aliases
       // decide which): resolve the whole alert as on arrival.
+      ++replay_fallbacks;
+      if (summary.decode_record != nullptr) {
+        Result<Alert> alert = summary.decode_record(summary.record);
+        if (!alert.ok()) return alert.status().WithContext("alert " + std::string(summary.key));
+        return AddAlert(*alert).status();
+      }
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
       if (!alert)
         return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
-      ++replay_fallbacks;
       return AddAlert(*alert).status();
     }
     scratch_ids_.push_back(*id);

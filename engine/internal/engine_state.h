@@ -95,7 +95,8 @@ struct EngineState {
   // Adds a new (finalized) alert; returns its index.
   Result<std::uint32_t> AddAlert(const Alert& alert);
   // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
-  // (the whole alert is read and resolved only when a key is unknown: replay_fallbacks).
+  // (the whole alert is decoded from the scanned record, or read, and resolved only when a key
+  // is unknown or names clashing entities: replay_fallbacks).
   Status AddStoredAlert(const AlertSummary& summary, GraphStore& store);
   // An alert merged with a new delivery: new times, status, title or evidence.
   Status UpdateAlert(std::uint32_t a, const Alert& merged);

@@ -1,9 +1,14 @@
 // Identity resolution through the engine: strong aliases merge devices across products, a
 // conflicting strong alias of the same type never merges, and a host name alone never merges.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "engine/engine.h"
 #include "graph/in_memory_store.h"
+#include "persistence/rocks_store.h"
 #include "tests/engine/engine_test_util.h"
 
 namespace weft {
@@ -27,10 +32,22 @@ Alert WithUser(const std::string& id, Timestamp t, const UserIds& ids) {
   return a;
 }
 
-class IdentityResolutionTest : public ::testing::Test {
+// Every case runs on the in-memory store and on RocksDB (parameter true), whose replay decodes an
+// alert naming clashing entities from the scanned record instead of reading it back.
+class IdentityResolutionTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    auto e = Engine::Open(store_, std::nullopt);
+    if (GetParam()) {
+      dir_ = std::filesystem::temp_directory_path() /
+             ("weft-identity-" + std::to_string(::getpid()) + "-" +
+              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      std::replace(dir_.begin(), dir_.end(), '/', '_');
+      std::filesystem::remove_all(dir_);
+      auto s = OpenRocksStore(dir_);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      rocks_ = std::move(*s);
+    }
+    auto e = Engine::Open(store(), std::nullopt);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
   }
@@ -38,16 +55,22 @@ class IdentityResolutionTest : public ::testing::Test {
     ASSERT_TRUE(engine_->Ingest(std::move(alerts), {}, 1).ok());
   }
   // A new engine on the same store: it knows the entities only from their stored records.
+  void TearDown() override {
+    engine_.reset();
+    rocks_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  GraphStore& store() { return rocks_ != nullptr ? *rocks_ : memory_; }
   void Reopen() {
     engine_.reset();
-    auto e = Engine::Open(store_, std::nullopt);
+    auto e = Engine::Open(store(), std::nullopt);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(*e);
   }
   // The stored entity records of tenant acme of one kind.
   std::vector<EntityRecord> Entities(EntityKind kind) {
     std::vector<EntityRecord> out;
-    EXPECT_TRUE(store_
+    EXPECT_TRUE(store()
                     .ForEachEntity("acme",
                                    [&](const EntityRecord& r) {
                                      if (r.entity.kind == kind) out.push_back(r);
@@ -63,16 +86,23 @@ class IdentityResolutionTest : public ::testing::Test {
     RecorrelateOptions options;
     options.config = engine_->config();
     options.dry_run = true;
-    auto diff = Engine::Recorrelate(store_, options);
+    auto diff = Engine::Recorrelate(store(), options);
     ASSERT_TRUE(diff.ok()) << diff.status().ToString();
     EXPECT_TRUE(diff->no_change())
         << "merged " << diff->merged.size() << " split " << diff->split.size();
   }
-  InMemoryStore store_;
+  std::string dir_;  // the RocksDB store's directory ("" for the in-memory store)
+  InMemoryStore memory_;
+  std::unique_ptr<GraphStore> rocks_;
   std::unique_ptr<Engine> engine_;
 };
 
-TEST_F(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAliases) {
+INSTANTIATE_TEST_SUITE_P(Stores, IdentityResolutionTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Rocks" : "InMemory";
+                         });
+
+TEST_P(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAliases) {
   DeviceIds cloud;
   cloud.azure_resource_id = kVm;
   cloud.hostname = "vm1";
@@ -91,12 +121,12 @@ TEST_F(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAl
   EXPECT_NE(devices[0].entity.FindAlias("host"), nullptr);
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/endpoint"));
   // The incident names the device by its resolved key.
-  Incident inc = **store_.GetIncident(*engine_->IncidentOf("acme/weft/cloud"));
+  Incident inc = **store().GetIncident(*engine_->IncidentOf("acme/weft/cloud"));
   EXPECT_EQ(inc.entities,
             (std::vector<std::string>{"device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"}));
 }
 
-TEST_F(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheConflictIsRecorded) {
+TEST_P(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheConflictIsRecorded) {
   DeviceIds first;
   first.mde_device_id = "1111111111111111111111111111111111111111";
   first.azure_resource_id = kVm;
@@ -113,7 +143,7 @@ TEST_F(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheCon
   EXPECT_NE(*engine_->IncidentOf("acme/weft/first"), *engine_->IncidentOf("acme/weft/second"));
 }
 
-TEST_F(IdentityResolutionTest, AHostNameAloneNeverMergesButIsAPossibleMatch) {
+TEST_P(IdentityResolutionTest, AHostNameAloneNeverMergesButIsAPossibleMatch) {
   DeviceIds a;
   a.aws_instance_id = "i-0abc1234567890def";
   a.hostname = "web01";
@@ -128,7 +158,7 @@ TEST_F(IdentityResolutionTest, AHostNameAloneNeverMergesButIsAPossibleMatch) {
   EXPECT_NE(*engine_->IncidentOf("acme/weft/aws"), *engine_->IncidentOf("acme/weft/gcp"));
 }
 
-TEST_F(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents) {
+TEST_P(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents) {
   DeviceIds by_vmid;
   by_vmid.azure_vm_id = "ca1b0d41-5a3b-4d95-b48b-f220aed11d78";
   DeviceIds by_arm;
@@ -146,7 +176,7 @@ TEST_F(IdentityResolutionTest, ALaterAliasJoinsTwoKnownDevicesAndTheirIncidents)
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/v"), *engine_->IncidentOf("acme/weft/r"));
 }
 
-TEST_F(IdentityResolutionTest,
+TEST_P(IdentityResolutionTest,
        EntitiesKnownFromEarlierBatchesAndRestartsStillLearnMergeAndConflict) {
   DeviceIds cloud;
   cloud.azure_resource_id = kVm;
@@ -188,7 +218,7 @@ TEST_F(IdentityResolutionTest,
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/again"), *engine_->IncidentOf("acme/weft/endpoint"));
 }
 
-TEST_F(IdentityResolutionTest, AVmIdTwoClashingDevicesShareStaysWithTheFirstSoReplayAgrees) {
+TEST_P(IdentityResolutionTest, AVmIdTwoClashingDevicesShareStaysWithTheFirstSoReplayAgrees) {
   // Two MDE devices on one VM resource (re-onboarded): the ARM id stays with the device that had
   // it first, so a cloud alert known only by the ARM id lands on one device whether it is
   // ingested or replayed. The second device's key sorts first, which a replay that let the
@@ -217,7 +247,7 @@ TEST_F(IdentityResolutionTest, AVmIdTwoClashingDevicesShareStaysWithTheFirstSoRe
   EXPECT_EQ(*engine_->IncidentOf("acme/weft/cloud"), *engine_->IncidentOf("acme/weft/old"));
 }
 
-TEST_F(IdentityResolutionTest, OneMdeDeviceReportingTwoVmResourceIdsIsOneDeviceWithTheClashNoted) {
+TEST_P(IdentityResolutionTest, OneMdeDeviceReportingTwoVmResourceIdsIsOneDeviceWithTheClashNoted) {
   // Defender for Endpoint's own samples do this: one device id, vmMetadata of two VMs.
   DeviceIds first;
   first.mde_device_id = "73E7E2DE709DFF64EF64B1D0C30E67FAB63279DB";
@@ -241,7 +271,7 @@ TEST_F(IdentityResolutionTest, OneMdeDeviceReportingTwoVmResourceIdsIsOneDeviceW
   ExpectRecorrelateChangesNothing();
 }
 
-TEST_F(IdentityResolutionTest, AUpnReusedByANewAccountIsTwoUsersWithTwoKeysAndARenamedUserIsOne) {
+TEST_P(IdentityResolutionTest, AUpnReusedByANewAccountIsTwoUsersWithTwoKeysAndARenamedUserIsOne) {
   UserIds old_account;
   old_account.upn = "alice@contoso.com";
   old_account.aad_object_id = "11111111-1111-1111-1111-111111111111";

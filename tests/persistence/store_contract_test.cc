@@ -295,6 +295,7 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
   };
   for (const std::string tenant : {"", "org0"}) {
     std::vector<std::string> full, summaries;
+    std::size_t decodable = 0;
     WEFT_EXPECT_OK(this->store_->ForEachAlert(tenant, [&](const Alert& a) {
       std::string evidence;
       for (const Evidence& e : a.evidence)
@@ -311,10 +312,27 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
                                     a.severity, a.status, evidence));
       auto again = this->store_->GetAlert(a.key);  // a read inside the scan
       EXPECT_TRUE(again.ok() && again->has_value()) << a.key;
+      if (a.decode_record != nullptr && again.ok() && again->has_value()) {
+        // The whole alert from the scanned bytes is the stored one.
+        ++decodable;
+        Result<Alert> whole = a.decode_record(a.record);
+        EXPECT_TRUE(whole.ok()) << a.key;
+        if (whole.ok()) {
+          const Alert& stored = **again;
+          EXPECT_EQ(whole->key, stored.key);
+          EXPECT_EQ(whole->description, stored.description);
+          EXPECT_EQ(whole->provenances, stored.provenances);
+          EXPECT_EQ(whole->evidence.size(), stored.evidence.size());
+        }
+      }
       return true;
     }));
     EXPECT_FALSE(full.empty());
     EXPECT_EQ(summaries, full) << "tenant '" << tenant << "'";
+    // The RocksDB store hands every summary its record to decode; the in-memory one need not.
+    if (TypeParam::kOnDisk) {
+      EXPECT_EQ(decodable, summaries.size());
+    }
   }
 }
 
