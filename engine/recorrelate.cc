@@ -36,7 +36,7 @@ std::uint64_t StoredKeyHash(std::string_view tenant, std::string_view key) {
   if (key.size() > tenant.size() && key.substr(0, tenant.size()) == tenant &&
       key[tenant.size()] == '/')
     return KeyHash(tenant, key.substr(tenant.size() + 1));
-  return KeyHash("\0", key);
+  return KeyHash("", key);  // no alert has an empty tenant
 }
 
 // A stored (not redirected) incident.

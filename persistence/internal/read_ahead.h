@@ -177,14 +177,18 @@ Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
     sink.Flush();
     exchange.Finish(std::move(status));
   });
+  // However this function is left (a visitor may throw), the producer is stopped before the
+  // jthread joins it: destroyed first, this guard releases a producer waiting for a free chunk.
+  struct StopOnExit {
+    read_ahead_internal::Exchange<T>& exchange;
+    ~StopOnExit() { exchange.Stop(); }
+  } stop_on_exit{exchange};
   while (std::unique_ptr<read_ahead_internal::Chunk<T>> chunk = exchange.TakeReady()) {
     bool wanted = true;
     for (std::size_t i = 0; i < chunk->used && wanted; ++i) wanted = visit(chunk->items[i]);
-    if (!wanted) {
-      exchange.Stop();
-      producer.join();
-      return Status::Ok();  // the caller stopped the scan; a later failure is not its concern
-    }
+    // The caller stopped the scan (the guard stops the producer); a later failure is not its
+    // concern.
+    if (!wanted) return Status::Ok();
     exchange.PutFree(std::move(chunk));
   }
   producer.join();

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -66,6 +67,16 @@ TEST(ReadAheadTest, ACallerThatStopsStopsTheProducerWithinAFewChunks) {
   // Three chunks of 512 records circulate and the caller keeps the one it stopped in: the
   // producer fills the other two and decodes one more record into its scratch slot.
   EXPECT_LE(produced, 3 * 512 + 1);
+}
+
+TEST(ReadAheadTest, AVisitorThatThrowsLeavesNoProducerBehind) {
+  // The producer fills every chunk and waits for a free one; the throw must release it.
+  EXPECT_THROW(ReadAhead<Record>(Numbers(100'000),
+                                 [](const Record& r) -> bool {
+                                   if (r.number == 3) throw std::runtime_error("visitor failed");
+                                   return true;
+                                 }),
+               std::runtime_error);
 }
 
 TEST(ReadAheadTest, AFailureArrivesAfterTheRecordsCommittedBeforeIt) {
