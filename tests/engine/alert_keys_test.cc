@@ -15,17 +15,25 @@ using testing::MakeTestAlert;
 
 constexpr Timestamp kT0 = 1'700'000'000'000;
 
-TEST(AlertKeysTest, IdsAndLookupsUseTheFullKeyAcrossTenantsWhoseNamesNest) {
+class AlertKeysTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Engine::Open(store, CorrelationConfig{});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    engine = std::move(*opened);
+  }
   InMemoryStore store;
-  auto engine = Engine::Open(store, CorrelationConfig{});
-  ASSERT_TRUE(engine.ok());
+  std::unique_ptr<Engine> engine;
+};
+
+TEST_F(AlertKeysTest, IdsAndLookupsUseTheFullKeyAcrossTenantsWhoseNamesNest) {
   Alert outer = MakeTestAlert("acme", "eu/1", kT0, {"ip:198.51.100.7"});
   Alert inner = MakeTestAlert("acme/eu", "1", kT0, {"ip:198.51.100.7"});
   ASSERT_NE(outer.key, inner.key);
-  ASSERT_TRUE((*engine)->Ingest({outer, inner}, {}, 1).ok());
+  ASSERT_TRUE(engine->Ingest({outer, inner}, {}, 1).ok());
 
   for (const Alert* a : {&outer, &inner}) {
-    auto incident = (*engine)->IncidentOf(a->key);
+    auto incident = engine->IncidentOf(a->key);
     ASSERT_TRUE(incident.ok()) << a->key << ": " << incident.status().ToString();
     EXPECT_EQ(*incident, MakeIncidentId(a->key)) << "tenants never share an incident";
     auto stored = store.GetIncident(*incident);
@@ -33,8 +41,8 @@ TEST(AlertKeysTest, IdsAndLookupsUseTheFullKeyAcrossTenantsWhoseNamesNest) {
     EXPECT_EQ((*stored)->alert_keys, std::vector<std::string>{a->key});
     EXPECT_EQ((*stored)->tenant, a->tenant);
   }
-  EXPECT_FALSE((*engine)->IncidentOf("acme/eu/2").ok());
-  EXPECT_FALSE((*engine)->IncidentOf("nobody/x").ok());
+  EXPECT_FALSE(engine->IncidentOf("acme/eu/2").ok());
+  EXPECT_FALSE(engine->IncidentOf("nobody/x").ok());
 
   // The same keys come back from a replay.
   auto reopened = Engine::Open(store, std::nullopt);
@@ -49,22 +57,19 @@ TEST(AlertKeysTest, IdsAndLookupsUseTheFullKeyAcrossTenantsWhoseNamesNest) {
   EXPECT_EQ(keys, expected);
 }
 
-TEST(AlertKeysTest, AKeyWithoutItsTenantPrefixIsRefusedBeforeAnythingChanges) {
-  InMemoryStore store;
-  auto engine = Engine::Open(store, CorrelationConfig{});
-  ASSERT_TRUE(engine.ok());
+TEST_F(AlertKeysTest, AKeyWithoutItsTenantPrefixIsRefusedBeforeAnythingChanges) {
   Alert good = MakeTestAlert("acme", "1", kT0, {"ip:198.51.100.7"});
   Alert bad = MakeTestAlert("acme", "2", kT0, {"ip:198.51.100.7"});
   bad.key = "other/weft/2";
-  auto refused = (*engine)->Ingest({good, bad}, {}, 1);
+  auto refused = engine->Ingest({good, bad}, {}, 1);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().ToString().find("other/weft/2"), std::string::npos);
-  EXPECT_FALSE((*engine)->IncidentOf(good.key).ok()) << "nothing of the refused batch applies";
+  EXPECT_FALSE(engine->IncidentOf(good.key).ok()) << "nothing of the refused batch applies";
 
-  auto accepted = (*engine)->Ingest({good}, {}, 1);
+  auto accepted = engine->Ingest({good}, {}, 1);
   ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
-  EXPECT_TRUE((*engine)->IncidentOf(good.key).ok());
+  EXPECT_TRUE(engine->IncidentOf(good.key).ok());
 }
 
 }  // namespace
