@@ -11,18 +11,6 @@ constexpr Severity kHigh = Severity::kHigh;
 constexpr Severity kMedium = Severity::kMedium;
 constexpr Severity kLow = Severity::kLow;
 
-std::string Digits(std::uint64_t v, int n) {
-  std::string s(static_cast<std::size_t>(n), '0');
-  for (int i = n - 1; i >= 0; --i, v /= 10)
-    s[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
-  return s;
-}
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  return s;
-}
-
 }  // namespace
 
 std::string_view ChannelProductName(Channel c) {

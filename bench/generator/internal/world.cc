@@ -42,18 +42,6 @@ enum Stream : std::uint64_t {
 // Sizes of the pools relative to the expected episodes of a tenant.
 constexpr double kPoolDivisor[kPoolCount] = {25, 40, 40, 15, 60, 60, 6, 20, 60, 60, 60};
 
-std::string Digits(std::uint64_t v, int n) {
-  std::string s(static_cast<std::size_t>(n), '0');
-  for (int i = n - 1; i >= 0; --i, v /= 10)
-    s[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
-  return s;
-}
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-  return s;
-}
-
 }  // namespace
 
 Tenant::Tenant(int index, double weight, std::uint64_t alerts_hint, double entity_zipf)
