@@ -96,14 +96,14 @@ void AddDemoCommand(CLI::App& app, CommandContext& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    Result<std::vector<IncidentRow>> rows = QueryIncidents(**store, IncidentQuery{});
-    if (!rows.ok()) {
-      PrintError(rows.status());
+    Result<IncidentPage> page = QueryIncidents(**store, IncidentQuery{});
+    if (!page.ok()) {
+      PrintError(page.status());
       ctx.exit_code = 1;
       return;
     }
     std::cout << "\n";
-    PrintIncidentTable(*rows, std::cout);
+    PrintIncidentTable(*page, std::cout);
     if (Status s = PrintDemoPath(**store, dir, std::cout); !s.ok()) {
       PrintError(s);
       ctx.exit_code = 1;

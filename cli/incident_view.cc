@@ -29,15 +29,25 @@ Result<std::set<std::string>> MatchingEntities(GraphStore& store, const std::str
   return keys;
 }
 
+// Most recent activity first, then by id: the queue's order.
+bool ShownBefore(const Incident& a, const Incident& b) {
+  if (a.last_activity != b.last_activity) return a.last_activity > b.last_activity;
+  return a.id < b.id;
+}
+
 }  // namespace
 
-Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const IncidentQuery& query) {
+Result<IncidentPage> QueryIncidents(GraphStore& store, const IncidentQuery& query) {
   std::set<std::string> assets;
   if (!query.asset.empty()) {
     WEFT_ASSIGN_OR_RETURN(assets, MatchingEntities(store, query.tenant, query.asset));
   }
   const std::string needle = ToLower(query.asset);
-  std::vector<IncidentRow> rows;
+  IncidentPage page;
+  std::vector<IncidentRow>& rows = page.rows;
+  auto row_before = [](const IncidentRow& a, const IncidentRow& b) {
+    return ShownBefore(a.incident, b.incident);
+  };
   WEFT_RETURN_IF_ERROR(store.ForEachIncident(query.tenant, [&](const Incident& i) {
     const bool redirected = i.status == IncidentStatus::kRedirected;
     if (!query.status.empty() && query.status != IncidentStatusName(i.status)) return true;
@@ -49,9 +59,23 @@ Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const Inciden
       }
       if (!hit) return true;
     }
-    rows.push_back(IncidentRow{i, {}, {}});
+    ++page.matched;
+    if (query.limit == 0) {
+      rows.push_back(IncidentRow{i, {}, {}});
+      return true;
+    }
+    // A heap of the `limit` most recent so far; its top is the one shown last.
+    if (rows.size() == query.limit) {
+      if (!ShownBefore(i, rows.front().incident)) return true;
+      std::pop_heap(rows.begin(), rows.end(), row_before);
+      rows.back() = IncidentRow{i, {}, {}};
+    } else {
+      rows.push_back(IncidentRow{i, {}, {}});
+    }
+    std::push_heap(rows.begin(), rows.end(), row_before);
     return true;
   }));
+  std::sort(rows.begin(), rows.end(), row_before);
   for (IncidentRow& row : rows) {
     std::set<std::string> sources, clouds;
     for (const std::string& key : row.incident.alert_keys) {
@@ -63,15 +87,11 @@ Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const Inciden
     row.sources.assign(sources.begin(), sources.end());
     row.clouds.assign(clouds.begin(), clouds.end());
   }
-  std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
-    if (a.incident.last_activity != b.incident.last_activity)
-      return a.incident.last_activity > b.incident.last_activity;
-    return a.incident.id < b.incident.id;
-  });
-  return rows;
+  return page;
 }
 
-void PrintIncidentTable(const std::vector<IncidentRow>& rows, std::ostream& out) {
+void PrintIncidentTable(const IncidentPage& page, std::ostream& out) {
+  const std::vector<IncidentRow>& rows = page.rows;
   out << std::left << std::setw(21) << "INCIDENT" << std::setw(8) << "SEV" << std::setw(11)
       << "STATUS" << std::setw(7) << "ALERTS" << std::setw(25) << "LAST ACTIVITY"
       << "TITLE\n";
@@ -93,7 +113,11 @@ void PrintIncidentTable(const std::vector<IncidentRow>& rows, std::ostream& out)
         << (clouds.empty() ? "" : " | clouds: " + clouds) << "\n";
     if (!entities.empty()) out << "    entities: " << entities << "\n";
   }
-  out << rows.size() << " incident" << (rows.size() == 1 ? "" : "s") << "\n";
+  if (rows.size() < page.matched) {
+    out << "showing the " << rows.size() << " most recent of " << page.matched << " incidents\n";
+  } else {
+    out << rows.size() << " incident" << (rows.size() == 1 ? "" : "s") << "\n";
+  }
 }
 
 std::string IncidentJson(const IncidentRow& row) {

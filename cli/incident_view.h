@@ -16,6 +16,7 @@ struct IncidentQuery {
   std::string asset;   // "" = any; else a case-insensitive fragment of an entity key,
                        // alias or name (resource id, ARN, GCP name, host, user, IP)
   bool include_redirected = false;
+  std::size_t limit = 0;  // the most recent `limit` matching incidents; 0 = all of them
 };
 
 struct IncidentRow {
@@ -24,10 +25,19 @@ struct IncidentRow {
   std::vector<std::string> clouds;
 };
 
-// The matching incidents, most recent activity first.
-Result<std::vector<IncidentRow>> QueryIncidents(GraphStore& store, const IncidentQuery& query);
+struct IncidentPage {
+  std::vector<IncidentRow> rows;  // most recent activity first (then by id)
+  std::size_t matched = 0;        // incidents that matched the query, shown or not
+};
 
-void PrintIncidentTable(const std::vector<IncidentRow>& rows, std::ostream& out);
+// The matching incidents, most recent activity first. With a limit, only the shown incidents
+// are held and only their alerts are read (for sources and clouds): the first page of a
+// million-incident queue costs one scan of the incident records.
+Result<IncidentPage> QueryIncidents(GraphStore& store, const IncidentQuery& query);
+
+// The table, ending with "N incidents" or, when the page holds fewer than matched, "showing
+// the M most recent of N incidents".
+void PrintIncidentTable(const IncidentPage& page, std::ostream& out);
 // One JSON object (a line) per incident: id, tenant, status, redirected_to, severity, times,
 // alert_keys (sorted), entities, alert_count, sources, clouds, title.
 std::string IncidentJson(const IncidentRow& row);

@@ -22,6 +22,10 @@ void AddIncidentsCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--asset", query->asset,
                   "Only incidents with an asset matching this text (resource id or part, ARN, GCP "
                   "name, host, user, IP)");
+  query->limit = 50;
+  cmd->add_option("--limit", query->limit,
+                  "Show the N most recent matching incidents; 0 shows all of them")
+      ->capture_default_str();
   cmd->add_flag("--json", *json_out, "One JSON object per incident per line");
   cmd->callback([db, query, json_out, &ctx] {
     Result<std::unique_ptr<GraphStore>> store = OpenStore(*db, true);
@@ -30,16 +34,20 @@ void AddIncidentsCommand(CLI::App& app, CommandContext& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    Result<std::vector<IncidentRow>> rows = QueryIncidents(**store, *query);
-    if (!rows.ok()) {
-      PrintError(rows.status());
+    Result<IncidentPage> page = QueryIncidents(**store, *query);
+    if (!page.ok()) {
+      PrintError(page.status());
       ctx.exit_code = 1;
       return;
     }
     if (*json_out) {
-      for (const IncidentRow& r : *rows) std::cout << IncidentJson(r) << "\n";
+      for (const IncidentRow& r : page->rows) std::cout << IncidentJson(r) << "\n";
+      if (page->rows.size() < page->matched) {
+        std::cerr << "showing the " << page->rows.size() << " most recent of " << page->matched
+                  << " incidents (--limit 0 shows all)\n";
+      }
     } else {
-      PrintIncidentTable(*rows, std::cout);
+      PrintIncidentTable(*page, std::cout);
     }
   });
 }
@@ -76,13 +84,14 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       IncidentQuery q;
       q.tenant = *tenant;
       q.include_redirected = true;
-      Result<std::vector<IncidentRow>> rows = QueryIncidents(**store, q);
-      s = rows.status();
-      if (rows.ok()) {
-        std::sort(rows->begin(), rows->end(), [](const IncidentRow& a, const IncidentRow& b) {
+      Result<IncidentPage> page = QueryIncidents(**store, q);
+      s = page.status();
+      if (page.ok()) {
+        std::vector<IncidentRow>& rows = page->rows;
+        std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
           return a.incident.id < b.incident.id;
         });
-        for (const IncidentRow& r : *rows) std::cout << IncidentJson(r) << "\n";
+        for (const IncidentRow& r : rows) std::cout << IncidentJson(r) << "\n";
       }
     }
     if (!s.ok()) {
