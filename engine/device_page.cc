@@ -1,11 +1,15 @@
 #include "engine/device_page.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
 #include "engine/path_query.h"
 #include "model/canonical.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 
 namespace weft {
 
@@ -100,54 +104,81 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   page.tenant = record.tenant;
   page.device = AssetFromRecord(record);
 
-  // Possible matches: the resolver's list plus devices sharing a host name but no strong id.
+  // One pass over the tenant's entities, keeping only what the page needs:
+  // - the records that hold one of the device's identifiers (the device, and any entity an
+  //   identity clash left holding one), to resolve the alerts' evidence keys;
+  // - the possible matches: the resolver's list plus devices sharing a host name but no strong
+  //   identifier, with the names to show.
+  std::vector<std::string> identifiers = record.entity.StrongAliasKeys();
+  identifiers.push_back(record.entity.key);
+  const absl::flat_hash_set<std::string> wanted(identifiers.begin(), identifiers.end());
+  auto is_wanted = [&](const std::string& k) { return wanted.contains(k); };
   std::set<std::string> possible(record.possible_matches.begin(), record.possible_matches.end());
+  std::map<std::string, std::string> shown_names;
   const std::vector<std::string> names = WeakNames(record.entity);
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index, ResolvedEntityIndex::Load(store, record.tenant));
-  for (const EntityRecord& other : index.records()) {
-    if (other.entity.kind != EntityKind::kDevice || other.entity.key == record.entity.key) continue;
+  ResolvedEntityIndex index;
+  WEFT_RETURN_IF_ERROR(store.ForEachEntity(record.tenant, [&](const EntityRecord& other) {
+    const std::vector<std::string> aliases = other.entity.StrongAliasKeys();
+    if (is_wanted(other.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_wanted))
+      index.Add(other);
+    if (other.entity.kind != EntityKind::kDevice || other.entity.key == record.entity.key)
+      return true;
     const std::vector<std::string> other_names = WeakNames(other.entity);
     const bool same_name = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
       return std::find(other_names.begin(), other_names.end(), n) != other_names.end();
     });
     if (same_name && !SharesStrongAlias(record.entity, other.entity))
       possible.insert(other.entity.key);
-  }
-  for (const std::string& key : possible) {
-    const EntityRecord* r = index.Record(key);
-    page.possible_matches.push_back(
-        DeviceMatch{record.tenant, key, r != nullptr ? ShownName(r->entity) : ""});
-  }
+    if (possible.count(other.entity.key) != 0)
+      shown_names[other.entity.key] = ShownName(other.entity);
+    return true;
+  }));
+  for (const std::string& key : possible)
+    page.possible_matches.push_back(DeviceMatch{record.tenant, key, shown_names[key]});
 
-  // Every alert whose evidence resolves to this device.
-  std::set<std::string> sources;
-  WEFT_RETURN_IF_ERROR(store.ForEachAlert(record.tenant, [&](const Alert& a) {
-    for (const Evidence& ev : a.evidence) {
-      if (ev.entity.kind != EntityKind::kDevice ||
-          index.ResolveEntity(ev.entity) != record.entity.key)
-        continue;
-      page.alerts.push_back(DeviceAlertRow{a.key, a.activity_time(),
-                                           std::string(SourceProductName(a.source)), a.severity,
-                                           a.title, std::string(EvidenceRoleName(ev.role)), ""});
-      sources.insert(std::string(SourceProductName(a.source)));
-      break;
+  // Every alert with a device in its evidence that resolves to this device: found in the
+  // summaries, then read in full for its source and the device's role.
+  std::vector<std::string> keys;
+  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary(record.tenant, [&](const AlertSummary& a) {
+    for (const auto& [kind, key] : a.evidence) {
+      if (kind == EntityKind::kDevice && index.Resolve(key) == record.entity.key) {
+        keys.emplace_back(a.key);
+        break;
+      }
     }
     return true;
   }));
+  std::set<std::string> sources;
+  for (const std::string& key : keys) {
+    WEFT_ASSIGN_OR_RETURN(std::optional<Alert> a, store.GetAlert(key));
+    if (!a) continue;
+    for (const Evidence& ev : a->evidence) {
+      if (ev.entity.kind != EntityKind::kDevice ||
+          index.ResolveEntity(ev.entity) != record.entity.key)
+        continue;
+      page.alerts.push_back(DeviceAlertRow{a->key, a->activity_time(),
+                                           std::string(SourceProductName(a->source)), a->severity,
+                                           a->title, std::string(EvidenceRoleName(ev.role)), ""});
+      sources.insert(std::string(SourceProductName(a->source)));
+      break;
+    }
+  }
   std::sort(page.alerts.begin(), page.alerts.end(),
             [](const DeviceAlertRow& x, const DeviceAlertRow& y) {
               return std::tie(x.time, x.key) < std::tie(y.time, y.key);
             });
   page.sources.assign(sources.begin(), sources.end());
 
+  absl::flat_hash_map<std::string_view, DeviceAlertRow*> row_of;
+  for (DeviceAlertRow& row : page.alerts) row_of.emplace(row.key, &row);
   std::set<std::string> incidents;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident(record.tenant, [&](const Incident& inc) {
     if (inc.status == IncidentStatus::kRedirected) return true;
-    for (DeviceAlertRow& row : page.alerts) {
-      if (std::binary_search(inc.alert_keys.begin(), inc.alert_keys.end(), row.key)) {
-        row.incident = inc.id;
-        incidents.insert(inc.id);
-      }
+    for (const std::string& key : inc.alert_keys) {
+      auto it = row_of.find(key);
+      if (it == row_of.end()) continue;
+      it->second->incident = inc.id;
+      incidents.insert(inc.id);
     }
     return true;
   }));
