@@ -1,6 +1,7 @@
 #include "cli/incident_view.h"
 
 #include <algorithm>
+#include <functional>
 #include <iomanip>
 #include <ostream>
 #include <set>
@@ -37,18 +38,14 @@ bool ShownBefore(const Incident& a, const Incident& b) {
 
 }  // namespace
 
-Result<IncidentPage> QueryIncidents(GraphStore& store, const IncidentQuery& query) {
+Status ForEachMatchingIncident(GraphStore& store, const IncidentQuery& query,
+                               const std::function<bool(const Incident&)>& visit) {
   std::set<std::string> assets;
   if (!query.asset.empty()) {
     WEFT_ASSIGN_OR_RETURN(assets, MatchingEntities(store, query.tenant, query.asset));
   }
   const std::string needle = ToLower(query.asset);
-  IncidentPage page;
-  std::vector<IncidentRow>& rows = page.rows;
-  auto row_before = [](const IncidentRow& a, const IncidentRow& b) {
-    return ShownBefore(a.incident, b.incident);
-  };
-  WEFT_RETURN_IF_ERROR(store.ForEachIncident(query.tenant, [&](const Incident& i) {
+  return store.ForEachIncident(query.tenant, [&](const Incident& i) {
     const bool redirected = i.status == IncidentStatus::kRedirected;
     if (!query.status.empty() && query.status != IncidentStatusName(i.status)) return true;
     if (query.status.empty() && redirected && !query.include_redirected) return true;
@@ -59,33 +56,54 @@ Result<IncidentPage> QueryIncidents(GraphStore& store, const IncidentQuery& quer
       }
       if (!hit) return true;
     }
-    ++page.matched;
-    if (query.limit == 0) {
-      rows.push_back(IncidentRow{i, {}, {}});
-      return true;
-    }
-    // A heap of the `limit` most recent so far; its top is the one shown last.
-    if (rows.size() == query.limit) {
-      if (!ShownBefore(i, rows.front().incident)) return true;
-      std::pop_heap(rows.begin(), rows.end(), row_before);
-      rows.back() = IncidentRow{i, {}, {}};
-    } else {
-      rows.push_back(IncidentRow{i, {}, {}});
-    }
-    std::push_heap(rows.begin(), rows.end(), row_before);
-    return true;
-  }));
-  std::sort(rows.begin(), rows.end(), row_before);
-  for (IncidentRow& row : rows) {
-    std::set<std::string> sources, clouds;
-    for (const std::string& key : row.incident.alert_keys) {
+    return visit(i);
+  });
+}
+
+Result<IncidentRow> MakeIncidentRow(GraphStore& store, Incident incident) {
+  IncidentRow row{std::move(incident), {}, {}};
+  const Incident& i = row.incident;
+  std::set<std::string> sources, clouds;
+  for (SourceProduct p : i.sources) sources.insert(std::string(SourceProductName(p)));
+  for (Cloud c : i.clouds) clouds.insert(std::string(CloudName(c)));
+  if (i.sources.empty()) {  // a record of a weft that did not keep them: ask the alerts
+    for (const std::string& key : i.alert_keys) {
       WEFT_ASSIGN_OR_RETURN(std::optional<Alert> a, store.GetAlert(key));
       if (!a) continue;
       sources.insert(std::string(SourceProductName(a->source)));
       if (a->cloud != Cloud::kUnknown) clouds.insert(std::string(CloudName(a->cloud)));
     }
-    row.sources.assign(sources.begin(), sources.end());
-    row.clouds.assign(clouds.begin(), clouds.end());
+  }
+  row.sources.assign(sources.begin(), sources.end());
+  row.clouds.assign(clouds.begin(), clouds.end());
+  return row;
+}
+
+Result<IncidentPage> QueryIncidents(GraphStore& store, const IncidentQuery& query) {
+  IncidentPage page;
+  std::vector<Incident> shown;
+  WEFT_RETURN_IF_ERROR(ForEachMatchingIncident(store, query, [&](const Incident& i) {
+    ++page.matched;
+    if (query.limit == 0) {
+      shown.push_back(i);
+      return true;
+    }
+    // A heap of the `limit` most recent so far; its top is the one shown last.
+    if (shown.size() == query.limit) {
+      if (!ShownBefore(i, shown.front())) return true;
+      std::pop_heap(shown.begin(), shown.end(), ShownBefore);
+      shown.back() = i;
+    } else {
+      shown.push_back(i);
+    }
+    std::push_heap(shown.begin(), shown.end(), ShownBefore);
+    return true;
+  }));
+  std::sort(shown.begin(), shown.end(), ShownBefore);
+  page.rows.reserve(shown.size());
+  for (Incident& i : shown) {
+    WEFT_ASSIGN_OR_RETURN(IncidentRow row, MakeIncidentRow(store, std::move(i)));
+    page.rows.push_back(std::move(row));
   }
   return page;
 }

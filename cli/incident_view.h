@@ -2,6 +2,7 @@
 // Reading incidents out of the store for the queue (`weft incidents`, `weft demo`) and the
 // export: filters, the asset search, and the text and JSON renderings.
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ struct IncidentPage {
   std::vector<IncidentRow> rows;  // most recent activity first (then by id)
   std::size_t matched = 0;        // incidents that matched the query, shown or not
 };
+
+// Calls `visit` with each incident that matches `query` (its limit aside), in id order, until it
+// returns false.
+Status ForEachMatchingIncident(GraphStore& store, const IncidentQuery& query,
+                               const std::function<bool(const Incident&)>& visit);
+
+// The row of `incident`: its product and cloud names from the record, or, for a record written
+// before weft kept them, from its alerts.
+Result<IncidentRow> MakeIncidentRow(GraphStore& store, Incident incident);
 
 // The matching incidents, most recent activity first. With a limit, only the shown incidents
 // are held and only their alerts are read (for sources and clouds): the first page of a

@@ -84,15 +84,18 @@ void AddExportCommand(CLI::App& app, CommandContext& ctx) {
       IncidentQuery q;
       q.tenant = *tenant;
       q.include_redirected = true;
-      Result<IncidentPage> page = QueryIncidents(**store, q);
-      s = page.status();
-      if (page.ok()) {
-        std::vector<IncidentRow>& rows = page->rows;
-        std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
-          return a.incident.id < b.incident.id;
-        });
-        for (const IncidentRow& r : rows) std::cout << IncidentJson(r) << "\n";
-      }
+      // Streamed in id order: one incident in memory at a time.
+      Status row_error;
+      s = ForEachMatchingIncident(**store, q, [&](const Incident& i) {
+        Result<IncidentRow> row = MakeIncidentRow(**store, i);
+        if (!row.ok()) {
+          row_error = row.status();
+          return false;
+        }
+        std::cout << IncidentJson(*row) << "\n";
+        return true;
+      });
+      if (s.ok()) s = row_error;
     }
     if (!s.ok()) {
       PrintError(s);

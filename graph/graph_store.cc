@@ -13,6 +13,8 @@ Status GraphStore::ForEachAlertSummary(std::string_view tenant,
     s.last_activity = a.last_activity;
     s.severity = a.severity;
     s.status = a.status;
+    s.source = a.source;
+    s.cloud = a.cloud;
     s.evidence.clear();
     for (const Evidence& ev : a.evidence) s.evidence.emplace_back(ev.entity.kind, ev.entity.key);
     return visit(s);

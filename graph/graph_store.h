@@ -61,6 +61,8 @@ struct AlertSummary {
   Timestamp last_activity = kNoTime;
   Severity severity = Severity::kLow;
   AlertStatus status = AlertStatus::kNew;
+  SourceProduct source = SourceProduct::kOther;
+  Cloud cloud = Cloud::kUnknown;
   std::vector<std::pair<EntityKind, std::string_view>> evidence;  // kind and key, in evidence order
   // The whole alert, for the few a caller needs in full (a replay re-resolves an alert whose
   // evidence names clashing entities): when the store can, `record` is the bytes this summary

@@ -14,12 +14,12 @@
 
 namespace weft {
 
-enum class Severity { kInformational = 0, kLow = 1, kMedium = 2, kHigh = 3 };
+enum class Severity : std::uint8_t { kInformational = 0, kLow = 1, kMedium = 2, kHigh = 3 };
 std::string_view SeverityName(Severity s);  // "informational", "low", "medium", "high"
 // Accepts names in any case, "info", "critical" (-> high), "moderate", and "0".."3".
 std::optional<Severity> ParseSeverity(std::string_view text);
 
-enum class SourceProduct {
+enum class SourceProduct : std::uint8_t {
   kDefenderForCloud,
   kDefenderForEndpoint,
   kDefenderForIdentity,
@@ -48,7 +48,7 @@ std::optional<SourceProduct> ParseSourceProduct(std::string_view text);
 // MDCA, XDR) share "m365"; the others are their own ("guardduty", "securityhub", "scc", ...).
 std::string_view ProviderFamily(SourceProduct p);
 
-enum class AlertStatus { kNew, kInProgress, kResolved, kDismissed };
+enum class AlertStatus : std::uint8_t { kNew, kInProgress, kResolved, kDismissed };
 std::string_view AlertStatusName(AlertStatus s);  // "new", "in_progress", "resolved", "dismissed"
 std::optional<AlertStatus> ParseAlertStatus(std::string_view text);
 

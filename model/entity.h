@@ -6,6 +6,7 @@
 // or weak (never merges; may only suggest a possible match). docs/model.md gives every rule.
 // Value types; thread-compatible.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,7 +47,7 @@ std::string_view EntityKindName(EntityKind kind);
 // "azure-resource", ...). Returns nullopt for anything else.
 std::optional<EntityKind> ParseEntityKind(std::string_view name);
 
-enum class Cloud { kUnknown, kAzure, kAws, kGcp, kOnPremises };
+enum class Cloud : std::uint8_t { kUnknown, kAzure, kAws, kGcp, kOnPremises };
 std::string_view CloudName(Cloud cloud);  // "unknown", "azure", "aws", "gcp", "on-premises"
 std::optional<Cloud> ParseCloud(std::string_view name);
 

@@ -31,6 +31,11 @@ struct Incident {
   std::vector<std::string> alert_keys;  // sorted
   std::vector<std::string> entities;    // canonical keys, sorted
   std::string title;                    // from its most severe (then earliest) alert
+  // The products that reported its alerts and the clouds they came from (kUnknown left out),
+  // each sorted and distinct: what the incident queue shows without reading the alerts. Empty
+  // in records written before weft kept them; readers then take them from the alerts.
+  std::vector<SourceProduct> sources;
+  std::vector<Cloud> clouds;
 };
 
 // "inc-" + 16 hex digits of a stable hash of the incident's earliest alert key.

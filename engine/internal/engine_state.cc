@@ -7,6 +7,12 @@
 namespace weft::internal {
 namespace {
 
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
 // Activity order, then key order. Only alerts of one component (so of one tenant) are compared,
 // and their keys share the tenant prefix: the rests order them.
 bool Earlier(const AlertInfo& a, const AlertInfo& b) {
@@ -143,6 +149,8 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.last = std::max(alert.last_activity, info.first);
   info.severity = alert.severity;
   info.status = alert.status;
+  info.source = alert.source;
+  info.cloud = alert.cloud;
   info.title = Title(alert.title);
   scratch_ids_.clear();
   WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert, &scratch_ids_));
@@ -165,6 +173,8 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& stor
   info.last = std::max(summary.last_activity, info.first);
   info.severity = summary.severity;
   info.status = summary.status;
+  info.source = summary.source;
+  info.cloud = summary.cloud;
   info.title = Title(summary.title);
   scratch_ids_.clear();
   for (const auto& [kind, key] : summary.evidence) {
@@ -197,6 +207,8 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   info.last = std::max(merged.last_activity, first);
   info.severity = merged.severity;
   info.status = merged.status;
+  info.source = merged.source;
+  info.cloud = merged.cloud;
   info.title = Title(merged.title);
   old_ids_.clear();
   Entities(a, &old_ids_);
@@ -230,11 +242,14 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
     all_closed &= info.status == AlertStatus::kResolved || info.status == AlertStatus::kDismissed;
     inc.alert_keys.push_back(Key(m));
     Entities(m, &entity_reps);
+    inc.sources.push_back(info.source);
+    if (info.cloud != Cloud::kUnknown) inc.clouds.push_back(info.cloud);
   }
+  SortUnique(inc.sources);
+  SortUnique(inc.clouds);
   for (std::uint32_t& e : entity_reps) e = resolver.Find(e);
   std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
-  std::sort(entity_reps.begin(), entity_reps.end());
-  entity_reps.erase(std::unique(entity_reps.begin(), entity_reps.end()), entity_reps.end());
+  SortUnique(entity_reps);
   inc.entities.reserve(entity_reps.size());
   for (std::uint32_t e : entity_reps) inc.entities.emplace_back(resolver.Key(e));
   std::sort(inc.entities.begin(), inc.entities.end());

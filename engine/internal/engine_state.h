@@ -56,7 +56,10 @@ struct AlertInfo {
   std::uint32_t incident = kNoIncident;
   Severity severity = Severity::kLow;
   AlertStatus status = AlertStatus::kNew;
+  SourceProduct source = SourceProduct::kOther;  // for the incident's sources and clouds
+  Cloud cloud = Cloud::kUnknown;
 };
+static_assert(sizeof(AlertInfo) <= 48, "an AlertInfo per alert: keep it small");
 
 struct EngineState {
   EngineState(CorrelationConfig c, GraphStore& store);

@@ -215,13 +215,29 @@ class Reader {
     return true;
   }
 
-  bool Version() {
+  bool Version() { return Version(kCodecVersion, kCodecVersion) != 0; }
+
+  // The record's version when it is one of `oldest`..`newest`; else 0 (and the reader fails).
+  std::uint8_t Version(std::uint8_t oldest, std::uint8_t newest) {
     std::uint8_t v = 0;
-    if (!Byte("version", v)) return false;
-    if (v != kCodecVersion) {
-      return Fail(
-          "version", 0,
-          "is " + std::to_string(v) + ", this build reads " + std::to_string(kCodecVersion));
+    if (!Byte("version", v)) return 0;
+    if (v < oldest || v > newest) {
+      const std::string reads = oldest == newest
+                                    ? std::to_string(newest)
+                                    : std::to_string(oldest) + " to " + std::to_string(newest);
+      Fail("version", 0, "is " + std::to_string(v) + ", this build reads " + reads);
+      return 0;
+    }
+    return v;
+  }
+
+  template <typename E>
+  bool Enums(const char* field, std::vector<E>& v, E max) {
+    std::size_t n = 0;
+    if (!Count(field, n)) return false;
+    v.assign(n, E{});
+    for (E& e : v) {
+      if (!Enum(field, e, max)) return false;
     }
     return true;
   }
@@ -356,7 +372,7 @@ void AppendRelation(const Relation& r, std::string& out) {
 
 void AppendIncident(const Incident& i, std::string& out) {
   Writer w(out);
-  w.Byte(kCodecVersion);
+  w.Byte(kIncidentCodecVersion);
   w.Str(i.id);
   w.Str(i.tenant);
   w.Enum(i.status);
@@ -369,6 +385,10 @@ void AppendIncident(const Incident& i, std::string& out) {
   w.Strs(i.alert_keys);
   w.Strs(i.entities);
   w.Str(i.title);
+  w.Varint(i.sources.size());
+  for (SourceProduct p : i.sources) w.Enum(p);
+  w.Varint(i.clouds.size());
+  for (Cloud c : i.clouds) w.Enum(c);
 }
 
 std::string EncodeAlert(const Alert& alert) {
@@ -451,7 +471,7 @@ Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
   Reader r(bytes, "alert");
   r.Version();
   r.View("tenant", s.tenant);
-  r.SkipByte("source");
+  r.Enum("source", s.source, SourceProduct::kOther);
   r.Skip("product_name", 2);  // and provider_id
   r.View("key", s.key);
   r.Skip("alert_type");
@@ -461,7 +481,7 @@ Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
   r.Skip("native_severity");
   r.Enum("status", s.status, AlertStatus::kDismissed);
   r.Skip("native_status");
-  r.SkipByte("cloud");
+  r.Enum("cloud", s.cloud, Cloud::kOnPremises);
   Timestamp first = kNoTime, created = kNoTime, ingested = kNoTime;
   r.Time("first_activity", first);
   r.Time("last_activity", s.last_activity);
@@ -525,7 +545,7 @@ Result<Relation> DecodeRelation(std::string_view bytes) {
 Result<Incident> DecodeIncident(std::string_view bytes) {
   Reader r(bytes, "incident");
   Incident i;
-  r.Version();
+  const std::uint8_t version = r.Version(1, kIncidentCodecVersion);
   r.Str("id", i.id);
   r.Str("tenant", i.tenant);
   r.Enum("status", i.status, IncidentStatus::kRedirected);
@@ -538,6 +558,10 @@ Result<Incident> DecodeIncident(std::string_view bytes) {
   r.Strs("alert_keys", i.alert_keys);
   r.Strs("entities", i.entities);
   r.Str("title", i.title);
+  if (version >= 2) {
+    r.Enums("sources", i.sources, SourceProduct::kOther);
+    r.Enums("clouds", i.clouds, Cloud::kOnPremises);
+  }
   WEFT_RETURN_IF_ERROR(r.Finish());
   return i;
 }

@@ -21,6 +21,9 @@ namespace weft::codec {
 // The record layout this build writes and reads. Bump it (and teach Decode the old layout) when
 // a field is added; the store-wide format version (kStoreFormatVersion) is separate.
 inline constexpr std::uint8_t kCodecVersion = 1;
+// Incident records are at version 2 (sources and clouds added after the title); version 1
+// incident records still decode, with both lists empty.
+inline constexpr std::uint8_t kIncidentCodecVersion = 2;
 
 // Append the encoding of the value to `out` (which may already hold bytes; reuse it to avoid
 // allocations in bulk writes).

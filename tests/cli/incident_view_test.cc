@@ -96,6 +96,24 @@ TEST_F(IncidentViewTest, ALimitKeepsTheMostRecentAndCountsEveryMatch) {
   EXPECT_EQ(page->matched, 5u);
 }
 
+// A record that names its products and clouds is shown as it says, without its alerts (here
+// absent from the store); one that names none (written before weft kept them) asks its alerts.
+TEST_F(IncidentViewTest, TheRecordsProductsAndCloudsAreShownWithoutReadingTheAlerts) {
+  Incident kept = MakeIncident("inc-e", 500, IncidentStatus::kActive, {"acme/test/gone"});
+  kept.sources = {SourceProduct::kDefenderForEndpoint, SourceProduct::kSecurityHub};
+  kept.clouds = {Cloud::kAzure, Cloud::kAws};
+  Result<IncidentRow> row = MakeIncidentRow(store_, kept);
+  ASSERT_TRUE(row.ok()) << row.status().message();
+  EXPECT_EQ(row->sources, (std::vector<std::string>{"Defender for Endpoint", "Security Hub"}));
+  EXPECT_EQ(row->clouds, (std::vector<std::string>{"aws", "azure"}));
+
+  Result<IncidentRow> old = MakeIncidentRow(
+      store_, MakeIncident("inc-f", 500, IncidentStatus::kActive, {"acme/test/a2"}));
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->sources, (std::vector<std::string>{"Defender for Endpoint"}));
+  EXPECT_EQ(old->clouds, (std::vector<std::string>{"azure"}));
+}
+
 TEST_F(IncidentViewTest, TheTableSaysWhenItShowsOnlyPartOfTheQueue) {
   IncidentQuery query;
   query.limit = 2;

@@ -69,6 +69,24 @@ TEST(CodecTest, EntityRecordRelationIncidentRoundTrip) {
   EXPECT_EQ(i2->status, IncidentStatus::kRedirected);
 }
 
+// Stores written before incidents kept their sources and clouds hold version 1 incident records:
+// the same fields up to the title. They still decode, with both lists empty.
+TEST(CodecTest, AVersionOneIncidentDecodesWithoutSourcesAndClouds) {
+  Incident i = FullIncident(3);
+  i.sources.clear();
+  i.clouds.clear();
+  const std::string v2 = EncodeIncident(i);
+  ASSERT_EQ(v2[0], '\x02');
+  ASSERT_EQ(v2.substr(v2.size() - 2), std::string(2, '\0'));  // two empty lists
+  const std::string v1 = "\x01" + v2.substr(1, v2.size() - 3);
+  Result<Incident> decoded = DecodeIncident(v1);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(Dump(*decoded), Dump(i));
+
+  // A version 1 record carrying the version 2 fields is not one.
+  EXPECT_EQ(DecodeIncident("\x01" + v2.substr(1)).status().code(), StatusCode::kCorruption);
+}
+
 TEST(CodecTest, AppendReusesBufferAndEncodesSameBytes) {
   std::string buf = "junk";
   buf.clear();
@@ -149,7 +167,9 @@ TEST(CodecTest, ExactMessagesForTruncationVersionEnumAndTrailingBytes) {
       DecodeAlert("").status().message(),
       "alert record (0 bytes): field 'version' at byte 0 is truncated: the record ends at byte 0");
   EXPECT_EQ(DecodeIncident("\x07").status().message(),
-            "incident record (1 bytes): field 'version' at byte 0 is 7, this build reads 1");
+            "incident record (1 bytes): field 'version' at byte 0 is 7, this build reads 1 to 2");
+  EXPECT_EQ(DecodeRelation("\x02").status().message(),
+            "relation record (1 bytes): field 'version' at byte 0 is 2, this build reads 1");
 
   // A relation: version, tenant "t", then a string length that runs past the end.
   const std::string rel(

@@ -111,7 +111,11 @@ std::string Dump(const Incident& i) {
     << "\nclassification=" << i.classification << "\ndetermination=" << i.determination
     << "\nfirst_activity=" << i.first_activity << "\nlast_activity=" << i.last_activity
     << "\nalert_keys=" << Join(i.alert_keys) << "\nentities=" << Join(i.entities)
-    << "\ntitle=" << i.title << "\n";
+    << "\ntitle=" << i.title << "\nsources=";
+  for (SourceProduct p : i.sources) o << SourceProductName(p) << ";";
+  o << "\nclouds=";
+  for (Cloud c : i.clouds) o << CloudName(c) << ";";
+  o << "\n";
   return o.str();
 }
 
@@ -193,6 +197,8 @@ Incident FullIncident(int n, const std::string& tenant) {
   i.alert_keys = {tenant + "/m365/da6371", tenant + "/m365/da6372"};
   i.entities = {"device:mde:4f1c1", "ip:10.1.2.1"};
   i.title = "Multi-stage incident #" + std::to_string(n);
+  i.sources = {SourceProduct::kDefenderForEndpoint, SourceProduct::kGuardDuty};
+  i.clouds = {Cloud::kAzure, Cloud::kAws};
   return i;
 }
 
