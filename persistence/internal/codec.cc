@@ -1,5 +1,6 @@
 #include "persistence/internal/codec.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -34,6 +35,16 @@ class Writer {
   void Strs(const std::vector<std::string>& v) {
     Varint(v.size());
     for (const std::string& s : v) Str(s);
+  }
+  // A flag byte, then the strings: without `prefix` (flag 1) when every one begins with it,
+  // else whole (flag 0).
+  void StrsUnder(std::string_view prefix, const std::vector<std::string>& v) {
+    const bool under = std::all_of(v.begin(), v.end(), [&](const std::string& s) {
+      return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
+    });
+    Byte(under ? 1 : 0);
+    Varint(v.size());
+    for (const std::string& s : v) Str(std::string_view(s).substr(under ? prefix.size() : 0));
   }
   void Map(const std::map<std::string, std::string>& m) {
     Varint(m.size());
@@ -199,6 +210,16 @@ class Reader {
     v.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       if (!Str(field, v.emplace_back())) return false;
+    }
+    return true;
+  }
+
+  // What Writer::StrsUnder wrote: the strings, with `prefix` put back when the flag says so.
+  bool StrsUnder(const char* field, std::string_view prefix, std::vector<std::string>& v) {
+    bool under = false;
+    if (!Enum(field, under, true) || !Strs(field, v)) return false;
+    if (under) {
+      for (std::string& s : v) s.insert(0, prefix);
     }
     return true;
   }
@@ -382,7 +403,8 @@ void AppendIncident(const Incident& i, std::string& out) {
   w.Str(i.determination);
   w.Time(i.first_activity);
   w.Time(i.last_activity);
-  w.Strs(i.alert_keys);
+  // Version 2: the keys of weft's incidents all begin "<tenant>/", which the record holds.
+  w.StrsUnder(i.tenant + "/", i.alert_keys);
   w.Strs(i.entities);
   w.Str(i.title);
   w.Varint(i.sources.size());
@@ -555,7 +577,11 @@ Result<Incident> DecodeIncident(std::string_view bytes) {
   r.Str("determination", i.determination);
   r.Time("first_activity", i.first_activity);
   r.Time("last_activity", i.last_activity);
-  r.Strs("alert_keys", i.alert_keys);
+  if (version >= 2) {
+    r.StrsUnder("alert_keys", i.tenant + "/", i.alert_keys);
+  } else {
+    r.Strs("alert_keys", i.alert_keys);
+  }
   r.Strs("entities", i.entities);
   r.Str("title", i.title);
   if (version >= 2) {

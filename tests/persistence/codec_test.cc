@@ -69,22 +69,53 @@ TEST(CodecTest, EntityRecordRelationIncidentRoundTrip) {
   EXPECT_EQ(i2->status, IncidentStatus::kRedirected);
 }
 
+// Short strings as the codec writes them: a one-byte length, then the bytes.
+std::string ShortStr(const std::string& s) {
+  return std::string(1, static_cast<char>(s.size())) + s;
+}
+std::string ShortStrs(const std::vector<std::string>& v) {
+  std::string out(1, static_cast<char>(v.size()));
+  for (const std::string& s : v) out += ShortStr(s);
+  return out;
+}
+
 // Stores written before incidents kept their sources and clouds hold version 1 incident records:
-// the same fields up to the title. They still decode, with both lists empty.
+// alert keys written whole, and nothing after the title. They still decode, with both lists empty.
 TEST(CodecTest, AVersionOneIncidentDecodesWithoutSourcesAndClouds) {
   Incident i = FullIncident(3);
   i.sources.clear();
   i.clouds.clear();
-  const std::string v2 = EncodeIncident(i);
-  ASSERT_EQ(v2[0], '\x02');
-  ASSERT_EQ(v2.substr(v2.size() - 2), std::string(2, '\0'));  // two empty lists
-  const std::string v1 = "\x01" + v2.substr(1, v2.size() - 3);
+  Incident head = i;  // the fields before the alert keys, which both versions write alike
+  head.alert_keys.clear();
+  head.entities.clear();
+  head.title.clear();
+  const std::string head_v2 = EncodeIncident(head);
+  // version 2 ends: flag 1, no keys, no entities, empty title, no sources, no clouds
+  ASSERT_EQ(head_v2.substr(head_v2.size() - 6), std::string("\x01\0\0\0\0\0", 6));
+  const std::string v1 = "\x01" + head_v2.substr(1, head_v2.size() - 7) + ShortStrs(i.alert_keys) +
+                         ShortStrs(i.entities) + ShortStr(i.title);
   Result<Incident> decoded = DecodeIncident(v1);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(Dump(*decoded), Dump(i));
 
-  // A version 1 record carrying the version 2 fields is not one.
-  EXPECT_EQ(DecodeIncident("\x01" + v2.substr(1)).status().code(), StatusCode::kCorruption);
+  // Version 2 writes the keys without the "<tenant>/" they all begin with.
+  const std::string v2 = EncodeIncident(i);
+  EXPECT_EQ(v2[0], '\x02');
+  EXPECT_EQ(v2.find(i.alert_keys[0]), std::string::npos);
+  EXPECT_LT(v2.size(), v1.size());
+}
+
+// A key that does not begin with the tenant (never written by weft) makes the list go whole.
+TEST(CodecTest, IncidentAlertKeysOutsideTheTenantRoundTrip) {
+  Incident i = FullIncident(4);
+  i.alert_keys.push_back("other/m365/x");
+  Result<Incident> decoded = DecodeIncident(EncodeIncident(i));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(Dump(*decoded), Dump(i));
+  i.alert_keys.clear();
+  decoded = DecodeIncident(EncodeIncident(i));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(Dump(*decoded), Dump(i));
 }
 
 TEST(CodecTest, AppendReusesBufferAndEncodesSameBytes) {
