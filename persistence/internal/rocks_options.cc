@@ -72,16 +72,17 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
       o.max_write_buffer_number = 2;
       break;
   }
-  // Level compaction with RocksDB's defaults; L1 sized like a few flushes.
-  o.compaction_style = rocksdb::kCompactionStyleLevel;
+  // Universal (tiered) compaction: flushed runs are merged a few at a time into larger sorted
+  // runs, so each byte is rewritten a handful of times instead of once per level. Alert, entity
+  // and incident keys arrive in random order, and level compaction rewrote the whole base level
+  // for every few flushes; its cost grew with the store. Measured with the same 3M stream,
+  // alternating: durable ingest 42.8-47.2k -> 52.0-55.7k alerts/s, batch p99 180 -> 63-76 ms;
+  // at 10M: 27.2k -> 40.4k alerts/s, p99 308 -> 94 ms, 500 -> 432 bytes per alert on disk,
+  // re-correlation 58.4 -> 46.1 s (docs/benchmarks.md). The price is space: a compaction that
+  // merges the largest run needs room for a second copy of it while it runs.
+  // A store written with level compaction opens as it is: each level is one sorted run.
+  o.compaction_style = rocksdb::kCompactionStyleUniversal;
   o.level0_file_num_compaction_trigger = 4;
-  o.target_file_size_base = 64 * kMiB;
-  o.max_bytes_for_level_base = 512 * kMiB;
-  // Level targets sized from the last level up (RocksDB's recommended shape; the default only
-  // from RocksDB 8.4): less rewriting of random alert keys as the store grows. At 6M generated
-  // records durable ingest went from 33.8k to 41.2k alerts/s, batch p99 from 313 to 136 ms, and
-  // disk from 583 to 488 bytes per alert (docs/benchmarks.md).
-  o.level_compaction_dynamic_level_bytes = true;
   o.compression = ChosenCompression();
 
   rocksdb::BlockBasedTableOptions table;
