@@ -7,6 +7,8 @@
 // fingerprint of its alert keys (a sum of 64-bit key hashes, so it needs no order). Matching the
 // fingerprints costs one pass over the alerts; alert-by-alert lookups of the stored incidents are
 // needed only for the alerts of incidents that changed, which is nothing under the rules in force.
+// The stored incidents' alert keys are therefore not kept from the first read: when some stored
+// incidents did not match, a second scan reads the keys of those alone.
 
 #include <algorithm>
 #include <future>
@@ -51,17 +53,17 @@ struct OldIncident {
 };
 
 struct StoredGrouping {
-  std::vector<OldIncident> olds;
+  std::vector<OldIncident> olds;  // in the store's (id) order
   std::vector<std::string> tenants;
-  // (KeyHash of an alert key, olds index) for every stored incident's alerts.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> alert_olds;
 };
+
+bool Stored(const Incident& i) { return i.status != IncidentStatus::kRedirected; }
 
 Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
   absl::flat_hash_map<std::string, std::uint32_t> tenant_index;
   Status bad_id;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
-    if (i.status == IncidentStatus::kRedirected) return true;
+    if (!Stored(i)) return true;
     const std::optional<std::uint64_t> id = ParseIncidentId(i.id);
     if (!id) {
       bad_id =
@@ -71,21 +73,41 @@ Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
     const auto [t, fresh_tenant] =
         tenant_index.emplace(i.tenant, static_cast<std::uint32_t>(out->tenants.size()));
     if (fresh_tenant) out->tenants.push_back(i.tenant);
-    const auto idx = static_cast<std::uint32_t>(out->olds.size());
     OldIncident& old = out->olds.emplace_back();
     old.id = *id;
     old.tenant = t->second;
     old.alerts = static_cast<std::uint32_t>(i.alert_keys.size());
     old.first_activity = i.first_activity;
     old.last_activity = i.last_activity;
-    for (const std::string& k : i.alert_keys) {
-      const std::uint64_t h = StoredKeyHash(i.tenant, k);
-      old.members += h;
-      out->alert_olds.emplace_back(h, idx);
-    }
+    for (const std::string& k : i.alert_keys) old.members += StoredKeyHash(i.tenant, k);
     return true;
   }));
   return bad_id;
+}
+
+// KeyHash of each alert key of the stored incidents that no fresh incident matched -> its index
+// in `olds`: a second scan, in the same order as the first, keeping only those.
+Result<absl::flat_hash_map<std::uint64_t, std::uint32_t>> ReadChangedOldsAlerts(
+    GraphStore& store, const std::vector<OldIncident>& olds) {
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> old_of_key;
+  if (std::all_of(olds.begin(), olds.end(), [](const OldIncident& o) { return o.matched; }))
+    return old_of_key;
+  std::uint32_t idx = 0;
+  Status changed_under_us;
+  WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
+    if (!Stored(i)) return true;
+    if (idx >= olds.size() || ParseIncidentId(i.id) != olds[idx].id) {
+      changed_under_us = Status::Unavailable(
+          "the stored incidents changed while they were re-correlated; run it again");
+      return false;
+    }
+    const std::uint32_t o = idx++;
+    if (olds[o].matched) return true;
+    for (const std::string& k : i.alert_keys) old_of_key.emplace(StoredKeyHash(i.tenant, k), o);
+    return true;
+  }));
+  WEFT_RETURN_IF_ERROR(changed_under_us);
+  return old_of_key;
 }
 
 // Per fresh incident: its alert count, key fingerprint and activity range.
@@ -151,10 +173,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
 
   // The stored incident of each alert of a changed fresh incident (kNoIncident when none),
   // looked up among the stored incidents that changed.
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> changed_old_of_key;
-  for (const auto& [hash, o] : stored.alert_olds)
-    if (!olds[o].matched) changed_old_of_key.emplace(hash, o);
-  stored.alert_olds = {};
+  WEFT_ASSIGN_OR_RETURN(const auto changed_old_of_key, ReadChangedOldsAlerts(store, olds));
   std::vector<std::uint32_t> offsets(incidents + 1, 0);
   std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
