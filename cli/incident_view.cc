@@ -132,7 +132,8 @@ void PrintIncidentTable(const IncidentPage& page, std::ostream& out) {
     if (!entities.empty()) out << "    entities: " << entities << "\n";
   }
   if (rows.size() < page.matched) {
-    out << "showing the " << rows.size() << " most recent of " << page.matched << " incidents\n";
+    out << "showing the " << rows.size() << " most recent of " << page.matched
+        << " incidents (--limit N shows N, --limit 0 all)\n";
   } else {
     out << rows.size() << " incident" << (rows.size() == 1 ? "" : "s") << "\n";
   }
