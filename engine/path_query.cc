@@ -209,10 +209,11 @@ struct PathGraph::Builder {
   }
 };
 
-PathGraph::NodeId PathGraph::Intern(const std::string& key) {
-  auto [it, inserted] = ids_.emplace(key, static_cast<NodeId>(keys_.size()));
-  if (inserted) keys_.push_back(key);
-  return it->second;
+PathGraph::NodeId PathGraph::Intern(std::string_view key) {
+  if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  const auto id = static_cast<NodeId>(keys_.size());
+  ids_.emplace(keys_.emplace_back(key), id);
+  return id;
 }
 
 PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::vector<Alert>& alerts,
@@ -270,7 +271,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
 }
 
 std::optional<PathGraph::NodeId> PathGraph::Find(std::string_view key) const {
-  auto it = ids_.find(std::string(key));
+  auto it = ids_.find(key);
   if (it == ids_.end()) return std::nullopt;
   return it->second;
 }

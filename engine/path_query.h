@@ -15,6 +15,7 @@
 // later query on that thread, so a query costs what it visits rather than the graph size).
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@
 #include "graph/graph_store.h"
 #include "model/alert.h"
 #include "model/status.h"
+
+#include "absl/container/flat_hash_map.h"
 
 namespace weft {
 
@@ -96,6 +99,12 @@ class PathGraph {
  public:
   using NodeId = std::uint32_t;
 
+  PathGraph() = default;
+  PathGraph(PathGraph&&) = default;
+  PathGraph& operator=(PathGraph&&) = default;
+  PathGraph(const PathGraph&) = delete;
+  PathGraph& operator=(const PathGraph&) = delete;
+
   // Loads `tenant`'s relations (store relations and the relations carried by its alerts), the
   // entity -> alerts map and the tags from relation properties "from_tag:<t>"/"to_tag:<t>".
   // Store errors are returned as they are.
@@ -134,10 +143,13 @@ class PathGraph {
  private:
   friend class PathSearch;
   struct Builder;
-  NodeId Intern(const std::string& key);
+  NodeId Intern(std::string_view key);
 
-  std::vector<std::string> keys_;
-  std::unordered_map<std::string, NodeId> ids_;
+  // Node keys, each held once: a deque never moves its elements, so the index can hold views of
+  // them (at 10M alerts a second copy of every key in the index cost ~0.8 GB). Moving the graph
+  // keeps them in place; copying would not, so a PathGraph is move-only.
+  std::deque<std::string> keys_;
+  absl::flat_hash_map<std::string_view, NodeId> ids_;
   std::vector<std::string> relation_names_;
   // CSR, out direction: edges of node u are [out_offsets_[u], out_offsets_[u+1]).
   std::vector<std::uint32_t> out_offsets_;
