@@ -46,6 +46,11 @@ class Writer {
     Varint(v.size());
     for (const std::string& s : v) Str(std::string_view(s).substr(under ? prefix.size() : 0));
   }
+  template <typename E>
+  void Enums(const std::vector<E>& v) {
+    Varint(v.size());
+    for (E e : v) Enum(e);
+  }
   void Map(const std::map<std::string, std::string>& m) {
     Varint(m.size());
     for (const auto& [k, v] : m) {
@@ -214,12 +219,21 @@ class Reader {
     return true;
   }
 
-  // What Writer::StrsUnder wrote: the strings, with `prefix` put back when the flag says so.
+  // What Writer::StrsUnder wrote: the strings, with `prefix` put back when the flag says so
+  // (each built once, at its full size).
   bool StrsUnder(const char* field, std::string_view prefix, std::vector<std::string>& v) {
     bool under = false;
-    if (!Enum(field, under, true) || !Strs(field, v)) return false;
-    if (under) {
-      for (std::string& s : v) s.insert(0, prefix);
+    std::size_t n = 0;
+    if (!Enum(field, under, true) || !Count(field, n)) return false;
+    if (!under) prefix = {};
+    v.clear();
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string_view rest;
+      if (!View(field, rest)) return false;
+      std::string& s = v.emplace_back();
+      s.reserve(prefix.size() + rest.size());
+      s.append(prefix).append(rest);
     }
     return true;
   }
@@ -407,10 +421,8 @@ void AppendIncident(const Incident& i, std::string& out) {
   w.StrsUnder(i.tenant + "/", i.alert_keys);
   w.Strs(i.entities);
   w.Str(i.title);
-  w.Varint(i.sources.size());
-  for (SourceProduct p : i.sources) w.Enum(p);
-  w.Varint(i.clouds.size());
-  for (Cloud c : i.clouds) w.Enum(c);
+  w.Enums(i.sources);
+  w.Enums(i.clouds);
 }
 
 std::string EncodeAlert(const Alert& alert) {
