@@ -38,10 +38,11 @@ class IdentityResolutionTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     if (GetParam()) {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("weft-identity-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::replace(dir_.begin(), dir_.end(), '/', '_');
+      // A parameterised test's name holds a '/': it must not become a directory separator.
+      std::string name = "weft-identity-" + std::to_string(::getpid()) + "-" +
+                         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(name.begin(), name.end(), '/', '_');
+      dir_ = (std::filesystem::temp_directory_path() / name).string();
       std::filesystem::remove_all(dir_);
       auto s = OpenRocksStore(dir_);
       ASSERT_TRUE(s.ok()) << s.status().ToString();
