@@ -3,12 +3,13 @@
 // one engine: the stored incidents are kept as numbers, read on a second thread while the engine
 // state is replayed, and only the incidents that change are built as records.
 //
-// An incident is unchanged when a stored incident has its id, its number of alerts and the same
-// fingerprint of its alert keys (a sum of 64-bit key hashes, so it needs no order). Matching the
+// An incident is unchanged when a stored incident has its id and the same fingerprint of its
+// alert keys (a sum of 64-bit key hashes, so it needs no order, and of their number). Matching the
 // fingerprints costs one pass over the alerts; alert-by-alert lookups of the stored incidents are
 // needed only for the alerts of incidents that changed, which is nothing under the rules in force.
 // The stored incidents' alert keys are therefore not kept from the first read: when some stored
-// incidents did not match, a second scan reads the keys of those alone.
+// incidents did not match, a second scan reads the keys of those alone. What is kept per stored
+// incident is 16 bytes, and per fresh incident 8 (at 10M alerts, 6M of each).
 
 #include <algorithm>
 #include <future>
@@ -41,26 +42,21 @@ std::uint64_t StoredKeyHash(std::string_view tenant, std::string_view key) {
   return KeyHash("", key);  // no alert has an empty tenant
 }
 
-// A stored (not redirected) incident.
-struct OldIncident {
-  std::uint64_t id = 0;       // its id's hash (ids are FormatIncidentId(hash))
-  std::uint64_t members = 0;  // fingerprint: sum of KeyHash over its alert keys
-  std::uint32_t tenant = 0;   // index into StoredGrouping::tenants
-  std::uint32_t alerts = 0;
-  Timestamp first_activity = kNoTime, last_activity = kNoTime;
-  std::uint32_t first_alert = kNoIncident;  // its first alert by key order, as a fresh-state index
-  bool matched = false;                     // a fresh incident has the same id and alerts
-};
+// An incident's fingerprint: the sum of KeyHash over its alert keys, plus its number of alerts
+// times an odd constant, so one number stands for the set and its size. Two different key sets
+// share one with probability ~2^-64. An incident without alerts has fingerprint 0.
+constexpr std::uint64_t kSizeMix = 0x9E3779B97F4A7C15ull;
 
-struct StoredGrouping {
-  std::vector<OldIncident> olds;  // in the store's (id) order
-  std::vector<std::string> tenants;
+// A stored (not redirected) incident, as the match needs it: 16 bytes, one per stored incident.
+struct OldIncident {
+  std::uint64_t id = 0;           // its id's hash (ids are FormatIncidentId(hash))
+  std::uint64_t fingerprint = 0;  // of its alert keys
 };
 
 bool Stored(const Incident& i) { return i.status != IncidentStatus::kRedirected; }
 
-Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
-  absl::flat_hash_map<std::string, std::uint32_t> tenant_index;
+// The stored incidents in the store's (id) order.
+Status ReadStoredIncidents(GraphStore& store, std::vector<OldIncident>* out) {
   Status bad_id;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
     if (!Stored(i)) return true;
@@ -70,29 +66,40 @@ Status ReadStoredGrouping(GraphStore& store, StoredGrouping* out) {
           Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
       return false;
     }
-    const auto [t, fresh_tenant] =
-        tenant_index.emplace(i.tenant, static_cast<std::uint32_t>(out->tenants.size()));
-    if (fresh_tenant) out->tenants.push_back(i.tenant);
-    OldIncident& old = out->olds.emplace_back();
+    OldIncident& old = out->emplace_back();
     old.id = *id;
-    old.tenant = t->second;
-    old.alerts = static_cast<std::uint32_t>(i.alert_keys.size());
-    old.first_activity = i.first_activity;
-    old.last_activity = i.last_activity;
-    for (const std::string& k : i.alert_keys) old.members += StoredKeyHash(i.tenant, k);
+    for (const std::string& k : i.alert_keys) old.fingerprint += StoredKeyHash(i.tenant, k);
+    old.fingerprint += i.alert_keys.size() * kSizeMix;
     return true;
   }));
   return bad_id;
 }
 
-// KeyHash of each alert key of the stored incidents that no fresh incident matched -> its index
-// in `olds`: a second scan, in the same order as the first, keeping only those.
-Result<absl::flat_hash_map<std::uint64_t, std::uint32_t>> ReadChangedOldsAlerts(
-    GraphStore& store, const std::vector<OldIncident>& olds) {
-  absl::flat_hash_map<std::uint64_t, std::uint32_t> old_of_key;
-  if (std::all_of(olds.begin(), olds.end(), [](const OldIncident& o) { return o.matched; }))
-    return old_of_key;
-  std::uint32_t idx = 0;
+// A stored incident that no fresh incident matched, read a second time for what its diff entry
+// and its redirect need.
+struct ChangedOld {
+  std::uint64_t id = 0;
+  std::uint32_t tenant = 0;  // index into ChangedOlds::tenants
+  Timestamp first_activity = kNoTime, last_activity = kNoTime;
+  std::uint32_t first_alert = kNoIncident;  // its first alert by key order, as a fresh-state index
+  std::uint32_t first_new = kNoIncident;    // the first fresh incident its alerts went to
+  std::uint8_t parts = 0;                   // fresh incidents its alerts went to, capped at 2
+};
+
+struct ChangedOlds {
+  std::vector<ChangedOld> list;  // in the store's (id) order
+  std::vector<std::string> tenants;
+  absl::flat_hash_map<std::uint64_t, std::uint32_t> of_key;  // KeyHash of an alert -> in list
+};
+
+// The stored incidents that did not match (`matched[i]` false for olds[i]): a second scan, in the
+// same order as the first, keeping only those. Nothing is read when every incident matched.
+Result<ChangedOlds> ReadChangedOlds(GraphStore& store, const std::vector<OldIncident>& olds,
+                                    const std::vector<bool>& matched) {
+  ChangedOlds out;
+  if (std::find(matched.begin(), matched.end(), false) == matched.end()) return out;
+  absl::flat_hash_map<std::string, std::uint32_t> tenant_index;
+  std::size_t idx = 0;
   Status changed_under_us;
   WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
     if (!Stored(i)) return true;
@@ -101,35 +108,47 @@ Result<absl::flat_hash_map<std::uint64_t, std::uint32_t>> ReadChangedOldsAlerts(
           "the stored incidents changed while they were re-correlated; run it again");
       return false;
     }
-    const std::uint32_t o = idx++;
-    if (olds[o].matched) return true;
-    for (const std::string& k : i.alert_keys) old_of_key.emplace(StoredKeyHash(i.tenant, k), o);
+    if (matched[idx++]) return true;
+    const auto [t, fresh_tenant] =
+        tenant_index.emplace(i.tenant, static_cast<std::uint32_t>(out.tenants.size()));
+    if (fresh_tenant) out.tenants.push_back(i.tenant);
+    const auto c = static_cast<std::uint32_t>(out.list.size());
+    ChangedOld& changed = out.list.emplace_back();
+    changed.id = olds[idx - 1].id;
+    changed.tenant = t->second;
+    changed.first_activity = i.first_activity;
+    changed.last_activity = i.last_activity;
+    for (const std::string& k : i.alert_keys) out.of_key.emplace(StoredKeyHash(i.tenant, k), c);
     return true;
   }));
   WEFT_RETURN_IF_ERROR(changed_under_us);
-  return old_of_key;
+  return out;
 }
 
-// Per fresh incident: its alert count, key fingerprint and activity range.
-struct FreshSummary {
-  std::uint64_t members = 0;
-  std::uint32_t alerts = 0;
-  Timestamp first = kNoTime, last = kNoTime;
-};
-
-std::vector<FreshSummary> SummarizeFresh(const internal::EngineState& fresh) {
-  std::vector<FreshSummary> out(fresh.incident_hashes.size());
+// The fingerprint of each fresh incident (indexed as fresh.incident_hashes).
+std::vector<std::uint64_t> FreshFingerprints(const internal::EngineState& fresh) {
+  std::vector<std::uint64_t> out(fresh.incident_hashes.size(), 0);
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
     const internal::AlertInfo& info = fresh.alerts[a];
-    FreshSummary& s = out[info.incident];
-    s.members += KeyHash(fresh.tenants[info.tenant], info.key_rest.view());
-    if (s.alerts++ == 0) {
-      s.first = info.first;
-      s.last = info.last;
-    } else {
-      s.first = std::min(s.first, info.first);
-      s.last = std::max(s.last, info.last);
-    }
+    out[info.incident] += KeyHash(fresh.tenants[info.tenant], info.key_rest.view()) + kSizeMix;
+  }
+  return out;
+}
+
+struct ActivityRange {
+  Timestamp first = kNoTime, last = kNoTime;
+  bool any = false;  // some alert is in the incident
+};
+
+// The activity range of each fresh incident; only a re-correlation limited by time needs them.
+std::vector<ActivityRange> FreshRanges(const internal::EngineState& fresh) {
+  std::vector<ActivityRange> out(fresh.incident_hashes.size());
+  for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
+    const internal::AlertInfo& info = fresh.alerts[a];
+    ActivityRange& r = out[info.incident];
+    r.first = r.any ? std::min(r.first, info.first) : info.first;
+    r.last = r.any ? std::max(r.last, info.last) : info.last;
+    r.any = true;
   }
   return out;
 }
@@ -137,9 +156,9 @@ std::vector<FreshSummary> SummarizeFresh(const internal::EngineState& fresh) {
 }  // namespace
 
 Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOptions& options) {
-  StoredGrouping stored;
-  std::future<Status> reading = std::async(
-      std::launch::async, [&store, &stored] { return ReadStoredGrouping(store, &stored); });
+  std::vector<OldIncident> olds;
+  std::future<Status> reading =
+      std::async(std::launch::async, [&store, &olds] { return ReadStoredIncidents(store, &olds); });
   internal::EngineState fresh(options.config, store);
   const Status replayed = fresh.Replay(store, nullptr);
   const Status read = reading.get();  // joins the reader before anything returns
@@ -149,46 +168,40 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     return (options.since == kNoTime || last >= options.since) &&
            (options.until == kNoTime || first <= options.until);
   };
-  std::vector<OldIncident>& olds = stored.olds;
-  const std::vector<FreshSummary> summaries = SummarizeFresh(fresh);
-  const std::size_t incidents = summaries.size();
+  const bool ranged = options.since != kNoTime || options.until != kNoTime;
+  const std::vector<ActivityRange> ranges =
+      ranged ? FreshRanges(fresh) : std::vector<ActivityRange>{};
+  auto fresh_in_range = [&](std::uint32_t inc) {
+    return !ranged || in_range(ranges[inc].first, ranges[inc].last);
+  };
+  const std::vector<std::uint64_t> fingerprints = FreshFingerprints(fresh);
+  const std::size_t incidents = fingerprints.size();
 
-  // Fresh incidents that a stored incident matches exactly (same id, size and fingerprint).
+  // Fresh incidents that a stored incident matches exactly (same id and fingerprint).
   IncidentDiff diff;
   diff.alerts = fresh.alerts.size();
   std::vector<bool> matched(incidents, false);
   std::vector<bool> id_in_use(incidents, false);  // a stored incident has the fresh one's id
-  for (OldIncident& old : olds) {
-    auto same = fresh.incident_index.find(old.id);
+  std::vector<bool> old_matched(olds.size(), false);
+  for (std::size_t o = 0; o < olds.size(); ++o) {
+    auto same = fresh.incident_index.find(olds[o].id);
     if (same == fresh.incident_index.end()) continue;
     const std::uint32_t inc = same->second;
-    const FreshSummary& s = summaries[inc];
     id_in_use[inc] = true;
-    if (matched[inc] || s.alerts == 0 || old.alerts != s.alerts || old.members != s.members)
+    if (matched[inc] || fingerprints[inc] == 0 || olds[o].fingerprint != fingerprints[inc])
       continue;
     matched[inc] = true;
-    old.matched = true;
-    if (in_range(s.first, s.last)) ++diff.unchanged;
+    old_matched[o] = true;
+    if (fresh_in_range(inc)) ++diff.unchanged;
   }
 
-  // The stored incident of each alert of a changed fresh incident (kNoIncident when none),
-  // looked up among the stored incidents that changed.
-  WEFT_ASSIGN_OR_RETURN(const auto changed_old_of_key, ReadChangedOldsAlerts(store, olds));
+  // The changed incidents' members, grouped by incident (counting sort over their alerts).
+  WEFT_ASSIGN_OR_RETURN(ChangedOlds changed, ReadChangedOlds(store, olds, old_matched));
   std::vector<std::uint32_t> offsets(incidents + 1, 0);
-  std::vector<std::uint32_t> old_of(fresh.alerts.size(), kNoIncident);
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
     const std::uint32_t inc = fresh.alerts[a].incident;
-    if (matched[inc]) continue;
-    ++offsets[inc + 1];
-    const internal::AlertKeyRef key = fresh.KeyRef(a);
-    auto it = changed_old_of_key.find(KeyHash(fresh.tenants[key.tenant], key.rest));
-    if (it == changed_old_of_key.end()) continue;
-    old_of[a] = it->second;
-    std::uint32_t& first = olds[it->second].first_alert;
-    // One stored incident's alerts are of one tenant: the rests of their keys order them.
-    if (first == kNoIncident || key.rest < fresh.KeyRef(first).rest) first = a;
+    if (!matched[inc]) ++offsets[inc + 1];
   }
-  // The changed incidents' members, grouped by incident (counting sort over their alerts).
   for (std::size_t i = 0; i < incidents; ++i) offsets[i + 1] += offsets[i];
   std::vector<std::uint32_t> members_of(offsets.back());
   {
@@ -201,22 +214,28 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
 
   WriteBatch wb;
   std::vector<std::uint32_t> members, members_olds;
-  // New incidents an old one's alerts went to (capped at 2): a matched old went to one.
-  std::vector<std::uint8_t> old_parts(olds.size(), 0);
-  std::vector<std::uint32_t> old_first_new(olds.size(), kNoIncident);
   for (std::uint32_t inc = 0; inc < incidents; ++inc) {
     if (matched[inc] || offsets[inc] == offsets[inc + 1]) continue;
     members.assign(members_of.begin() + offsets[inc], members_of.begin() + offsets[inc + 1]);
+    // The stored incidents (that changed) the members were in.
     members_olds.clear();
-    for (std::uint32_t a : members)
-      if (old_of[a] != kNoIncident) members_olds.push_back(old_of[a]);
+    for (std::uint32_t a : members) {
+      const internal::AlertKeyRef key = fresh.KeyRef(a);
+      auto it = changed.of_key.find(KeyHash(fresh.tenants[key.tenant], key.rest));
+      if (it == changed.of_key.end()) continue;
+      members_olds.push_back(it->second);
+      std::uint32_t& first = changed.list[it->second].first_alert;
+      // One stored incident's alerts are of one tenant: the rests of their keys order them.
+      if (first == kNoIncident || key.rest < fresh.KeyRef(first).rest) first = a;
+    }
     std::sort(members_olds.begin(), members_olds.end());
     members_olds.erase(std::unique(members_olds.begin(), members_olds.end()), members_olds.end());
-    for (std::uint32_t o : members_olds) {
-      if (old_first_new[o] != inc && old_parts[o] < 2) ++old_parts[o];
-      old_first_new[o] = inc;
+    for (std::uint32_t c : members_olds) {
+      ChangedOld& old = changed.list[c];
+      if (old.first_new != inc && old.parts < 2) ++old.parts;
+      old.first_new = inc;
     }
-    if (!in_range(summaries[inc].first, summaries[inc].last)) continue;
+    if (!fresh_in_range(inc)) continue;
     if (members_olds.size() >= 2)
       diff.merged.push_back(fresh.IncidentId(inc));
     else if (!id_in_use[inc])
@@ -226,17 +245,16 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
       wb.incidents.push_back(fresh.BuildIncident(members, &earliest));
     }
   }
-  for (std::uint32_t o = 0; o < olds.size(); ++o) {
-    const OldIncident& old = olds[o];
-    if (old.matched || !in_range(old.first_activity, old.last_activity)) continue;
+  for (const ChangedOld& old : changed.list) {
+    if (!in_range(old.first_activity, old.last_activity)) continue;
     const std::string id = FormatIncidentId(old.id);
-    if (old_parts[o] >= 2) diff.split.push_back(id);
+    if (old.parts >= 2) diff.split.push_back(id);
     if (fresh.incident_index.count(old.id) != 0)
       continue;  // the id lives on (the fresh state holds only current ids)
     diff.removed.push_back(id);
     Incident redirect;
     redirect.id = id;
-    redirect.tenant = stored.tenants[old.tenant];
+    redirect.tenant = changed.tenants[old.tenant];
     redirect.status = IncidentStatus::kRedirected;
     // The incident that now holds the old incident's first alert (by key order) takes it over.
     if (old.first_alert != kNoIncident)

@@ -90,6 +90,32 @@ TEST_F(RecorrelateDiffTest, ANarrowerWindowSplitsAndCreatesTheYoungerParts) {
   EXPECT_EQ(again->split, split);
 }
 
+TEST_F(RecorrelateDiffTest, SinceAndUntilLimitTheDiffToIncidentsActiveInTheRange) {
+  // Under half an hour, as above: {m1}, {m2} and {u1} unchanged, s1's incident split, {s2} new.
+  RecorrelateOptions options;
+  options.config.window = kHour / 2;
+  options.dry_run = true;
+  options.since = kT0 + 5 * kHour;  // only m2 is active this late
+  auto late = Engine::Recorrelate(store_, options);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late->alerts, 5u);
+  EXPECT_EQ(late->unchanged, 1u);
+  EXPECT_TRUE(late->no_change());
+
+  options.since = kNoTime;
+  options.until = kT0 + kHour / 2;  // {s2} begins after this; s1's old incident does not
+  auto early = Engine::Recorrelate(store_, options);
+  ASSERT_TRUE(early.ok()) << early.status().ToString();
+  EXPECT_EQ(early->unchanged, 2u);  // {m1} and {u1}
+  EXPECT_EQ(early->split, std::vector<std::string>{IdOf("s1")});
+  EXPECT_TRUE(early->created.empty());
+
+  options.until = kT0 + kHour;  // now {s2} begins in the range
+  auto both = Engine::Recorrelate(store_, options);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(both->created, std::vector<std::string>{IdOf("s2")});
+}
+
 TEST_F(RecorrelateDiffTest, AnIdRedirectedByAMergeIsActiveAgainWhenTheMergeIsUndone) {
   // Make {m1, m2} one incident, then cut every link: under a rule that no longer links ip
   // addresses each alert is alone, m1's incident keeps its id and m2's id comes back.
