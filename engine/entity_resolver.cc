@@ -61,7 +61,7 @@ std::uint64_t Mix(std::uint64_t h) {  // splitmix64 finalizer
 }
 
 // Fact kinds and alias flags.
-enum : std::uint8_t { kAlias, kProperty, kTag, kName, kCloud };
+enum : std::uint8_t { kAlias, kProperty, kTag };
 enum : std::uint8_t { kStrongFlag = 1, kSourcedFlag = 2 };
 
 }  // namespace
@@ -108,26 +108,30 @@ std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::st
 EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e) const {
   Facts facts;
   for (const Alias& a : e.aliases) {
-    Fact f;
-    f.hash = IndexKey(tenant, e.kind, a.type, a.value);
-    f.type_tag = static_cast<std::uint32_t>(HashBytes(a.type));
-    f.what = kAlias;
-    f.flags = static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) |
-                                        (a.source.empty() ? 0 : kSourcedFlag));
-    facts.push_back(f);
+    facts.emplace_back(IndexKey(tenant, e.kind, a.type, a.value),
+                       static_cast<std::uint16_t>(HashBytes(a.type)), kAlias,
+                       static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) |
+                                                 (a.source.empty() ? 0 : kSourcedFlag)));
   }
-  for (const auto& [k, v] : e.properties) facts.push_back(Fact{HashBytes(k), 0, kProperty, 0});
-  for (const std::string& t : e.tags) facts.push_back(Fact{HashBytes(t), 0, kTag, 0});
-  if (!e.display_name.empty()) facts.push_back(Fact{0, 0, kName, 0});
-  if (e.cloud != Cloud::kUnknown) facts.push_back(Fact{0, 0, kCloud, 0});
+  for (const auto& [k, v] : e.properties) facts.emplace_back(HashBytes(k), 0, kProperty, 0);
+  for (const std::string& t : e.tags) facts.emplace_back(HashBytes(t), 0, kTag, 0);
   return facts;
 }
 
-bool EntityResolver::Knows(const Node& n, const Facts& incoming) const {
+void EntityResolver::Learn(Node& n, const Entity& e) const {
+  n.facts = FactsOf(n.tenant, e);
+  n.has_name = !e.display_name.empty();
+  n.has_cloud = e.cloud != Cloud::kUnknown;
+  n.private_ip = IsPrivateIp(e);
+}
+
+bool EntityResolver::Knows(const Node& n, const Entity& e, const Facts& incoming) {
+  if ((!e.display_name.empty() && !n.has_name) || (e.cloud != Cloud::kUnknown && !n.has_cloud))
+    return false;
   for (const Fact& in : incoming) {
     bool known = false;
     for (const Fact& f : n.facts) {
-      if (f.what != in.what || f.hash != in.hash) continue;
+      if (f.what != in.what || f.hash_lo != in.hash_lo || f.hash_hi != in.hash_hi) continue;
       // An alias is known when it is at least as strong and as sourced as the incoming one.
       if ((in.flags & ~f.flags) == 0) {
         known = true;
@@ -179,7 +183,7 @@ bool EntityResolver::MayConflict(const Facts& a, const Facts& b) {
     for (const Fact& y : b) {
       if (y.what != kAlias || (y.flags & kStrongFlag) == 0 || y.type_tag != x.type_tag) continue;
       same_type = true;
-      same_value |= y.hash == x.hash;
+      same_value |= y.hash() == x.hash();
     }
     if (same_type && !same_value) return true;
   }
@@ -263,8 +267,7 @@ void EntityResolver::Refresh(EntityId id) {
   }
   r.entity.key = std::move(key);
   SetKey(id, r.entity.key);
-  nodes_[id].facts = FactsOf(nodes_[id].tenant, r.entity);
-  nodes_[id].private_ip = IsPrivateIp(r.entity);
+  Learn(nodes_[id], r.entity);
   nodes_[id].conflicted = !r.conflicts.empty();
 }
 
@@ -305,8 +308,7 @@ EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityReco
   const EntityId id = AddNode(tenant, record.entity.kind);
   Node& n = nodes_.back();
   n.key = keys_.Store(record.entity.key);
-  n.facts = FactsOf(tenant, record.entity);
-  n.private_ip = IsPrivateIp(record.entity);
+  Learn(n, record.entity);
   n.conflicted = !record.conflicts.empty();
   n.persisted = true;
   Index(id, record.entity);
@@ -366,11 +368,11 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
   consider(IndexKey(tenant, e.kind, "", e.key));
   if (UsesAliases(e.kind)) {
     for (const Fact& f : incoming) {
-      if (f.what == kAlias && (f.flags & kStrongFlag) != 0) consider(f.hash);
+      if (f.what == kAlias && (f.flags & kStrongFlag) != 0) consider(f.hash());
     }
   }
   // The common case: one known entity that already has everything this sighting says.
-  if (candidates.size() == 1 && Knows(nodes_[candidates[0]], incoming)) return candidates[0];
+  if (candidates.size() == 1 && Knows(nodes_[candidates[0]], e, incoming)) return candidates[0];
 
   std::sort(candidates.begin(), candidates.end());  // the oldest entity keeps its node
   EntityId result = 0;
@@ -445,7 +447,8 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
     nodes_[result].conflicted = true;
     MarkDirty(result);
   }
-  if (Knows(nodes_[result], learnt == &e ? incoming : FactsOf(tenant, *learnt))) return result;
+  if (Knows(nodes_[result], *learnt, learnt == &e ? incoming : FactsOf(tenant, *learnt)))
+    return result;
   WEFT_ASSIGN_OR_RETURN(EntityRecord * r, Full(result));
   const std::size_t aliases = r->entity.aliases.size();
   r->entity.MergeFrom(*learnt);
@@ -488,7 +491,7 @@ std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   const Node& n = nodes_[rep];
   for (const Fact& f : n.facts) {
     if (f.what != kAlias || (f.flags & kStrongFlag) != 0) continue;
-    weak_index_.ForEach(f.hash, [&](EntityId other) {
+    weak_index_.ForEach(f.hash(), [&](EntityId other) {
       const EntityId o = Find(other);
       if (o == rep) return;
       const std::string key(nodes_[o].key.view());

@@ -92,32 +92,51 @@ class EntityResolver {
 
  private:
   // One thing an entity is known to have: an alias (with its strength and whether a source
-  // product is recorded), a property name, a tag, a display name or a cloud.
+  // product is recorded), a property name or a tag. 12 bytes: the 64-bit hash is kept as two
+  // halves, so that four facts fit inline where three of 16 bytes did (at a million alerts a
+  // third of the entities had spilled their facts to the heap; now one in sixteen does).
   struct Fact {
-    std::uint64_t hash = 0;
-    std::uint32_t type_tag = 0;  // aliases: hash of the alias type (conflict checks)
+    std::uint32_t hash_lo = 0, hash_hi = 0;
+    // Aliases: a 16-bit hash of the alias type. Two types sharing one only make a conflict check
+    // look at the full records (MayConflict), never miss a conflict.
+    std::uint16_t type_tag = 0;
     std::uint8_t what = 0;
     std::uint8_t flags = 0;
+
+    Fact() = default;
+    Fact(std::uint64_t hash, std::uint16_t type_tag, std::uint8_t what, std::uint8_t flags)
+        : hash_lo(static_cast<std::uint32_t>(hash)),
+          hash_hi(static_cast<std::uint32_t>(hash >> 32)),
+          type_tag(type_tag),
+          what(what),
+          flags(flags) {}
+    std::uint64_t hash() const { return (std::uint64_t{hash_hi} << 32) | hash_lo; }
     friend bool operator==(const Fact& a, const Fact& b) {
-      return a.hash == b.hash && a.what == b.what && a.flags == b.flags;
+      return a.hash_lo == b.hash_lo && a.hash_hi == b.hash_hi && a.what == b.what &&
+             a.flags == b.flags;
     }
   };
-  using Facts = absl::InlinedVector<Fact, 3>;
+  static_assert(sizeof(Fact) == 12, "four facts inline in a node");
+  using Facts = absl::InlinedVector<Fact, 4>;
   struct Node {
     TenantId tenant = 0;
     EntityKind kind = EntityKind::kGeneric;
-    bool private_ip = false;
-    bool persisted = false;   // the store holds its record under `key`
-    bool conflicted = false;  // its record lists conflicts
+    bool private_ip : 1 = false;
+    bool persisted : 1 = false;   // the store holds its record under `key`
+    bool conflicted : 1 = false;  // its record lists conflicts
+    bool has_name : 1 = false;    // a display name (not a fact: what it is does not matter)
+    bool has_cloud : 1 = false;   // a cloud
     internal::StringArena::Ref key;
     Facts facts;
   };
-
   EntityId AddNode(TenantId tenant, EntityKind kind);  // a new entity, its own representative
   static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
                                 std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
-  bool Knows(const Node& n, const Facts& incoming) const;
+  // Sets the facts and flags of `n` from the record of its entity.
+  void Learn(Node& n, const Entity& e) const;
+  // Whether `n` already has everything a sighting of `e` (whose facts are `incoming`) says.
+  static bool Knows(const Node& n, const Entity& e, const Facts& incoming);
   // Two entities that both have strong aliases of one type, with no value in common.
   struct Clash {
     std::string what;    // "type:a vs type:b", for the best-ranked such type
