@@ -141,7 +141,14 @@ class Runner {
   Status ParseFormat(const std::string& format, const std::string& key);
   Status EndToEnd(const std::string& format, const std::string& dir);
   Status CollectIds(IdStream& ids);
+  // The correlate stage: kCorrelateRuns timed runs of CorrelateOnce, each on memory returned to
+  // the system, so every run pays its page faults as the first one does.
   void Correlate(const IdStream& ids);
+  struct CorrelateRun {
+    double seconds = 0;
+    std::size_t incidents = 0, multi_alert_incidents = 0, dirty_roots = 0;
+  };
+  static CorrelateRun CorrelateOnce(const IdStream& ids);
   Status Durable();
   Status Quality(Engine& engine);
   Status Recorrelate();

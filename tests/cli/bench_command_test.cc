@@ -56,6 +56,12 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
     EXPECT_LE(j[key].get<double>(), 1.0) << key;
   }
   EXPECT_LE(j["path_p50_ms"].get<double>(), j["path_p99_ms"].get<double>());
+  // The correlator's figure is the median of its runs.
+  EXPECT_LE(j["correlate_min_alerts_per_s"].get<double>(),
+            j["correlate_alerts_per_s"].get<double>());
+  EXPECT_LE(j["correlate_alerts_per_s"].get<double>(),
+            j["correlate_max_alerts_per_s"].get<double>());
+  EXPECT_GT(j["correlate_min_alerts_per_s"].get<double>(), 0);
   EXPECT_LE(j["ingest_batch_p50_ms"].get<double>(), j["ingest_batch_p99_ms"].get<double>());
   // Every record parsed, none rejected; only informational alerts stay out of the store.
   EXPECT_EQ(j["parse_records"].get<double>(), 2000);
