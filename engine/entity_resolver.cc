@@ -271,6 +271,18 @@ void EntityResolver::Refresh(EntityId id) {
   nodes_[id].conflicted = !r.conflicts.empty();
 }
 
+void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) const {
+  const Entity& e = record.entity;
+  index_.prefetch(IndexKey(tenant, e.kind, "", e.key));
+  for (const Alias& a : e.aliases) {
+    const std::uint64_t hash = IndexKey(tenant, e.kind, a.type, a.value);
+    if (a.strong())
+      index_.prefetch(hash);
+    else
+      weak_index_.Prefetch(hash);
+  }
+}
+
 void EntityResolver::Index(EntityId id, const Entity& e) {
   const TenantId t = nodes_[id].tenant;
   index_.emplace(IndexKey(t, e.kind, "", e.key), id);

@@ -58,6 +58,13 @@ class EntityResolver {
   // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
   // record is already persisted: it is not handed back by TakeChanges.
   EntityId Adopt(TenantId tenant, const EntityRecord& record);
+  // Bring the index entries that Adopt(tenant, record), or Lookup(tenant, kind, key) at its
+  // first probe, will touch into the cache. A replay calls them for a run of records before it
+  // adopts or looks up any, so that the run's cache misses overlap instead of coming one by one.
+  void PrefetchAdopt(TenantId tenant, const EntityRecord& record) const;
+  void PrefetchLookup(TenantId tenant, EntityKind kind, std::string_view key) const {
+    index_.prefetch(IndexKey(tenant, kind, "", key));
+  }
   // Makes room for about `entities` entities (a replay knows how many are stored).
   void Reserve(std::size_t entities);
 

@@ -21,4 +21,14 @@ Status GraphStore::ForEachAlertSummary(std::string_view tenant,
   });
 }
 
+Status GraphStore::ForEachEntityRun(
+    std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
+  return ForEachEntity(tenant, [&](const EntityRecord& r) { return visit({&r, 1}); });
+}
+
+Status GraphStore::ForEachAlertSummaryRun(
+    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
+  return ForEachAlertSummary(tenant, [&](const AlertSummary& a) { return visit({&a, 1}); });
+}
+
 }  // namespace weft

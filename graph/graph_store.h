@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -119,6 +120,14 @@ class GraphStore {
   // whole alert override it (an engine reopening a store reads every alert this way).
   virtual Status ForEachAlertSummary(std::string_view tenant,
                                      const std::function<bool(const AlertSummary&)>& visit);
+  // ForEachEntity and ForEachAlertSummary a run of consecutive records at a time, valid during
+  // the call: a visitor that probes memory at random for each record (an engine replaying the
+  // store) can prefetch for a whole run before it visits the run. The defaults pass one record
+  // per call; a store whose scans read ahead in chunks passes the chunks.
+  virtual Status ForEachEntityRun(std::string_view tenant,
+                                  const std::function<bool(std::span<const EntityRecord>)>& visit);
+  virtual Status ForEachAlertSummaryRun(
+      std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit);
 
   virtual Result<StoreStats> Stats() = 0;
 };

@@ -186,6 +186,18 @@ Status PipelinedStore::ForEachEntity(std::string_view tenant,
   return inner_.ForEachEntity(tenant, visit);
 }
 
+Status PipelinedStore::ForEachEntityRun(
+    std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
+  WaitIdle();
+  return inner_.ForEachEntityRun(tenant, visit);
+}
+
+Status PipelinedStore::ForEachAlertSummaryRun(
+    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
+  WaitIdle();
+  return inner_.ForEachAlertSummaryRun(tenant, visit);
+}
+
 Status PipelinedStore::ForEachRelation(std::string_view tenant,
                                        const std::function<bool(const Relation&)>& visit) {
   WaitIdle();

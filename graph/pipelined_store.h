@@ -47,6 +47,11 @@ class PipelinedStore final : public GraphStore {
                              const std::function<bool(const AlertSummary&)>& visit) override;
   Status ForEachEntity(std::string_view tenant,
                        const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachEntityRun(std::string_view tenant,
+                          const std::function<bool(std::span<const EntityRecord>)>& visit) override;
+  Status ForEachAlertSummaryRun(
+      std::string_view tenant,
+      const std::function<bool(std::span<const AlertSummary>)>& visit) override;
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override;
   Status ForEachIncident(std::string_view tenant,

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 #include <mutex>
+#include <span>
 #include <system_error>
 #include <vector>
 
@@ -112,6 +113,11 @@ class RocksStore final : public GraphStore {
                              const std::function<bool(const AlertSummary&)>& visit) override;
   Status ForEachEntity(std::string_view tenant,
                        const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachEntityRun(std::string_view tenant,
+                          const std::function<bool(std::span<const EntityRecord>)>& visit) override;
+  Status ForEachAlertSummaryRun(
+      std::string_view tenant,
+      const std::function<bool(std::span<const AlertSummary>)>& visit) override;
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override;
   Status ForEachIncident(std::string_view tenant,
@@ -128,10 +134,19 @@ class RocksStore final : public GraphStore {
   Status ScanRaw(Cf c, const std::string& prefix,
                  const std::function<bool(std::string_view key, std::string_view value)>& each);
 
-  // Decodes each record of a scan with `decode`, passes those `keep` accepts to `visit`.
+  // Decodes each record of a scan with `decode` on a second thread, passes those `keep`
+  // accepts to `visit` a chunk at a time (ScanRuns) or one at a time (Scan).
+  template <typename T, typename Decode, typename Keep>
+  Status ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
+                  const std::function<bool(std::span<const T>)>& visit);
   template <typename T, typename Decode, typename Keep>
   Status Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
               const std::function<bool(const T&)>& visit);
+  // The decoding of ForEachEntity and ForEachAlertSummary.
+  Status ScanEntities(std::string_view tenant,
+                      const std::function<bool(std::span<const EntityRecord>)>& visit);
+  Status ScanAlertSummaries(std::string_view tenant,
+                            const std::function<bool(std::span<const AlertSummary>)>& visit);
 
   Result<std::uint64_t> CountKeys(Cf c);
 
@@ -334,7 +349,18 @@ Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
 template <typename T, typename Decode, typename Keep>
 Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode,
                         Keep keep, const std::function<bool(const T&)>& visit) {
-  return rocks::ReadAhead<T>(
+  return ScanRuns<T>(c, prefix, what, decode, keep, [&](std::span<const T> run) {
+    for (const T& record : run) {
+      if (!visit(record)) return false;
+    }
+    return true;
+  });
+}
+
+template <typename T, typename Decode, typename Keep>
+Status RocksStore::ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode,
+                            Keep keep, const std::function<bool(std::span<const T>)>& visit) {
+  return rocks::ReadAheadRuns<T>(
       [&](rocks::ReadAheadSink<T>& sink) {
         Status bad;
         WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
@@ -360,6 +386,21 @@ Status RocksStore::ForEachAlert(std::string_view tenant,
 
 Status RocksStore::ForEachAlertSummary(std::string_view tenant,
                                        const std::function<bool(const AlertSummary&)>& visit) {
+  return ScanAlertSummaries(tenant, [&](std::span<const AlertSummary> run) {
+    for (const AlertSummary& a : run) {
+      if (!visit(a)) return false;
+    }
+    return true;
+  });
+}
+
+Status RocksStore::ForEachAlertSummaryRun(
+    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
+  return ScanAlertSummaries(tenant, visit);
+}
+
+Status RocksStore::ScanAlertSummaries(
+    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
   // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary,
   // which also serves a caller that needs the whole alert (AlertSummary::decode_record).
   auto decode = [](rocks::ReadAheadSink<AlertSummary>& sink, std::string_view value,
@@ -368,14 +409,29 @@ Status RocksStore::ForEachAlertSummary(std::string_view tenant,
     slot.decode_record = &codec::DecodeAlert;
     return codec::DecodeAlertSummary(slot.record, slot);
   };
-  return Scan<AlertSummary>(
+  return ScanRuns<AlertSummary>(
       Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", decode,
       [tenant](const AlertSummary& a) { return tenant.empty() || a.tenant == tenant; }, visit);
 }
 
 Status RocksStore::ForEachEntity(std::string_view tenant,
                                  const std::function<bool(const EntityRecord&)>& visit) {
-  return Scan<EntityRecord>(
+  return ScanEntities(tenant, [&](std::span<const EntityRecord> run) {
+    for (const EntityRecord& r : run) {
+      if (!visit(r)) return false;
+    }
+    return true;
+  });
+}
+
+Status RocksStore::ForEachEntityRun(
+    std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
+  return ScanEntities(tenant, visit);
+}
+
+Status RocksStore::ScanEntities(std::string_view tenant,
+                                const std::function<bool(std::span<const EntityRecord>)>& visit) {
+  return ScanRuns<EntityRecord>(
       Cf::kEntities, TenantPrefix(tenant, '\0'), "entity",
       DecodeInto<EntityRecord, codec::DecodeEntityRecord>, [](const EntityRecord&) { return true; },
       visit);

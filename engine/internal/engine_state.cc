@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <optional>
+#include <span>
 
 namespace weft::internal {
 namespace {
@@ -165,6 +166,13 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
   return a;
 }
 
+void EngineState::PrefetchStoredAlert(const AlertSummary& summary) {
+  const std::uint32_t tenant = Tenant(summary.tenant);
+  for (const auto& [kind, key] : summary.evidence) resolver.PrefetchLookup(tenant, kind, key);
+  const Result<std::string_view> rest = CheckedKeyRest(summary.tenant, summary.key);
+  if (rest.ok()) alert_index.Prefetch(AlertKeyRef{tenant, *rest});
+}
+
 Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& store) {
   WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(summary.tenant, summary.key));
   AlertInfo info;
@@ -324,15 +332,29 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   resolver.Reserve(stats.entities);
   alerts.reserve(stats.alerts);
   alert_index.Reserve(stats.alerts);
-  WEFT_RETURN_IF_ERROR(store.ForEachEntity("", [&](const EntityRecord& r) {
-    const std::uint32_t tenant = Tenant(r.tenant);
-    AddCorrelatorEntity(tenant, resolver.Adopt(tenant, r));
+  // Each run of records (a read-ahead chunk) has the table entries it will touch prefetched
+  // before any of it is added: the tables are larger than the caches, and the misses of a run
+  // then overlap instead of coming one after another (docs/benchmarks.md, round 6).
+  std::vector<std::uint32_t> run_tenants;
+  WEFT_RETURN_IF_ERROR(store.ForEachEntityRun("", [&](std::span<const EntityRecord> run) {
+    run_tenants.clear();
+    for (const EntityRecord& r : run) {
+      run_tenants.push_back(Tenant(r.tenant));
+      resolver.PrefetchAdopt(run_tenants.back(), r);
+    }
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      AddCorrelatorEntity(run_tenants[i], resolver.Adopt(run_tenants[i], run[i]));
+    }
     return true;
   }));
   Status added;
-  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary("", [&](const AlertSummary& a) {
-    added = AddStoredAlert(a, store);
-    return added.ok();
+  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummaryRun("", [&](std::span<const AlertSummary> run) {
+    for (const AlertSummary& a : run) PrefetchStoredAlert(a);
+    for (const AlertSummary& a : run) {
+      added = AddStoredAlert(a, store);
+      if (!added.ok()) return false;
+    }
+    return true;
   }));
   WEFT_RETURN_IF_ERROR(added);
   resolver.DiscardChanges();  // the replay re-derived stored state; nothing to write

@@ -34,6 +34,8 @@ class KeyIndex {
     auto it = ids_.find(key);
     return it == ids_.end() ? kNotFound : *it;
   }
+  // Brings the table entry of `key` into the cache (before a Find or an Insert of it).
+  void Prefetch(const Key& key) const { ids_.prefetch(key); }
   // Adds `id` under its key; false (and nothing changes) when another id has that key.
   bool Insert(std::uint32_t id) { return ids_.insert(id).second; }
   void Reserve(std::size_t n) { ids_.reserve(n); }

@@ -20,6 +20,9 @@ class WeakIndex {
 
   // Adds `id` under `hash` unless it is there already (then returns false). Before adding, calls
   // `each_other(other)` for every entity already under `hash`.
+  // Brings the table entry Add(hash, ...) and ForEach(hash, ...) read into the cache.
+  void Prefetch(std::uint64_t hash) const { first_.prefetch(hash); }
+
   template <typename EachOther>
   bool Add(std::uint64_t hash, EntityId id, EachOther&& each_other) {
     auto [it, inserted] = first_.emplace(hash, id);

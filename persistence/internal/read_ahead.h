@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -164,12 +165,12 @@ class ReadAheadSink {
   T scratch_;
 };
 
-// Runs `produce` on a second thread and passes each committed record to `visit` in order until
-// `visit` returns false. Returns the producer's status; records committed before a failure are
-// visited first.
+// Runs `produce` on a second thread and passes the committed records to `visit` in order, a
+// chunk at a time (a span valid during the call), until `visit` returns false. Returns the
+// producer's status; records committed before a failure are visited first.
 template <typename T>
-Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
-                 const std::function<bool(const T&)>& visit) {
+Status ReadAheadRuns(const std::function<Status(ReadAheadSink<T>&)>& produce,
+                     const std::function<bool(std::span<const T>)>& visit) {
   read_ahead_internal::Exchange<T> exchange;
   std::jthread producer([&] {
     ReadAheadSink<T> sink(exchange);
@@ -184,15 +185,25 @@ Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
     ~StopOnExit() { exchange.Stop(); }
   } stop_on_exit{exchange};
   while (std::unique_ptr<read_ahead_internal::Chunk<T>> chunk = exchange.TakeReady()) {
-    bool wanted = true;
-    for (std::size_t i = 0; i < chunk->used && wanted; ++i) wanted = visit(chunk->items[i]);
     // The caller stopped the scan (the guard stops the producer); a later failure is not its
     // concern.
-    if (!wanted) return Status::Ok();
+    if (!visit(std::span<const T>(chunk->items.data(), chunk->used))) return Status::Ok();
     exchange.PutFree(std::move(chunk));
   }
   producer.join();
   return exchange.status();
+}
+
+// The same, one record at a time.
+template <typename T>
+Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
+                 const std::function<bool(const T&)>& visit) {
+  return ReadAheadRuns<T>(produce, [&](std::span<const T> run) {
+    for (const T& record : run) {
+      if (!visit(record)) return false;
+    }
+    return true;
+  });
 }
 
 }  // namespace weft::rocks

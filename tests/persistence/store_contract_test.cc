@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <span>
 
 #include "graph/in_memory_store.h"
 #include "persistence/rocks_store.h"
@@ -332,6 +333,53 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
     // The RocksDB store hands every summary its record to decode; the in-memory one need not.
     if (TypeParam::kOnDisk) {
       EXPECT_EQ(decodable, summaries.size());
+    }
+  }
+}
+
+// The run scans visit exactly the records of the one-by-one scans, in the same order; the RocksDB
+// store passes its read-ahead chunks (more than one record a call), and a visitor that returns
+// false stops the scan after its run.
+TYPED_TEST(StoreContractTest, RunScansVisitTheRecordsOfTheScansInTheSameOrder) {
+  this->ApplyGuide();
+  for (const std::string tenant : {"", "org0"}) {
+    std::vector<std::string> entities, entity_runs, summaries, summary_runs;
+    std::size_t longest_run = 0, runs = 0;
+    WEFT_EXPECT_OK(this->store_->ForEachEntity(tenant, [&](const EntityRecord& r) {
+      entities.push_back(r.tenant + "|" + r.entity.key);
+      return true;
+    }));
+    WEFT_EXPECT_OK(this->store_->ForEachEntityRun(tenant, [&](std::span<const EntityRecord> run) {
+      for (const EntityRecord& r : run) entity_runs.push_back(r.tenant + "|" + r.entity.key);
+      longest_run = std::max(longest_run, run.size());
+      return true;
+    }));
+    WEFT_EXPECT_OK(this->store_->ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
+      summaries.emplace_back(a.key);
+      return true;
+    }));
+    WEFT_EXPECT_OK(
+        this->store_->ForEachAlertSummaryRun(tenant, [&](std::span<const AlertSummary> run) {
+          for (const AlertSummary& a : run) summary_runs.emplace_back(a.key);
+          longest_run = std::max(longest_run, run.size());
+          ++runs;
+          return true;
+        }));
+    EXPECT_FALSE(entities.empty());
+    EXPECT_EQ(entity_runs, entities) << "tenant '" << tenant << "'";
+    EXPECT_EQ(summary_runs, summaries) << "tenant '" << tenant << "'";
+    if (TypeParam::kOnDisk) {
+      EXPECT_GT(longest_run, 1u);  // the sample's 398 alerts fit one chunk
+    }
+    if (runs >= 2) {
+      std::size_t visited = 0, calls = 0;
+      WEFT_EXPECT_OK(
+          this->store_->ForEachAlertSummaryRun(tenant, [&](std::span<const AlertSummary> run) {
+            visited += run.size();
+            return ++calls < 1;
+          }));
+      EXPECT_EQ(calls, 1u);
+      EXPECT_LT(visited, summaries.size());
     }
   }
 }
