@@ -131,7 +131,7 @@ bool EntityResolver::Knows(const Node& n, const Entity& e, const Facts& incoming
   for (const Fact& in : incoming) {
     bool known = false;
     for (const Fact& f : n.facts) {
-      if (f.what != in.what || f.hash_lo != in.hash_lo || f.hash_hi != in.hash_hi) continue;
+      if (f.what != in.what || f.hash() != in.hash()) continue;
       // An alias is known when it is at least as strong and as sourced as the incoming one.
       if ((in.flags & ~f.flags) == 0) {
         known = true;
