@@ -349,12 +349,7 @@ Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
 template <typename T, typename Decode, typename Keep>
 Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode,
                         Keep keep, const std::function<bool(const T&)>& visit) {
-  return ScanRuns<T>(c, prefix, what, decode, keep, [&](std::span<const T> run) {
-    for (const T& record : run) {
-      if (!visit(record)) return false;
-    }
-    return true;
-  });
+  return ScanRuns<T>(c, prefix, what, decode, keep, rocks::EachOf(visit));
 }
 
 template <typename T, typename Decode, typename Keep>
@@ -386,12 +381,7 @@ Status RocksStore::ForEachAlert(std::string_view tenant,
 
 Status RocksStore::ForEachAlertSummary(std::string_view tenant,
                                        const std::function<bool(const AlertSummary&)>& visit) {
-  return ScanAlertSummaries(tenant, [&](std::span<const AlertSummary> run) {
-    for (const AlertSummary& a : run) {
-      if (!visit(a)) return false;
-    }
-    return true;
-  });
+  return ScanAlertSummaries(tenant, rocks::EachOf(visit));
 }
 
 Status RocksStore::ForEachAlertSummaryRun(
@@ -416,12 +406,7 @@ Status RocksStore::ScanAlertSummaries(
 
 Status RocksStore::ForEachEntity(std::string_view tenant,
                                  const std::function<bool(const EntityRecord&)>& visit) {
-  return ScanEntities(tenant, [&](std::span<const EntityRecord> run) {
-    for (const EntityRecord& r : run) {
-      if (!visit(r)) return false;
-    }
-    return true;
-  });
+  return ScanEntities(tenant, rocks::EachOf(visit));
 }
 
 Status RocksStore::ForEachEntityRun(

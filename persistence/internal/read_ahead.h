@@ -194,16 +194,23 @@ Status ReadAheadRuns(const std::function<Status(ReadAheadSink<T>&)>& produce,
   return exchange.status();
 }
 
-// The same, one record at a time.
+// A run visitor that passes each record of a run to `visit` until it returns false. It refers to
+// `visit`, which must outlive it.
 template <typename T>
-Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
-                 const std::function<bool(const T&)>& visit) {
-  return ReadAheadRuns<T>(produce, [&](std::span<const T> run) {
+std::function<bool(std::span<const T>)> EachOf(const std::function<bool(const T&)>& visit) {
+  return [&visit](std::span<const T> run) {
     for (const T& record : run) {
       if (!visit(record)) return false;
     }
     return true;
-  });
+  };
+}
+
+// The same, one record at a time.
+template <typename T>
+Status ReadAhead(const std::function<Status(ReadAheadSink<T>&)>& produce,
+                 const std::function<bool(const T&)>& visit) {
+  return ReadAheadRuns<T>(produce, EachOf(visit));
 }
 
 }  // namespace weft::rocks
