@@ -166,17 +166,17 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
   return a;
 }
 
-void EngineState::PrefetchStoredAlert(const AlertSummary& summary) {
-  const std::uint32_t tenant = Tenant(summary.tenant);
+void EngineState::PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const {
   for (const auto& [kind, key] : summary.evidence) resolver.PrefetchLookup(tenant, kind, key);
   const Result<std::string_view> rest = CheckedKeyRest(summary.tenant, summary.key);
   if (rest.ok()) alert_index.Prefetch(AlertKeyRef{tenant, *rest});
 }
 
-Status EngineState::AddStoredAlert(const AlertSummary& summary, GraphStore& store) {
+Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant,
+                                   GraphStore& store) {
   WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(summary.tenant, summary.key));
   AlertInfo info;
-  info.tenant = Tenant(summary.tenant);
+  info.tenant = tenant;
   info.first = summary.activity;
   info.last = std::max(summary.last_activity, info.first);
   info.severity = summary.severity;
@@ -335,7 +335,7 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   // Each run of records (a read-ahead chunk) has the table entries it will touch prefetched
   // before any of it is added: the tables are larger than the caches, and the misses of a run
   // then overlap instead of coming one after another (docs/benchmarks.md, round 6).
-  std::vector<std::uint32_t> run_tenants;
+  std::vector<std::uint32_t> run_tenants;  // Tenant() of each record of the run
   WEFT_RETURN_IF_ERROR(store.ForEachEntityRun("", [&](std::span<const EntityRecord> run) {
     run_tenants.clear();
     for (const EntityRecord& r : run) {
@@ -349,9 +349,13 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   }));
   Status added;
   WEFT_RETURN_IF_ERROR(store.ForEachAlertSummaryRun("", [&](std::span<const AlertSummary> run) {
-    for (const AlertSummary& a : run) PrefetchStoredAlert(a);
+    run_tenants.clear();
     for (const AlertSummary& a : run) {
-      added = AddStoredAlert(a, store);
+      run_tenants.push_back(Tenant(a.tenant));
+      PrefetchStoredAlert(a, run_tenants.back());
+    }
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      added = AddStoredAlert(run[i], run_tenants[i], store);
       if (!added.ok()) return false;
     }
     return true;

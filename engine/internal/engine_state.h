@@ -100,9 +100,10 @@ struct EngineState {
   // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
   // (the whole alert is decoded from the scanned record, or read, and resolved only when a key
   // is unknown or names clashing entities: replay_fallbacks).
-  Status AddStoredAlert(const AlertSummary& summary, GraphStore& store);
-  // Brings the table entries AddStoredAlert(summary) will probe into the cache.
-  void PrefetchStoredAlert(const AlertSummary& summary);
+  // `tenant` is Tenant(summary.tenant), which the replay has already looked up.
+  Status AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant, GraphStore& store);
+  // Brings the table entries AddStoredAlert(summary, tenant) will probe into the cache.
+  void PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const;
   // An alert merged with a new delivery: new times, status, title or evidence.
   Status UpdateAlert(std::uint32_t a, const Alert& merged);
   // Recomputes the incidents of every changed component; appends their records (and the
