@@ -67,10 +67,10 @@ struct AlertSummary {
   std::vector<std::pair<EntityKind, std::string_view>> evidence;  // kind and key, in evidence order
   // The whole alert, for the few a caller needs in full (a replay re-resolves an alert whose
   // evidence names clashing entities): when the store can, `record` is the bytes this summary
-  // was read from and `decode_record` decodes them, which saves a random point read. Null: read
-  // the alert with GetAlert.
+  // was read from and `decode_record(key, record)` decodes them, which saves a random point
+  // read. Null: read the alert with GetAlert.
   std::string_view record;
-  Result<Alert> (*decode_record)(std::string_view record) = nullptr;
+  Result<Alert> (*decode_record)(std::string_view key, std::string_view record) = nullptr;
 };
 
 // Statistics for reports and benchmarks.

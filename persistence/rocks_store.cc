@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <vector>
@@ -65,13 +66,42 @@ std::string ShownKey(std::string_view key) {
   return shown;
 }
 
-// A scan's decoder for records that own their values: decodes `value` into the read-ahead slot.
-template <typename T, Result<T> (*kDecode)(std::string_view)>
-Status DecodeInto(rocks::ReadAheadSink<T>& /*sink*/, std::string_view value, T& slot) {
-  Result<T> decoded = kDecode(value);
+// The tenant and entity key of an entities-CF key (EntityStoreKey); nullopt when it has no '\0'.
+std::optional<std::pair<std::string_view, std::string_view>> SplitEntityStoreKey(
+    std::string_view stored) {
+  const std::size_t nul = stored.find('\0');
+  if (nul == std::string_view::npos) return std::nullopt;
+  return std::make_pair(stored.substr(0, nul), stored.substr(nul + 1));
+}
+
+// Moves a decoded record into a read-ahead slot.
+template <typename T>
+Status Assign(Result<T> decoded, T& slot) {
   if (!decoded.ok()) return decoded.status();
   slot = std::move(*decoded);
   return Status::Ok();
+}
+
+// A scan's decoders for records that own their values: each decodes `value`, stored under `key`,
+// into the read-ahead slot.
+template <typename T>
+using Sink = rocks::ReadAheadSink<T>;
+Status DecodeAlertInto(Sink<Alert>&, std::string_view key, std::string_view value, Alert& slot) {
+  return Assign(codec::DecodeAlert(key, value), slot);
+}
+Status DecodeEntityInto(Sink<EntityRecord>&, std::string_view key, std::string_view value,
+                        EntityRecord& slot) {
+  const auto parts = SplitEntityStoreKey(key);
+  if (!parts) return Status::Corruption("entity key has no tenant separator");
+  return Assign(codec::DecodeEntityRecord(parts->first, parts->second, value), slot);
+}
+Status DecodeRelationInto(Sink<Relation>&, std::string_view, std::string_view value,
+                          Relation& slot) {
+  return Assign(codec::DecodeRelation(value), slot);
+}
+Status DecodeIncidentInto(Sink<Incident>&, std::string_view key, std::string_view value,
+                          Incident& slot) {
+  return Assign(codec::DecodeIncident(key, value), slot);
 }
 
 std::string TenantPrefix(std::string_view tenant, char separator) {
@@ -301,7 +331,7 @@ Result<std::optional<std::string>> RocksStore::GetRaw(Cf c, std::string_view key
 Result<std::optional<Alert>> RocksStore::GetAlert(std::string_view key) {
   WEFT_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(Cf::kAlerts, key));
   if (!raw) return std::optional<Alert>();
-  Result<Alert> a = codec::DecodeAlert(*raw);
+  Result<Alert> a = codec::DecodeAlert(key, *raw);
   if (!a.ok()) return a.status().WithContext("alert '" + std::string(key) + "' in " + dir_);
   return std::optional<Alert>(std::move(a).value());
 }
@@ -311,7 +341,7 @@ Result<std::optional<EntityRecord>> RocksStore::GetEntity(std::string_view tenan
   WEFT_ASSIGN_OR_RETURN(std::optional<std::string> raw,
                         GetRaw(Cf::kEntities, EntityStoreKey(tenant, key)));
   if (!raw) return std::optional<EntityRecord>();
-  Result<EntityRecord> e = codec::DecodeEntityRecord(*raw);
+  Result<EntityRecord> e = codec::DecodeEntityRecord(tenant, key, *raw);
   if (!e.ok()) return e.status().WithContext("entity '" + std::string(key) + "' in " + dir_);
   return std::optional<EntityRecord>(std::move(e).value());
 }
@@ -319,7 +349,7 @@ Result<std::optional<EntityRecord>> RocksStore::GetEntity(std::string_view tenan
 Result<std::optional<Incident>> RocksStore::GetIncident(std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(Cf::kIncidents, id));
   if (!raw) return std::optional<Incident>();
-  Result<Incident> i = codec::DecodeIncident(*raw);
+  Result<Incident> i = codec::DecodeIncident(id, *raw);
   if (!i.ok()) return i.status().WithContext("incident '" + std::string(id) + "' in " + dir_);
   return std::optional<Incident>(std::move(i).value());
 }
@@ -360,7 +390,7 @@ Status RocksStore::ScanRuns(Cf c, const std::string& prefix, std::string_view wh
         Status bad;
         WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
           T& slot = sink.Slot();
-          if (Status st = decode(sink, value, slot); !st.ok()) {
+          if (Status st = decode(sink, key, value, slot); !st.ok()) {
             bad = st.WithContext(std::string(what) + " '" + ShownKey(key) + "' in " + dir_);
             return false;
           }
@@ -375,7 +405,7 @@ Status RocksStore::ForEachAlert(std::string_view tenant,
                                 const std::function<bool(const Alert&)>& visit) {
   // Alert keys are "<tenant>/..."; the tenant check also drops tenant "a/b" from a scan of "a".
   return Scan<Alert>(
-      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", DecodeInto<Alert, codec::DecodeAlert>,
+      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", DecodeAlertInto,
       [tenant](const Alert& a) { return tenant.empty() || a.tenant == tenant; }, visit);
 }
 
@@ -393,11 +423,12 @@ Status RocksStore::ScanAlertSummaries(
     std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
   // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary,
   // which also serves a caller that needs the whole alert (AlertSummary::decode_record).
-  auto decode = [](rocks::ReadAheadSink<AlertSummary>& sink, std::string_view value,
+  auto decode = [](Sink<AlertSummary>& sink, std::string_view key, std::string_view value,
                    AlertSummary& slot) {
+    const std::string_view kept_key = sink.Keep(key);
     slot.record = sink.Keep(value);
     slot.decode_record = &codec::DecodeAlert;
-    return codec::DecodeAlertSummary(slot.record, slot);
+    return codec::DecodeAlertSummary(kept_key, slot.record, slot);
   };
   return ScanRuns<AlertSummary>(
       Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", decode,
@@ -417,23 +448,22 @@ Status RocksStore::ForEachEntityRun(
 Status RocksStore::ScanEntities(std::string_view tenant,
                                 const std::function<bool(std::span<const EntityRecord>)>& visit) {
   return ScanRuns<EntityRecord>(
-      Cf::kEntities, TenantPrefix(tenant, '\0'), "entity",
-      DecodeInto<EntityRecord, codec::DecodeEntityRecord>, [](const EntityRecord&) { return true; },
-      visit);
+      Cf::kEntities, TenantPrefix(tenant, '\0'), "entity", DecodeEntityInto,
+      [](const EntityRecord&) { return true; }, visit);
 }
 
 Status RocksStore::ForEachRelation(std::string_view tenant,
                                    const std::function<bool(const Relation&)>& visit) {
   return Scan<Relation>(
-      Cf::kRelations, TenantPrefix(tenant, '\0'), "relation",
-      DecodeInto<Relation, codec::DecodeRelation>, [](const Relation&) { return true; }, visit);
+      Cf::kRelations, TenantPrefix(tenant, '\0'), "relation", DecodeRelationInto,
+      [](const Relation&) { return true; }, visit);
 }
 
 Status RocksStore::ForEachIncident(std::string_view tenant,
                                    const std::function<bool(const Incident&)>& visit) {
   // Incidents are keyed by id alone; the tenant lives in the value.
   return Scan<Incident>(
-      Cf::kIncidents, "", "incident", DecodeInto<Incident, codec::DecodeIncident>,
+      Cf::kIncidents, "", "incident", DecodeIncidentInto,
       [tenant](const Incident& i) { return tenant.empty() || i.tenant == tenant; }, visit);
 }
 

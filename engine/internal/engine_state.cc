@@ -192,7 +192,7 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t te
       // decide which): resolve the whole alert as on arrival.
       ++replay_fallbacks;
       if (summary.decode_record != nullptr) {
-        Result<Alert> alert = summary.decode_record(summary.record);
+        Result<Alert> alert = summary.decode_record(summary.key, summary.record);
         if (!alert.ok()) return alert.status().WithContext("alert " + std::string(summary.key));
         return AddAlert(*alert).status();
       }

@@ -1,80 +1,28 @@
 #include "persistence/internal/codec.h"
 
-#include <algorithm>
-#include <map>
+#include <string>
 #include <vector>
+
+#include "persistence/internal/codec_primitives.h"
 
 namespace weft::codec {
 namespace {
 
-// ---- encoding
+using internal::Reader;
+using internal::Writer;
 
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {}
-
-  void Byte(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void Varint(std::uint64_t v) {
-    while (v >= 0x80) {
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
-    }
-    out_.push_back(static_cast<char>(v));
-  }
-  void Int(std::int64_t v) { Varint(ZigZag(v)); }
-  // kNoTime (INT64_MIN) zig-zags to UINT64_MAX; +1 wraps it to 0, a one-byte varint.
-  void Time(Timestamp t) { Varint(ZigZag(t) + 1); }
-  template <typename E>
-  void Enum(E v) {
-    Byte(static_cast<std::uint8_t>(v));
-  }
-  void Str(std::string_view s) {
-    Varint(s.size());
-    out_.append(s.data(), s.size());
-  }
-  void Strs(const std::vector<std::string>& v) {
-    Varint(v.size());
-    for (const std::string& s : v) Str(s);
-  }
-  // A flag byte, then the strings: without `prefix` (flag 1) when every one begins with it,
-  // else whole (flag 0).
-  void StrsUnder(std::string_view prefix, const std::vector<std::string>& v) {
-    const bool under = std::all_of(v.begin(), v.end(), [&](const std::string& s) {
-      return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
-    });
-    Byte(under ? 1 : 0);
-    Varint(v.size());
-    for (const std::string& s : v) Str(std::string_view(s).substr(under ? prefix.size() : 0));
-  }
-  template <typename E>
-  void Enums(const std::vector<E>& v) {
-    Varint(v.size());
-    for (E e : v) Enum(e);
-  }
-  void Map(const std::map<std::string, std::string>& m) {
-    Varint(m.size());
-    for (const auto& [k, v] : m) {
-      Str(k);
-      Str(v);
-    }
-  }
-
- private:
-  static std::uint64_t ZigZag(std::int64_t v) {
-    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-  }
-  std::string& out_;
-};
-
-void PutEntity(Writer& w, const Entity& e) {
+// An entity, in an alert's evidence (key written) or in an entity record (the key is the one the
+// record is stored under). From version 2 the display name and alias values are written as parts
+// of the entity key when they are (an IP's name, a VM id alias).
+void PutEntity(Writer& w, const Entity& e, bool with_key) {
   w.Enum(e.kind);
-  w.Str(e.key);
-  w.Str(e.display_name);
+  if (with_key) w.Str(e.key);
+  w.Part(e.display_name, e.key);
   w.Enum(e.cloud);
   w.Varint(e.aliases.size());
   for (const Alias& a : e.aliases) {
     w.Str(a.type);
-    w.Str(a.value);
+    w.Part(a.value, e.key);
     w.Enum(a.strength);
     w.Str(a.source);
   }
@@ -91,234 +39,20 @@ void PutRelation(Writer& w, const Relation& r) {
   w.Map(r.properties);
 }
 
-// ---- decoding
-
-// Reads fields from a bounded byte range. The first failure is recorded (with the field being
-// read and the byte offset) and every later read fails too, so decoders can read a whole record
-// and check status() once.
-class Reader {
- public:
-  Reader(std::string_view data, std::string_view record) : data_(data), record_(record) {}
-
-  bool Byte(const char* field, std::uint8_t& v) {
-    if (!ok_) return false;
-    if (pos_ >= data_.size()) return Truncated(field);
-    v = static_cast<std::uint8_t>(data_[pos_++]);
-    return true;
-  }
-
-  bool Varint(const char* field, std::uint64_t& v) {
-    if (!ok_) return false;
-    const std::size_t start = pos_;
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) return Truncated(field);
-      const auto b = static_cast<std::uint8_t>(data_[pos_++]);
-      if (shift == 63 && b > 1) return Garbled(field, start, "varint overflows 64 bits");
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return Garbled(field, start, "varint longer than 10 bytes");
-  }
-
-  bool Int(const char* field, std::int64_t& v) {
-    std::uint64_t u = 0;
-    if (!Varint(field, u)) return false;
-    v = UnZigZag(u);
-    return true;
-  }
-
-  bool Time(const char* field, Timestamp& t) {
-    std::uint64_t u = 0;
-    if (!Varint(field, u)) return false;
-    t = UnZigZag(u - 1);
-    return true;
-  }
-
-  // An enum stored as one byte; values above `max` are garbage.
-  template <typename E>
-  bool Enum(const char* field, E& v, E max) {
-    const std::size_t start = pos_;
-    std::uint8_t b = 0;
-    if (!Byte(field, b)) return false;
-    if (b > static_cast<std::uint8_t>(max)) {
-      return Garbled(field, start,
-                     "enum value " + std::to_string(b) + " is out of range 0.." +
-                         std::to_string(static_cast<int>(max)));
-    }
-    v = static_cast<E>(b);
-    return true;
-  }
-
-  bool Str(const char* field, std::string& s) {
-    std::string_view v;
-    if (!View(field, v)) return false;
-    s.assign(v);
-    return true;
-  }
-
-  // A list/map size. Every element takes at least one byte, so a count larger than the bytes
-  // left is garbage (and must not drive a huge reserve()).
-  bool Count(const char* field, std::size_t& n) {
-    const std::size_t start = pos_;
-    std::uint64_t v = 0;
-    if (!Varint(field, v)) return false;
-    if (v > data_.size() - pos_) {
-      return Fail(field, start,
-                  "is garbled or truncated: count " + std::to_string(v) + " exceeds the " +
-                      std::to_string(data_.size() - pos_) + " bytes left");
-    }
-    n = static_cast<std::size_t>(v);
-    return true;
-  }
-
-  // A string as a view into the record (valid while the record's bytes are).
-  bool View(const char* field, std::string_view& s) {
-    const std::size_t start = pos_;
-    std::uint64_t n = 0;
-    if (!Varint(field, n)) return false;
-    if (n > data_.size() - pos_) {
-      return Fail(field, start,
-                  "is truncated: length " + std::to_string(n) + " exceeds the " +
-                      std::to_string(data_.size() - pos_) + " bytes left");
-    }
-    s = data_.substr(pos_, n);
-    pos_ += n;
-    return true;
-  }
-
-  // Skips `strings` strings, or a counted list of them.
-  bool Skip(const char* field, std::size_t strings = 1) {
-    std::string_view ignored;
-    for (std::size_t i = 0; i < strings; ++i) {
-      if (!View(field, ignored)) return false;
-    }
-    return true;
-  }
-  bool SkipStrs(const char* field, std::size_t per_element = 1) {
-    std::size_t n = 0;
-    return Count(field, n) && Skip(field, n * per_element);
-  }
-  bool SkipByte(const char* field) {
-    std::uint8_t ignored = 0;
-    return Byte(field, ignored);
-  }
-  bool SkipVarint(const char* field) {
-    std::uint64_t ignored = 0;
-    return Varint(field, ignored);
-  }
-
-  bool Strs(const char* field, std::vector<std::string>& v) {
-    std::size_t n = 0;
-    if (!Count(field, n)) return false;
-    v.clear();
-    v.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!Str(field, v.emplace_back())) return false;
-    }
-    return true;
-  }
-
-  // What Writer::StrsUnder wrote: the strings, with `prefix` put back when the flag says so
-  // (each built once, at its full size).
-  bool StrsUnder(const char* field, std::string_view prefix, std::vector<std::string>& v) {
-    bool under = false;
-    std::size_t n = 0;
-    if (!Enum(field, under, true) || !Count(field, n)) return false;
-    if (!under) prefix = {};
-    v.clear();
-    v.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::string_view rest;
-      if (!View(field, rest)) return false;
-      std::string& s = v.emplace_back();
-      s.reserve(prefix.size() + rest.size());
-      s.append(prefix).append(rest);
-    }
-    return true;
-  }
-
-  bool Map(const char* field, std::map<std::string, std::string>& m) {
-    std::size_t n = 0;
-    if (!Count(field, n)) return false;
-    m.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      std::string k, v;
-      if (!Str(field, k) || !Str(field, v)) return false;
-      m.insert_or_assign(std::move(k), std::move(v));
-    }
-    return true;
-  }
-
-  bool Version() { return Version(kCodecVersion, kCodecVersion) != 0; }
-
-  // The record's version when it is one of `oldest`..`newest`; else 0 (and the reader fails).
-  std::uint8_t Version(std::uint8_t oldest, std::uint8_t newest) {
-    std::uint8_t v = 0;
-    if (!Byte("version", v)) return 0;
-    if (v < oldest || v > newest) {
-      const std::string reads = oldest == newest
-                                    ? std::to_string(newest)
-                                    : std::to_string(oldest) + " to " + std::to_string(newest);
-      Fail("version", 0, "is " + std::to_string(v) + ", this build reads " + reads);
-      return 0;
-    }
-    return v;
-  }
-
-  template <typename E>
-  bool Enums(const char* field, std::vector<E>& v, E max) {
-    std::size_t n = 0;
-    if (!Count(field, n)) return false;
-    v.assign(n, E{});
-    for (E& e : v) {
-      if (!Enum(field, e, max)) return false;
-    }
-    return true;
-  }
-
-  // Call after the last field: trailing bytes mean the record is not what we think it is.
-  Status Finish() {
-    if (ok_ && pos_ != data_.size()) {
-      Fail("end", pos_, "has " + std::to_string(data_.size() - pos_) + " trailing bytes");
-    }
-    return status_;
-  }
-
-  bool ok() const { return ok_; }
-
- private:
-  static std::int64_t UnZigZag(std::uint64_t u) {
-    return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
-  }
-  bool Truncated(const char* field) {
-    return Fail(field, pos_,
-                "is truncated: the record ends at byte " + std::to_string(data_.size()));
-  }
-  bool Garbled(const char* field, std::size_t at, const std::string& what) {
-    return Fail(field, at, "is garbled: " + what);
-  }
-  bool Fail(const char* field, std::size_t at, const std::string& what) {
-    if (ok_) {
-      ok_ = false;
-      status_ = Status::Corruption(std::string(record_) + " record (" +
-                                   std::to_string(data_.size()) + " bytes): field '" + field +
-                                   "' at byte " + std::to_string(at) + " " + what);
-    }
-    return false;
-  }
-
-  std::string_view data_;
-  std::string_view record_;
-  std::size_t pos_ = 0;
-  bool ok_ = true;
-  Status status_;
-};
-
-bool GetEntity(Reader& r, Entity& e) {
+// Reads what PutEntity wrote at `version`; `stored_key` is the key of an entity record (null for
+// evidence, whose key is in the bytes).
+bool GetEntity(Reader& r, std::uint8_t version, const std::string_view* stored_key, Entity& e) {
   r.Enum("entity.kind", e.kind, EntityKind::kGeneric);
-  r.Str("entity.key", e.key);
-  r.Str("entity.display_name", e.display_name);
+  if (stored_key != nullptr && version >= 2) {
+    e.key.assign(*stored_key);
+  } else {
+    r.Str("entity.key", e.key);
+  }
+  // Version 1 wrote every string whole.
+  auto part = [&](const char* field, std::string& out) {
+    return version >= 2 ? r.Part(field, e.key, out) : r.Str(field, out);
+  };
+  part("entity.display_name", e.display_name);
   r.Enum("entity.cloud", e.cloud, Cloud::kOnPremises);
   std::size_t n = 0;
   if (!r.Count("entity.aliases", n)) return false;
@@ -327,7 +61,7 @@ bool GetEntity(Reader& r, Entity& e) {
   for (std::size_t i = 0; i < n && r.ok(); ++i) {
     Alias& a = e.aliases.emplace_back();
     r.Str("alias.type", a.type);
-    r.Str("alias.value", a.value);
+    part("alias.value", a.value);
     r.Enum("alias.strength", a.strength, AliasStrength::kStrong);
     r.Str("alias.source", a.source);
   }
@@ -350,12 +84,12 @@ bool GetRelation(Reader& r, Relation& rel) {
 
 void AppendAlert(const Alert& a, std::string& out) {
   Writer w(out);
-  w.Byte(kCodecVersion);
-  w.Str(a.tenant);
+  w.Byte(kAlertCodecVersion);
+  // The key is the record's store key; the tenant begins it and the provider id usually ends it.
+  w.Part(a.tenant, a.key);
   w.Enum(a.source);
   w.Str(a.product_name);
-  w.Str(a.provider_id);
-  w.Str(a.key);
+  w.Part(a.provider_id, a.key);
   w.Str(a.alert_type);
   w.Str(a.title);
   w.Str(a.description);
@@ -374,7 +108,7 @@ void AppendAlert(const Alert& a, std::string& out) {
   w.Strs(a.techniques);
   w.Varint(a.evidence.size());
   for (const Evidence& e : a.evidence) {
-    PutEntity(w, e.entity);
+    PutEntity(w, e.entity, /*with_key=*/true);
     w.Enum(e.role);
   }
   w.Varint(a.relations.size());
@@ -392,24 +126,23 @@ void AppendAlert(const Alert& a, std::string& out) {
 
 void AppendEntityRecord(const EntityRecord& rec, std::string& out) {
   Writer w(out);
-  w.Byte(kCodecVersion);
-  w.Str(rec.tenant);
-  PutEntity(w, rec.entity);
+  w.Byte(kEntityCodecVersion);
+  // The tenant and the entity key make the record's store key.
+  PutEntity(w, rec.entity, /*with_key=*/false);
   w.Strs(rec.conflicts);
   w.Strs(rec.possible_matches);
 }
 
 void AppendRelation(const Relation& r, std::string& out) {
   Writer w(out);
-  w.Byte(kCodecVersion);
+  w.Byte(kRelationCodecVersion);
   PutRelation(w, r);
 }
 
 void AppendIncident(const Incident& i, std::string& out) {
   Writer w(out);
   w.Byte(kIncidentCodecVersion);
-  w.Str(i.id);
-  w.Str(i.tenant);
+  w.Str(i.tenant);  // version 3: the id is the record's store key
   w.Enum(i.status);
   w.Str(i.redirected_to);
   w.Enum(i.severity);
@@ -446,15 +179,23 @@ std::string EncodeIncident(const Incident& incident) {
   return out;
 }
 
-Result<Alert> DecodeAlert(std::string_view bytes) {
+Result<Alert> DecodeAlert(std::string_view key, std::string_view bytes) {
   Reader r(bytes, "alert");
   Alert a;
-  r.Version();
-  r.Str("tenant", a.tenant);
-  r.Enum("source", a.source, SourceProduct::kOther);
-  r.Str("product_name", a.product_name);
-  r.Str("provider_id", a.provider_id);
-  r.Str("key", a.key);
+  const std::uint8_t version = r.Version(1, kAlertCodecVersion);
+  if (version >= 2) {
+    a.key.assign(key);
+    r.Part("tenant", key, a.tenant);
+    r.Enum("source", a.source, SourceProduct::kOther);
+    r.Str("product_name", a.product_name);
+    r.Part("provider_id", key, a.provider_id);
+  } else {
+    r.Str("tenant", a.tenant);
+    r.Enum("source", a.source, SourceProduct::kOther);
+    r.Str("product_name", a.product_name);
+    r.Str("provider_id", a.provider_id);
+    r.Str("key", a.key);
+  }
   r.Str("alert_type", a.alert_type);
   r.Str("title", a.title);
   r.Str("description", a.description);
@@ -476,7 +217,7 @@ Result<Alert> DecodeAlert(std::string_view bytes) {
     a.evidence.reserve(n);
     for (std::size_t i = 0; i < n && r.ok(); ++i) {
       Evidence& e = a.evidence.emplace_back();
-      GetEntity(r, e.entity);
+      GetEntity(r, version, nullptr, e.entity);
       r.Enum("evidence.role", e.role, EvidenceRole::kRelated);
     }
   }
@@ -500,14 +241,27 @@ Result<Alert> DecodeAlert(std::string_view bytes) {
   return a;
 }
 
-Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
+Status DecodeAlertSummary(std::string_view key, std::string_view bytes, AlertSummary& s) {
   // The field order of AppendAlert; everything correlation does not use is skipped unread.
   Reader r(bytes, "alert");
-  r.Version();
-  r.View("tenant", s.tenant);
-  r.Enum("source", s.source, SourceProduct::kOther);
-  r.Skip("product_name", 2);  // and provider_id
-  r.View("key", s.key);
+  const std::uint8_t version = r.Version(1, kAlertCodecVersion);
+  std::string_view ignored;
+  // A string that version 2 may have written as part of `whole`.
+  auto skip_part = [&](const char* field, std::string_view whole) {
+    return version >= 2 ? r.PartView(field, whole, ignored) : r.Skip(field);
+  };
+  if (version >= 2) {
+    s.key = key;
+    r.PartView("tenant", key, s.tenant);
+    r.Enum("source", s.source, SourceProduct::kOther);
+    r.Skip("product_name");
+    skip_part("provider_id", key);
+  } else {
+    r.View("tenant", s.tenant);
+    r.Enum("source", s.source, SourceProduct::kOther);
+    r.Skip("product_name", 2);  // and provider_id
+    r.View("key", s.key);
+  }
   r.Skip("alert_type");
   r.View("title", s.title);
   r.Skip("description");
@@ -531,15 +285,16 @@ Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
   if (r.Count("evidence", n)) {
     for (std::size_t i = 0; i < n && r.ok(); ++i) {
       EntityKind kind = EntityKind::kGeneric;
-      std::string_view key;
+      std::string_view entity_key;
       r.Enum("entity.kind", kind, EntityKind::kGeneric);
-      r.View("entity.key", key);
-      r.Skip("entity.display_name");
+      r.View("entity.key", entity_key);
+      skip_part("entity.display_name", entity_key);
       r.SkipByte("entity.cloud");
       std::size_t aliases = 0;
       if (r.Count("entity.aliases", aliases)) {
         for (std::size_t j = 0; j < aliases && r.ok(); ++j) {
-          r.Skip("alias.type", 2);  // and value
+          r.Skip("alias.type");
+          skip_part("alias.value", entity_key);
           r.SkipByte("alias.strength");
           r.Skip("alias.source");
         }
@@ -547,7 +302,7 @@ Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
       r.SkipStrs("entity.properties", 2);
       r.SkipStrs("entity.tags");
       r.SkipByte("evidence.role");
-      s.evidence.emplace_back(kind, key);
+      s.evidence.emplace_back(kind, entity_key);
     }
   }
   // Relations, provenances, truth labels and the upstream incident id follow; a summary stops
@@ -555,12 +310,17 @@ Status DecodeAlertSummary(std::string_view bytes, AlertSummary& s) {
   return r.ok() ? Status::Ok() : r.Finish();
 }
 
-Result<EntityRecord> DecodeEntityRecord(std::string_view bytes) {
+Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_view key,
+                                        std::string_view bytes) {
   Reader r(bytes, "entity");
   EntityRecord rec;
-  r.Version();
-  r.Str("tenant", rec.tenant);
-  GetEntity(r, rec.entity);
+  const std::uint8_t version = r.Version(1, kEntityCodecVersion);
+  if (version >= 2) {
+    rec.tenant.assign(tenant);
+  } else {
+    r.Str("tenant", rec.tenant);
+  }
+  GetEntity(r, version, &key, rec.entity);
   r.Strs("conflicts", rec.conflicts);
   r.Strs("possible_matches", rec.possible_matches);
   WEFT_RETURN_IF_ERROR(r.Finish());
@@ -570,17 +330,21 @@ Result<EntityRecord> DecodeEntityRecord(std::string_view bytes) {
 Result<Relation> DecodeRelation(std::string_view bytes) {
   Reader r(bytes, "relation");
   Relation rel;
-  r.Version();
+  r.Version(kRelationCodecVersion, kRelationCodecVersion);
   GetRelation(r, rel);
   WEFT_RETURN_IF_ERROR(r.Finish());
   return rel;
 }
 
-Result<Incident> DecodeIncident(std::string_view bytes) {
+Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes) {
   Reader r(bytes, "incident");
   Incident i;
   const std::uint8_t version = r.Version(1, kIncidentCodecVersion);
-  r.Str("id", i.id);
+  if (version >= 3) {
+    i.id.assign(id);
+  } else {
+    r.Str("id", i.id);
+  }
   r.Str("tenant", i.tenant);
   r.Enum("status", i.status, IncidentStatus::kRedirected);
   r.Str("redirected_to", i.redirected_to);

@@ -1,11 +1,13 @@
 #pragma once
 // codec: the compact binary form in which the RocksDB store keeps alerts, entity records,
-// relations and incidents. Each record starts with one version byte (kCodecVersion), then the
-// fields in declaration order: strings and list/map sizes as LEB128 varints followed by bytes,
-// enums as one byte, integers zig-zag varints, timestamps as zig-zag varints shifted by one so
-// that kNoTime (the common "unset") costs one byte. Decode never reads past its input and returns
-// Corruption naming the record, the field and the byte offset on truncated or garbled bytes.
-// Pure functions; thread-safe.
+// relations and incidents. Each record starts with one version byte, then the fields in
+// declaration order: strings and list/map sizes as LEB128 varints followed by bytes, enums as one
+// byte, integers zig-zag varints, timestamps as zig-zag varints shifted by one so that kNoTime
+// (the common "unset") costs one byte. A value does not repeat the key it is stored under: the
+// decoders are given that key, and strings that are part of it (an alert's tenant and provider
+// id, an entity's name or alias value within its entity key) are written as a reference to it.
+// Decode never reads past its input and returns Corruption naming the record, the field and the
+// byte offset on truncated or garbled bytes. Pure functions; thread-safe.
 
 #include <cstdint>
 #include <string>
@@ -18,12 +20,18 @@
 
 namespace weft::codec {
 
-// The record layout this build writes and reads. Bump it (and teach Decode the old layout) when
-// a field is added; the store-wide format version (kStoreFormatVersion) is separate.
-inline constexpr std::uint8_t kCodecVersion = 1;
-// Incident records are at version 2 (sources and clouds added after the title); version 1
-// incident records still decode, with both lists empty.
-inline constexpr std::uint8_t kIncidentCodecVersion = 2;
+// The record layouts this build writes; it reads every older one too. Bump a version (and teach
+// its decoder the old layout) when a field changes; the store-wide format version
+// (kStoreFormatVersion) is separate. Version 1 wrote every string whole, keys included.
+// Alerts, version 2: no key; tenant and provider id (and evidence names and alias values) as parts
+// of a key.
+inline constexpr std::uint8_t kAlertCodecVersion = 2;
+// Entity records, version 2: no tenant or entity key; name and alias values as parts of the key.
+inline constexpr std::uint8_t kEntityCodecVersion = 2;
+inline constexpr std::uint8_t kRelationCodecVersion = 1;
+// Incidents, version 2: sources and clouds after the title (version 1 decodes with both empty);
+// version 3: no id.
+inline constexpr std::uint8_t kIncidentCodecVersion = 3;
 
 // Append the encoding of the value to `out` (which may already hold bytes; reuse it to avoid
 // allocations in bulk writes).
@@ -38,14 +46,17 @@ std::string EncodeEntityRecord(const EntityRecord& record);
 std::string EncodeRelation(const Relation& relation);
 std::string EncodeIncident(const Incident& incident);
 
-// Decode exactly one record occupying all of `bytes`. Corruption when the bytes are truncated,
-// have trailing garbage, carry another codec version, or hold an out-of-range enum value; the
-// message says which record kind, field and byte offset. `bytes` need only live for the call.
-Result<Alert> DecodeAlert(std::string_view bytes);
-// The correlation fields of an encoded alert, with views into `bytes`, without decoding the rest.
-Status DecodeAlertSummary(std::string_view bytes, AlertSummary& summary);
-Result<EntityRecord> DecodeEntityRecord(std::string_view bytes);
+// Decode exactly one record occupying all of `bytes`, stored under the key given (an alert's
+// key; an entity's tenant and key; an incident's id). Corruption when the bytes are truncated,
+// have trailing garbage, carry an unknown codec version, or hold an out-of-range enum value; the
+// message says which record kind, field and byte offset. The views need only live for the call.
+Result<Alert> DecodeAlert(std::string_view key, std::string_view bytes);
+// The correlation fields of an encoded alert without decoding the rest, with views into `key`
+// and `bytes` (both must outlive the summary's use).
+Status DecodeAlertSummary(std::string_view key, std::string_view bytes, AlertSummary& summary);
+Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_view key,
+                                        std::string_view bytes);
 Result<Relation> DecodeRelation(std::string_view bytes);
-Result<Incident> DecodeIncident(std::string_view bytes);
+Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes);
 
 }  // namespace weft::codec

@@ -316,7 +316,7 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
       if (a.decode_record != nullptr && again.ok() && again->has_value()) {
         // The whole alert from the scanned bytes is the stored one.
         ++decodable;
-        Result<Alert> whole = a.decode_record(a.record);
+        Result<Alert> whole = a.decode_record(a.key, a.record);
         EXPECT_TRUE(whole.ok()) << a.key;
         if (whole.ok()) {
           const Alert& stored = **again;
