@@ -38,6 +38,20 @@ Result<ResolvedEntityIndex> ResolvedEntityIndex::LoadFor(GraphStore& store, std:
   return index;
 }
 
+Result<std::optional<ResolvedEntityIndex>> ResolvedEntityIndex::ReadCovering(
+    GraphStore& store, std::string_view tenant, const std::vector<std::string>& records,
+    const std::vector<std::string>& keys) {
+  ResolvedEntityIndex index;
+  for (const std::string& key : records) {
+    WEFT_ASSIGN_OR_RETURN(std::optional<EntityRecord> record, store.GetEntity(tenant, key));
+    if (record) index.Add(*record);
+  }
+  for (const std::string& key : keys) {
+    if (!index.by_alias_.contains(key)) return std::optional<ResolvedEntityIndex>();
+  }
+  return std::optional<ResolvedEntityIndex>(std::move(index));
+}
+
 void ResolvedEntityIndex::Add(const EntityRecord& record) {
   const std::size_t pos = records_.size();
   records_.push_back(record);

@@ -40,6 +40,12 @@ class ResolvedEntityIndex {
   // few keys needs, without keeping a large tenant's records in memory.
   static Result<ResolvedEntityIndex> LoadFor(GraphStore& store, std::string_view tenant,
                                              const std::vector<std::string>& keys);
+  // Indexes the records stored under the resolved keys `records` (point reads) when together
+  // they hold each of `keys` as key or strong alias; nullopt when one is not held (a record
+  // merged away since `records` was written), for the caller to fall back on LoadFor.
+  static Result<std::optional<ResolvedEntityIndex>> ReadCovering(
+      GraphStore& store, std::string_view tenant, const std::vector<std::string>& records,
+      const std::vector<std::string>& keys);
   void Add(const EntityRecord& record);
 
   // The resolved key for `key` (a canonical key or "kind:<alias type>:<alias value>"); `key`

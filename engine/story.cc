@@ -93,22 +93,31 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
   story.incident = *incident;
 
   std::vector<Alert> alerts;
-  std::vector<std::string> evidence_keys;  // keys and strong aliases, "kind:type:value"
+  std::vector<std::string> evidence_keys;  // each evidence entity's key
+  std::vector<std::string> alias_keys;     // and its strong aliases, "kind:type:value"
   for (const std::string& key : incident->alert_keys) {
     WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(key));
     if (!alert)
       return Status::Corruption("incident " + incident->id + " names missing alert " + key);
     for (const Evidence& ev : alert->evidence) {
       evidence_keys.push_back(ev.entity.key);
-      for (std::string& alias : ev.entity.StrongAliasKeys())
-        evidence_keys.push_back(std::move(alias));
+      for (std::string& alias : ev.entity.StrongAliasKeys()) alias_keys.push_back(std::move(alias));
     }
     alerts.push_back(std::move(*alert));
   }
-  // The stored entities the evidence names (a relation between two of them resolves through
-  // their aliases too); not the whole tenant's.
-  WEFT_ASSIGN_OR_RETURN(ResolvedEntityIndex index,
-                        ResolvedEntityIndex::LoadFor(store, incident->tenant, evidence_keys));
+  // The stored entities the evidence resolves to (a relation between two of them resolves
+  // through their aliases too). The incident names them, so point reads find them; when an
+  // evidence key is not among their keys and aliases (an entity merged since the incident was
+  // written), the tenant's entities are scanned for the records that hold it.
+  WEFT_ASSIGN_OR_RETURN(std::optional<ResolvedEntityIndex> read,
+                        ResolvedEntityIndex::ReadCovering(store, incident->tenant,
+                                                          incident->entities, evidence_keys));
+  if (!read) {
+    evidence_keys.insert(evidence_keys.end(), alias_keys.begin(), alias_keys.end());
+    WEFT_ASSIGN_OR_RETURN(read,
+                          ResolvedEntityIndex::LoadFor(store, incident->tenant, evidence_keys));
+  }
+  const ResolvedEntityIndex& index = *read;
   std::set<std::string> sources, clouds;
   std::map<std::string, StoryAsset> assets;  // by resolved key
   std::set<std::string> entity_keys;

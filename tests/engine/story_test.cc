@@ -223,6 +223,93 @@ TEST_F(StoryTest, AmbiguousHostNameListsEveryDevice) {
             "device:mde:2222222222222222222222222222222222222222");
 }
 
+// Forwards to an InMemoryStore and counts the entity scans.
+class EntityScanCounter final : public GraphStore {
+ public:
+  explicit EntityScanCounter(InMemoryStore& inner) : inner_(inner) {}
+  int scans = 0;
+
+  Status Apply(const WriteBatch& batch) override { return inner_.Apply(batch); }
+  Result<std::optional<Alert>> GetAlert(std::string_view key) override {
+    return inner_.GetAlert(key);
+  }
+  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
+                                                std::string_view key) override {
+    return inner_.GetEntity(tenant, key);
+  }
+  Result<std::optional<Incident>> GetIncident(std::string_view id) override {
+    return inner_.GetIncident(id);
+  }
+  Result<std::optional<std::string>> GetMeta(std::string_view name) override {
+    return inner_.GetMeta(name);
+  }
+  Status ForEachAlert(std::string_view tenant,
+                      const std::function<bool(const Alert&)>& visit) override {
+    return inner_.ForEachAlert(tenant, visit);
+  }
+  Status ForEachEntity(std::string_view tenant,
+                       const std::function<bool(const EntityRecord&)>& visit) override {
+    ++scans;
+    return inner_.ForEachEntity(tenant, visit);
+  }
+  Status ForEachRelation(std::string_view tenant,
+                         const std::function<bool(const Relation&)>& visit) override {
+    return inner_.ForEachRelation(tenant, visit);
+  }
+  Status ForEachIncident(std::string_view tenant,
+                         const std::function<bool(const Incident&)>& visit) override {
+    return inner_.ForEachIncident(tenant, visit);
+  }
+  Result<StoreStats> Stats() override { return inner_.Stats(); }
+
+ private:
+  InMemoryStore& inner_;
+};
+
+// What a story shows of its entities: each asset with its aliases and alerts, and the edges.
+std::string AssetsAndEdges(const IncidentStory& story) {
+  std::string out;
+  for (const auto& [kind, assets] : story.assets) {
+    for (const StoryAsset& a : assets) {
+      out += kind + " " + a.key + " [";
+      for (const StoryAlias& alias : a.aliases) out += alias.alias + " ";
+      out += "] alerts " + std::to_string(a.alerts.size()) + "\n";
+    }
+  }
+  for (const StoryEdge& e : story.edges) out += e.from + " -" + e.kind + "-> " + e.to + "\n";
+  return out;
+}
+
+// The incident record names its resolved entities: a story reads those records by key. When one
+// of them no longer holds an evidence key (merged away since the record was written), it scans
+// the tenant's entities instead, and shows the same story.
+TEST_F(StoryTest, AStoryReadsItsEntitiesByKeyAndScansOnlyWhenTheIncidentsListIsStale) {
+  Ingest({kMdc, kGraphAlertVm1}, "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c");
+  const std::string id = IncidentOfAlert(
+      "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c/mdc/"
+      "2518298467986649999_4d25bfef-2d77-4a08-adc0-3e35715cc92a");
+  ASSERT_FALSE(id.empty());
+  EntityScanCounter counting(store_);
+  auto story = BuildStory(counting, id);
+  ASSERT_TRUE(story.ok()) << story.status().ToString();
+  EXPECT_EQ(counting.scans, 0);
+  // The VM Defender for Cloud names by resource id is the device Defender for Endpoint names.
+  ASSERT_NE(story->FindAsset("device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"), nullptr);
+  const std::string shown = AssetsAndEdges(*story);
+
+  auto incident = store_.GetIncident(id);
+  ASSERT_TRUE(incident.ok() && incident->has_value());
+  Incident stale = **incident;
+  stale.entities = {"device:azure:merged-away"};
+  WriteBatch wb;
+  wb.incidents.push_back(stale);
+  ASSERT_TRUE(store_.Apply(wb).ok());
+  auto rebuilt = BuildStory(counting, id);
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status().ToString();
+  EXPECT_EQ(counting.scans, 1);
+  EXPECT_EQ(AssetsAndEdges(*rebuilt), shown);
+}
+
 // `weft ingest` + `weft show --format dot` through Graphviz; skipped without `dot` or the binary.
 TEST(StoryRenderTest, ShowDotOutputParsesWithGraphviz) {
   // The weft binary: $WEFT_BINARY, else the build tree's cli/weft beside this test binary.
