@@ -159,10 +159,20 @@ Result<IncidentStory> BuildStory(GraphStore& store, std::string_view id) {
     for (const Relation& r : alert.relations) relations.push_back(r);
     story.timeline.push_back(std::move(s));
   }
-  WEFT_RETURN_IF_ERROR(store.ForEachRelation(incident->tenant, [&](const Relation& r) {
-    relations.push_back(r);
-    return true;
-  }));
+  // Stored relations whose `from` can resolve to one of the story's entities: its key or one of
+  // its strong aliases. Read in key order, as a scan of the tenant's relations would give them.
+  std::set<std::string> froms(entity_keys.begin(), entity_keys.end());
+  for (const std::string& key : entity_keys) {
+    if (const EntityRecord* record = index.Record(key)) {
+      for (std::string& alias : record->entity.StrongAliasKeys()) froms.insert(std::move(alias));
+    }
+  }
+  for (const std::string& from : froms) {
+    WEFT_RETURN_IF_ERROR(store.ForEachRelationFrom(incident->tenant, from, [&](const Relation& r) {
+      relations.push_back(r);
+      return true;
+    }));
+  }
   std::set<std::tuple<std::string, std::string, std::string>> seen_relations;
   for (const Relation& r : relations) {
     std::string from = index.Resolve(r.from), to = index.Resolve(r.to);

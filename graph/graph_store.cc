@@ -21,6 +21,11 @@ Status GraphStore::ForEachAlertSummary(std::string_view tenant,
   });
 }
 
+Status GraphStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                                       const std::function<bool(const Relation&)>& visit) {
+  return ForEachRelation(tenant, [&](const Relation& r) { return r.from != from || visit(r); });
+}
+
 Status GraphStore::ForEachEntityRun(
     std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
   return ForEachEntity(tenant, [&](const EntityRecord& r) { return visit({&r, 1}); });

@@ -114,6 +114,10 @@ class GraphStore {
                                const std::function<bool(const EntityRecord&)>& visit) = 0;
   virtual Status ForEachRelation(std::string_view tenant,
                                  const std::function<bool(const Relation&)>& visit) = 0;
+  // The relations of `tenant` whose `from` is exactly `from`, in key order (relation, then to).
+  // The default filters ForEachRelation; stores keyed by (tenant, from, ...) read only those.
+  virtual Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                                     const std::function<bool(const Relation&)>& visit);
   virtual Status ForEachIncident(std::string_view tenant,
                                  const std::function<bool(const Incident&)>& visit) = 0;
   // ForEachAlert reduced to AlertSummary. Stores that can read a summary without decoding the

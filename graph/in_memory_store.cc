@@ -83,6 +83,19 @@ Status InMemoryStore::ForEachRelation(std::string_view tenant,
   return Status::Ok();
 }
 
+Status InMemoryStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                                          const std::function<bool(const Relation&)>& visit) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  std::string prefix;
+  prefix.append(tenant).push_back('\0');
+  prefix.append(from).push_back('\0');
+  for (auto it = relations_.lower_bound(prefix);
+       it != relations_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (!visit(it->second)) break;
+  }
+  return Status::Ok();
+}
+
 Status InMemoryStore::ForEachIncident(std::string_view tenant,
                                       const std::function<bool(const Incident&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);

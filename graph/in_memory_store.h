@@ -28,6 +28,8 @@ class InMemoryStore final : public GraphStore {
                        const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override;
+  Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                             const std::function<bool(const Relation&)>& visit) override;
   Status ForEachIncident(std::string_view tenant,
                          const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;

@@ -204,6 +204,12 @@ Status PipelinedStore::ForEachRelation(std::string_view tenant,
   return inner_.ForEachRelation(tenant, visit);
 }
 
+Status PipelinedStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                                           const std::function<bool(const Relation&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachRelationFrom(tenant, from, visit);
+}
+
 Status PipelinedStore::ForEachIncident(std::string_view tenant,
                                        const std::function<bool(const Incident&)>& visit) {
   WaitIdle();

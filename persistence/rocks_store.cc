@@ -150,6 +150,8 @@ class RocksStore final : public GraphStore {
       const std::function<bool(std::span<const AlertSummary>)>& visit) override;
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override;
+  Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                             const std::function<bool(const Relation&)>& visit) override;
   Status ForEachIncident(std::string_view tenant,
                          const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;
@@ -457,6 +459,26 @@ Status RocksStore::ForEachRelation(std::string_view tenant,
   return Scan<Relation>(
       Cf::kRelations, TenantPrefix(tenant, '\0'), "relation", DecodeRelationInto,
       [](const Relation&) { return true; }, visit);
+}
+
+Status RocksStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                                       const std::function<bool(const Relation&)>& visit) {
+  // Relation keys are "tenant \0 from \0 relation \0 to": one prefix holds exactly these. A
+  // few records: read them here, without the read-ahead thread of the whole-table scans.
+  std::string prefix(tenant);
+  prefix.push_back('\0');
+  prefix.append(from).push_back('\0');
+  Status bad;
+  WEFT_RETURN_IF_ERROR(
+      ScanRaw(Cf::kRelations, prefix, [&](std::string_view key, std::string_view value) {
+        Result<Relation> r = codec::DecodeRelation(value);
+        if (!r.ok()) {
+          bad = r.status().WithContext("relation '" + ShownKey(key) + "' in " + dir_);
+          return false;
+        }
+        return visit(*r);
+      }));
+  return bad;
 }
 
 Status RocksStore::ForEachIncident(std::string_view tenant,

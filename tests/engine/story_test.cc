@@ -223,10 +223,10 @@ TEST_F(StoryTest, AmbiguousHostNameListsEveryDevice) {
             "device:mde:2222222222222222222222222222222222222222");
 }
 
-// Forwards to an InMemoryStore and counts the entity scans.
-class EntityScanCounter final : public GraphStore {
+// Forwards to an InMemoryStore and counts the scans of whole entity and relation tables.
+class ScanCounter final : public GraphStore {
  public:
-  explicit EntityScanCounter(InMemoryStore& inner) : inner_(inner) {}
+  explicit ScanCounter(InMemoryStore& inner) : inner_(inner) {}
   int scans = 0;
 
   Status Apply(const WriteBatch& batch) override { return inner_.Apply(batch); }
@@ -254,7 +254,12 @@ class EntityScanCounter final : public GraphStore {
   }
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override {
+    ++scans;
     return inner_.ForEachRelation(tenant, visit);
+  }
+  Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
+                             const std::function<bool(const Relation&)>& visit) override {
+    return inner_.ForEachRelationFrom(tenant, from, visit);
   }
   Status ForEachIncident(std::string_view tenant,
                          const std::function<bool(const Incident&)>& visit) override {
@@ -280,21 +285,32 @@ std::string AssetsAndEdges(const IncidentStory& story) {
   return out;
 }
 
-// The incident record names its resolved entities: a story reads those records by key. When one
-// of them no longer holds an evidence key (merged away since the record was written), it scans
-// the tenant's entities instead, and shows the same story.
+// The incident record names its resolved entities: a story reads those records by key, and the
+// relations stored from their keys and aliases. When a record no longer holds an evidence key
+// (merged away since the incident was written), it scans the tenant's entities instead, and
+// shows the same story.
 TEST_F(StoryTest, AStoryReadsItsEntitiesByKeyAndScansOnlyWhenTheIncidentsListIsStale) {
-  Ingest({kMdc, kGraphAlertVm1}, "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c");
-  const std::string id = IncidentOfAlert(
-      "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c/mdc/"
-      "2518298467986649999_4d25bfef-2d77-4a08-adc0-3e35715cc92a");
+  const std::string tenant = "b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c";
+  const std::string device = "device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db";
+  Ingest({kMdc, kGraphAlertVm1}, tenant);
+  const std::string id =
+      IncidentOfAlert(tenant + "/mdc/2518298467986649999_4d25bfef-2d77-4a08-adc0-3e35715cc92a");
   ASSERT_FALSE(id.empty());
-  EntityScanCounter counting(store_);
+  // A stored relation from the VM's resource id, an alias of the device the story shows.
+  WriteBatch relation;
+  relation.relations.push_back(Relation{tenant, kVm1, "ip:192.0.2.1", "connects_to", kNoTime, {}});
+  ASSERT_TRUE(store_.Apply(relation).ok());
+
+  ScanCounter counting(store_);
   auto story = BuildStory(counting, id);
   ASSERT_TRUE(story.ok()) << story.status().ToString();
   EXPECT_EQ(counting.scans, 0);
   // The VM Defender for Cloud names by resource id is the device Defender for Endpoint names.
-  ASSERT_NE(story->FindAsset("device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"), nullptr);
+  ASSERT_NE(story->FindAsset(device), nullptr);
+  const bool connects = std::any_of(story->edges.begin(), story->edges.end(), [&](const auto& e) {
+    return e.from == device && e.kind == "connects_to" && e.to == "ip:192.0.2.1";
+  });
+  EXPECT_TRUE(connects);
   const std::string shown = AssetsAndEdges(*story);
 
   auto incident = store_.GetIncident(id);

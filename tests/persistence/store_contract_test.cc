@@ -246,6 +246,36 @@ TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
   EXPECT_EQ(this->store_->Stats()->relations, ExpectedRelations("").size());
 }
 
+// ForEachRelationFrom gives what ForEachRelation gives, filtered on `from`, in the same order;
+// a `from` that begins another ("device:a", "device:ab") or another tenant's does not leak in.
+TYPED_TEST(StoreContractTest, RelationsFromOneKeyAreTheScanFilteredOnFrom) {
+  this->ApplyGuide();
+  Relation a = GuideSample().relations[0], ab = a, other_tenant = a;
+  a.tenant = ab.tenant = "t";
+  a.from = "device:a";
+  ab.from = "device:ab";
+  other_tenant.tenant = "t2";
+  other_tenant.from = "device:a";
+  WriteBatch b;
+  b.relations = {ab, a, other_tenant};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  std::set<std::pair<std::string, std::string>> froms = {{"t", "device:a"}, {"t", "device:ab"}};
+  for (const Relation& r : GuideSample().relations) froms.emplace(r.tenant, r.from);
+  for (const auto& [tenant, from] : froms) {
+    std::vector<std::string> want, got;
+    WEFT_EXPECT_OK(this->store_->ForEachRelation(tenant, [&](const Relation& r) {
+      if (r.from == from) want.push_back(Dump(r));
+      return true;
+    }));
+    WEFT_EXPECT_OK(this->store_->ForEachRelationFrom(tenant, from, [&](const Relation& r) {
+      got.push_back(Dump(r));
+      return true;
+    }));
+    ASSERT_FALSE(want.empty()) << from;
+    EXPECT_EQ(got, want) << tenant << " " << from;
+  }
+}
+
 TYPED_TEST(StoreContractTest, IncidentsGetScanFilterAndDelete) {
   this->ApplyGuide();
   EXPECT_EQ(DumpIncidents(*this->store_), ExpectedIncidents(""));
