@@ -16,6 +16,7 @@ namespace weft {
 
 // True for "", "-", "N/A", "null", "none", "unknown", "0", all-zero GUIDs and similar.
 bool IsPlaceholder(std::string_view value);
+// ASCII case mapping; other bytes (UTF-8 included) are kept as they are, in every locale.
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 std::string_view Trim(std::string_view s);

@@ -30,6 +30,15 @@ constexpr char kSubscription[] = "0f907ea4-bc8b-4c11-9d7e-805c2fd144fb";
 
 // ---- placeholders ------------------------------------------------------------------------------
 
+// Canonical keys fold ASCII case only: UTF-8 bytes (a German or Japanese host or user name) pass
+// through unchanged, so a key is the same whatever the process locale.
+TEST(CanonicalTest, CaseFoldingIsAsciiOnly) {
+  EXPECT_EQ(ToLower("AZURE/SUBSCRIPTIONS/Ab-9_Z"), "azure/subscriptions/ab-9_z");
+  EXPECT_EQ(ToUpper("vm1-@[`{"), "VM1-@[`{");
+  EXPECT_EQ(ToLower("M\xc3\x9cLLER-PC"), "m\xc3\x9cller-pc");  // "MÜLLER-PC"
+  EXPECT_EQ(ToUpper("\xe6\x9d\xb1\xe4\xba\xac-dc"), "\xe6\x9d\xb1\xe4\xba\xac-DC");
+}
+
 TEST(CanonicalTest, PlaceholdersAreRecognised) {
   for (const char* p : {"", "  ", "-", "N/A", "n/a", "null", "NULL", "None", "unknown", "0",
                         "0.0.0.0", "00.00.00.00", "::", "00000000-0000-0000-0000-000000000000",
