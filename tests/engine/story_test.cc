@@ -14,6 +14,7 @@
 #include "graph/in_memory_store.h"
 #include "importers/importer.h"
 #include "model/canonical.h"
+#include "tests/graph/forwarding_store.h"
 
 namespace weft {
 namespace {
@@ -223,52 +224,22 @@ TEST_F(StoryTest, AmbiguousHostNameListsEveryDevice) {
             "device:mde:2222222222222222222222222222222222222222");
 }
 
-// Forwards to an InMemoryStore and counts the scans of whole entity and relation tables.
-class ScanCounter final : public GraphStore {
+// Counts the scans of whole entity and relation tables.
+class ScanCounter final : public testing::ForwardingStore {
  public:
-  explicit ScanCounter(InMemoryStore& inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   int scans = 0;
 
-  Status Apply(const WriteBatch& batch) override { return inner_.Apply(batch); }
-  Result<std::optional<Alert>> GetAlert(std::string_view key) override {
-    return inner_.GetAlert(key);
-  }
-  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
-                                                std::string_view key) override {
-    return inner_.GetEntity(tenant, key);
-  }
-  Result<std::optional<Incident>> GetIncident(std::string_view id) override {
-    return inner_.GetIncident(id);
-  }
-  Result<std::optional<std::string>> GetMeta(std::string_view name) override {
-    return inner_.GetMeta(name);
-  }
-  Status ForEachAlert(std::string_view tenant,
-                      const std::function<bool(const Alert&)>& visit) override {
-    return inner_.ForEachAlert(tenant, visit);
-  }
   Status ForEachEntity(std::string_view tenant,
                        const std::function<bool(const EntityRecord&)>& visit) override {
     ++scans;
-    return inner_.ForEachEntity(tenant, visit);
+    return ForwardingStore::ForEachEntity(tenant, visit);
   }
   Status ForEachRelation(std::string_view tenant,
                          const std::function<bool(const Relation&)>& visit) override {
     ++scans;
-    return inner_.ForEachRelation(tenant, visit);
+    return ForwardingStore::ForEachRelation(tenant, visit);
   }
-  Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
-                             const std::function<bool(const Relation&)>& visit) override {
-    return inner_.ForEachRelationFrom(tenant, from, visit);
-  }
-  Status ForEachIncident(std::string_view tenant,
-                         const std::function<bool(const Incident&)>& visit) override {
-    return inner_.ForEachIncident(tenant, visit);
-  }
-  Result<StoreStats> Stats() override { return inner_.Stats(); }
-
- private:
-  InMemoryStore& inner_;
 };
 
 // What a story shows of its entities: each asset with its aliases and alerts, and the edges.

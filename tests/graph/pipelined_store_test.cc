@@ -9,13 +9,15 @@
 #include <mutex>
 
 #include "graph/in_memory_store.h"
+#include "tests/graph/forwarding_store.h"
 
 namespace weft {
 namespace {
 
 // An InMemoryStore whose Apply waits until the test opens a gate, and can be told to fail.
-class GatedStore final : public GraphStore {
+class GatedStore final : public testing::ForwardingStore {
  public:
+  GatedStore() : ForwardingStore(inner_) {}
   void Close() {
     std::lock_guard lock(mu_);
     open_ = false;
@@ -43,37 +45,8 @@ class GatedStore final : public GraphStore {
       waiting_ = false;
     }
     if (fail_.exchange(false)) return Status::IOError("disk full (test)");
-    return inner_.Apply(batch);
+    return ForwardingStore::Apply(batch);
   }
-  Result<std::optional<Alert>> GetAlert(std::string_view key) override {
-    return inner_.GetAlert(key);
-  }
-  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
-                                                std::string_view key) override {
-    return inner_.GetEntity(tenant, key);
-  }
-  Result<std::optional<Incident>> GetIncident(std::string_view id) override {
-    return inner_.GetIncident(id);
-  }
-  Result<std::optional<std::string>> GetMeta(std::string_view name) override {
-    return inner_.GetMeta(name);
-  }
-  Status ForEachAlert(std::string_view t, const std::function<bool(const Alert&)>& v) override {
-    return inner_.ForEachAlert(t, v);
-  }
-  Status ForEachEntity(std::string_view t,
-                       const std::function<bool(const EntityRecord&)>& v) override {
-    return inner_.ForEachEntity(t, v);
-  }
-  Status ForEachRelation(std::string_view t,
-                         const std::function<bool(const Relation&)>& v) override {
-    return inner_.ForEachRelation(t, v);
-  }
-  Status ForEachIncident(std::string_view t,
-                         const std::function<bool(const Incident&)>& v) override {
-    return inner_.ForEachIncident(t, v);
-  }
-  Result<StoreStats> Stats() override { return inner_.Stats(); }
 
  private:
   InMemoryStore inner_;
