@@ -2,11 +2,17 @@
 
 namespace weft {
 
-std::string RelationStoreKey(const Relation& r) {
+std::string RelationFromPrefix(std::string_view tenant, std::string_view from) {
   std::string k;
-  k.reserve(r.tenant.size() + r.from.size() + r.relation.size() + r.to.size() + 3);
-  k.append(r.tenant).push_back('\0');
-  k.append(r.from).push_back('\0');
+  k.reserve(tenant.size() + from.size() + 2);
+  k.append(tenant).push_back('\0');
+  k.append(from).push_back('\0');
+  return k;
+}
+
+std::string RelationStoreKey(const Relation& r) {
+  std::string k = RelationFromPrefix(r.tenant, r.from);
+  k.reserve(k.size() + r.relation.size() + r.to.size() + 1);
   k.append(r.relation).push_back('\0');
   k.append(r.to);
   return k;
@@ -86,9 +92,7 @@ Status InMemoryStore::ForEachRelation(std::string_view tenant,
 Status InMemoryStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
                                           const std::function<bool(const Relation&)>& visit) {
   std::lock_guard<std::recursive_mutex> lock(mu_);
-  std::string prefix;
-  prefix.append(tenant).push_back('\0');
-  prefix.append(from).push_back('\0');
+  const std::string prefix = RelationFromPrefix(tenant, from);
   for (auto it = relations_.lower_bound(prefix);
        it != relations_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     if (!visit(it->second)) break;

@@ -45,5 +45,7 @@ class InMemoryStore final : public GraphStore {
 
 // The key under which a relation is stored: tenant \0 from \0 relation \0 to.
 std::string RelationStoreKey(const Relation& r);
+// The prefix of the keys of the relations stored from `from`: tenant \0 from \0.
+std::string RelationFromPrefix(std::string_view tenant, std::string_view from);
 
 }  // namespace weft

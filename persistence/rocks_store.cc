@@ -465,9 +465,7 @@ Status RocksStore::ForEachRelationFrom(std::string_view tenant, std::string_view
                                        const std::function<bool(const Relation&)>& visit) {
   // Relation keys are "tenant \0 from \0 relation \0 to": one prefix holds exactly these. A
   // few records: read them here, without the read-ahead thread of the whole-table scans.
-  std::string prefix(tenant);
-  prefix.push_back('\0');
-  prefix.append(from).push_back('\0');
+  const std::string prefix = RelationFromPrefix(tenant, from);
   Status bad;
   WEFT_RETURN_IF_ERROR(
       ScanRaw(Cf::kRelations, prefix, [&](std::string_view key, std::string_view value) {
