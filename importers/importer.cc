@@ -1,7 +1,6 @@
 #include "importers/importer.h"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -25,44 +24,6 @@ constexpr std::string_view kContainerKeys[] = {
     "value",   "Findings", "findings", "listFindingsResults",
     "records", "Records",  "results",  "items"};
 constexpr std::size_t kMaxRawBytes = 1 << 20;
-
-// Checks nesting depth and string lengths without building a DOM. String bodies (most of the
-// bytes) are skipped with memchr to the next quote; the quote ends the string unless an odd
-// number of backslashes precedes it.
-Status CheckLimits(std::string_view text, const ImportOptions& options) {
-  int depth = 0;
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  for (const char* p = begin; p < end; ++p) {
-    const char c = *p;
-    if (c == '"') {
-      const char* q = p + 1;
-      while (true) {
-        q = static_cast<const char*>(std::memchr(q, '"', static_cast<std::size_t>(end - q)));
-        if (q == nullptr) return Status::Ok();  // unterminated string: the parser reports it
-        std::size_t backslashes = 0;
-        for (const char* b = q - 1; b > p && *b == '\\'; --b) ++backslashes;
-        if (backslashes % 2 == 0) break;
-        ++q;
-      }
-      const std::size_t length = static_cast<std::size_t>(q - p);
-      if (length > options.max_field_bytes) {
-        return Status::InvalidArgument("a string value of " + std::to_string(length) +
-                                       " bytes exceeds the field limit of " +
-                                       std::to_string(options.max_field_bytes));
-      }
-      p = q;
-    } else if (c == '{' || c == '[') {
-      if (++depth > options.max_depth) {
-        return Status::InvalidArgument("nesting deeper than " + std::to_string(options.max_depth) +
-                                       " levels");
-      }
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return Status::Ok();
-}
 
 // Inside a directory only data files are read: *.json, *.jsonl, *.ndjson, *.csv, *.log, *.txt,
 // each optionally *.gz, and not hidden. A file named explicitly is always read.
@@ -145,6 +106,11 @@ class Importer::Impl {
   void ReportProgress() {
     if (reader_ != nullptr) counts_.bytes = bytes_done_ + reader_->bytes_read();
     if (options_.progress) options_.progress(counts_);
+  }
+
+  // The JSON limits of the options.
+  importers::JsonLimits JsonLimits() const {
+    return {.max_string_bytes = options_.max_field_bytes, .max_depth = options_.max_depth};
   }
 
   ImportOptions options_;
@@ -234,12 +200,13 @@ class Importer::Impl {
   Status ProcessLine(std::string_view line, const std::string& path, std::size_t line_no,
                      ImportSink& sink) {
     const std::string where = "line " + std::to_string(line_no);
-    if (Status limits = CheckLimits(line, options_); !limits.ok()) {
+    Result<Json> parsed = importers::ParseJson(line, JsonLimits());
+    if (!parsed.ok()) {
       ++counts_.records;
-      Reject(path, where, limits.message(), line);
+      Reject(path, where, parsed.status().message(), line);
       return Status::Ok();
     }
-    Json j = importers::ParseJson(line);
+    Json& j = *parsed;
     if (j.is_discarded()) {
       ++counts_.records;
       Reject(path, where, DescribeParseError(line), line);
@@ -255,13 +222,13 @@ class Importer::Impl {
   }
 
   Status ProcessDocument(std::string_view text, const std::string& path, ImportSink& sink) {
-    if (Status limits = CheckLimits(text, options_); !limits.ok()) {
+    Result<Json> parsed = importers::ParseJson(text, JsonLimits());
+    if (!parsed.ok()) {
       ++counts_.records;
-      Reject(path, "document", limits.message(), text);
+      Reject(path, "document", parsed.status().message(), text);
       return Status::Ok();
     }
-    Json j = importers::ParseJson(text);
-    if (!j.is_discarded()) return ProcessValue(j, path, "document", text, sink, 0);
+    if (!parsed->is_discarded()) return ProcessValue(*parsed, path, "document", text, sink, 0);
     // Not one JSON value: JSON lines whose first record is broken? Then go line by line.
     std::size_t start = 0, line_no = 0, good = 0, lines = 0;
     while (start < text.size()) {

@@ -175,6 +175,46 @@ TEST_F(BadInputTest, FieldOverTheLimitIsRejected) {
       << lines.rejects[0].reason;
 }
 
+// simdjson refuses an integer beyond 64 bits and nlohmann's parser takes the text instead: the
+// limits are then checked on the text before it is parsed, with the same verdicts.
+TEST_F(BadInputTest, LimitsHoldForTextsOnlyTheFallbackParserAccepts) {
+  nlohmann::json f = nlohmann::json::parse(
+      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  const std::string big_int = "\"Big\": 123456789012345678901234567890, ";
+  std::string fits = f.dump();
+  fits.insert(1, big_int);
+  f["Description"] = std::string(5000, 'x');
+  std::string too_long = f.dump();
+  too_long.insert(1, big_int);
+  ImportOptions options;
+  options.max_field_bytes = 4096;
+  Imported r = ImportText(fits + "\n" + too_long + "\n", options);
+  EXPECT_EQ(r.alerts.size(), 1u);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].record, "line 2");
+  EXPECT_EQ(r.rejects[0].reason, "a string value of 5000 bytes exceeds the field limit of 4096");
+
+  options = ImportOptions();
+  options.max_depth = 1;  // the record object itself is level 1; its arrays are deeper
+  r = ImportText(fits, options);
+  EXPECT_EQ(r.alerts.size(), 0u);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].reason, "nesting deeper than 1 levels");
+}
+
+// A member name counts like a string value.
+TEST_F(BadInputTest, AMemberNameOverTheLimitIsRejected) {
+  nlohmann::json f = nlohmann::json::parse(
+      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  f["ProductFields"][std::string(5000, 'k')] = "v";
+  ImportOptions options;
+  options.max_field_bytes = 4096;
+  Imported r = ImportText(f.dump(), options);
+  EXPECT_EQ(r.alerts.size(), 0u);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].reason, "a string value of 5000 bytes exceeds the field limit of 4096");
+}
+
 TEST_F(BadInputTest, NestingDeeperThanMaxDepthIsRejected) {
   nlohmann::json f = nlohmann::json::parse(
       ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
