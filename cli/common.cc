@@ -80,8 +80,16 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
       } else if (k == "private_ips") {
         if (!v.is_boolean()) return bad(k, "must be true or false");
         c.private_ips_correlate = v.get<bool>();
+      } else if (k == "type_window") {
+        if (!v.is_string()) return bad(k, "must be a duration like \"1h\" or \"off\"");
+        bool off = false;
+        std::optional<Timestamp> w = ParseDuration(v.get<std::string>(), &off);
+        if ((!w && !off) || (w && *w <= 0))
+          return bad(k, "is not a positive duration (e.g. 10m, 1h, off)");
+        c.type_window = w;
       } else {
-        return bad(k, "is unknown (known: window, hub, kinds, stop_list, private_ips)");
+        return bad(k,
+                   "is unknown (known: window, hub, kinds, stop_list, private_ips, type_window)");
       }
     }
   } catch (const std::exception& e) {

@@ -189,16 +189,17 @@ std::string ScoreColumns(const QualityScores& q) {
 }
 const char* kScoreHeader = "P       R       F1      B3-F1   rel.R    incidents(2+)  largest";
 
-// One sweep point: the base config with its window and hub replaced.
+// One sweep point: the base config with its window, hub and alert-type grouping replaced.
 struct SweepPoint {
   std::string window;
   std::string hub;
+  std::string type;
   CorrelationConfig config;
 };
 
 Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& tokens,
                                            const CorrelationConfig& base) {
-  std::vector<std::string> windows, hubs;
+  std::vector<std::string> windows, hubs, types;
   auto split = [](const std::string& list) {
     std::vector<std::string> out;
     for (std::size_t start = 0; start <= list.size();) {
@@ -214,9 +215,21 @@ Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& token
       windows = split(t.substr(7));
     else if (t.rfind("hub=", 0) == 0)
       hubs = split(t.substr(4));
+    else if (t.rfind("type=", 0) == 0)
+      types = split(t.substr(5));
     else
-      return Status::InvalidArgument("--sweep: expected window=A,B,... or hub=A,B,..., got '" + t +
-                                     "'");
+      return Status::InvalidArgument(
+          "--sweep: expected window=A,B,..., hub=A,B,... or type=A,B,..., got '" + t + "'");
+  }
+  if (types.empty()) types.push_back(base.type_window ? FormatDuration(*base.type_window) : "off");
+  std::vector<std::optional<Timestamp>> type_windows;
+  for (const std::string& t : types) {
+    bool off = false;
+    std::optional<Timestamp> w = ParseDuration(t, &off);
+    if ((!w && !off) || (w && *w <= 0))
+      return Status::InvalidArgument("--sweep: type '" + t +
+                                     "' is not a positive duration (e.g. 10m, 1h, off)");
+    type_windows.push_back(w);
   }
   if (windows.empty()) windows.push_back(base.window ? FormatDuration(*base.window) : "off");
   if (hubs.empty()) {
@@ -250,7 +263,10 @@ Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& token
         return Status::InvalidArgument("--sweep: hub '" + h +
                                        "' is neither a threshold (100) nor floor+share (12+0.002)");
       }
-      points.push_back({w, h, std::move(c)});
+      for (std::size_t t = 0; t < types.size(); ++t) {
+        c.type_window = type_windows[t];
+        points.push_back({w, h, types[t], c});
+      }
     }
   }
   return points;
@@ -317,7 +333,7 @@ int RunEval(const EvalOptions& o) {
   if (!points.empty()) {
     nlohmann::json rows = nlohmann::json::array();
     if (!o.json) {
-      std::cout << Pad("window", 8) << Pad("hub", 14) << kScoreHeader << "\n";
+      std::cout << Pad("window", 8) << Pad("hub", 14) << Pad("type", 6) << kScoreHeader << "\n";
     }
     for (const SweepPoint& p : points) {
       Result<AlertGrouping> g = Correlate(in, p.config);
@@ -330,16 +346,18 @@ int RunEval(const EvalOptions& o) {
         nlohmann::json row = ScoresJson(q, p.config.Describe());
         row["window"] = p.window;
         row["hub"] = p.hub;
+        row["type"] = p.type;
         rows.push_back(std::move(row));
       } else {
-        std::cout << Pad(p.window, 8) << Pad(p.hub, 14) << ScoreColumns(q) << std::endl;
+        std::cout << Pad(p.window, 8) << Pad(p.hub, 14) << Pad(p.type, 6) << ScoreColumns(q)
+                  << std::endl;
       }
     }
     if (o.json) {
       std::cout << rows.dump() << "\n";
     } else {
-      std::cout << Pad("none", 22) << ScoreColumns(none_q) << "\n"
-                << Pad("naive", 22) << ScoreColumns(naive_q) << "\n"
+      std::cout << Pad("none", 28) << ScoreColumns(none_q) << "\n"
+                << Pad("naive", 28) << ScoreColumns(naive_q) << "\n"
                 << "scored alerts " << naive_q.alerts << ", true incidents "
                 << naive_q.true_incidents << " (" << naive_q.true_multi_incidents
                 << " with 2+ alerts), reachable recall " << Fixed(naive_q.reachable_recall) << "\n";
@@ -396,6 +414,7 @@ void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
       "Examples:\n"
       "  weft eval tests/data/guide/\n"
       "  weft eval --sweep window=1h,5h,24h,7d hub=20,100,12+0.002 tests/data/guide/\n"
+      "  weft eval --sweep type=off,10m,1h tests/data/guide/   # alert-type grouping\n"
       "  weft eval --labels gen/labels.jsonl --tenants gen/tenants.json gen/*-*.jsonl");
   cmd->add_option("paths", o->paths, "Alert files or directories");
   cmd->add_option("--db", o->db, "Also evaluate the alerts of this store (opened read-only)");
@@ -408,7 +427,8 @@ void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--min-severity", o->min_severity, "Alerts below this severity are not ingested")
       ->capture_default_str();
   cmd->add_option("--sweep", o->sweep,
-                  "window=A,B,... and/or hub=N|FLOOR+SHARE,...: score every combination")
+                  "window=A,B,..., hub=N|FLOOR+SHARE,... and/or type=off|WIDTH,... (alert-type "
+                  "grouping): score every combination")
       ->expected(1, -1);
   cmd->add_flag("--json", o->json, "Print JSON (one object; a list with --sweep)");
   cmd->callback([o, &ctx] {
@@ -417,7 +437,7 @@ void AddEvalCommand(CLI::App& app, CommandContext& ctx) {
     opts.sweep.clear();
     std::vector<std::string> paths;
     for (const std::string& t : o->sweep) {
-      if (t.rfind("window=", 0) == 0 || t.rfind("hub=", 0) == 0)
+      if (t.rfind("window=", 0) == 0 || t.rfind("hub=", 0) == 0 || t.rfind("type=", 0) == 0)
         opts.sweep.push_back(t);
       else
         paths.push_back(t);

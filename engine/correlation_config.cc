@@ -80,6 +80,8 @@ std::string CorrelationConfig::Describe() const {
     first = false;
   }
   out += private_ips_correlate ? " private-ips=on" : " private-ips=off";
+  // Only when on: the fingerprints of configurations without it stay what stores recorded.
+  if (type_window) out += " type-window=" + FormatDuration(*type_window);
   return out;
 }
 

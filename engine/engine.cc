@@ -34,6 +34,7 @@ std::string SerializeConfig(const CorrelationConfig& c) {
     first = false;
   }
   out += "\nprivate_ips=" + std::string(c.private_ips_correlate ? "1" : "0") + "\n";
+  if (c.type_window) out += "type_window=" + std::to_string(*c.type_window) + "\n";
   for (const std::string& s : c.stop_list) out += "stop=" + s + "\n";
   return out;
 }
@@ -71,6 +72,8 @@ Result<CorrelationConfig> ParseSerializedConfig(std::string_view text) {
         }
       } else if (k == "private_ips") {
         c.private_ips_correlate = v == "1";
+      } else if (k == "type_window") {
+        c.type_window = std::stoll(std::string(v));
       } else if (k == "stop") {
         c.stop_list.emplace(v);
       }
@@ -278,7 +281,8 @@ Result<Explanation> Engine::Why(const std::string& key_a, const std::string& key
     if (eb.count(e) == 0) continue;
     const std::string key(s.resolver.Key(e));
     std::string reason;
-    if (!s.config.Correlates(s.resolver.Kind(e), key, s.resolver.PrivateIp(e), &reason)) {
+    if (!s.resolver.IsLinkKey(e) &&
+        !s.config.Correlates(s.resolver.Kind(e), key, s.resolver.PrivateIp(e), &reason)) {
       ex.guards.push_back(reason);
     } else if (s.correlator.IsHub(e)) {
       ex.guards.push_back(key + " is a hub (" + std::to_string(s.correlator.EntityAlertCount(e)) +

@@ -498,6 +498,19 @@ std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, 
   return Find(it->second);
 }
 
+EntityResolver::EntityId EntityResolver::LinkKey(TenantId tenant, std::string_view key,
+                                                 bool* created) {
+  // The alias type "\x01link" is no source's: no entity key or alias hashes to the same index key.
+  auto [it, fresh] = index_.try_emplace(IndexKey(tenant, EntityKind::kGeneric, "\x01link", key), 0);
+  *created = fresh;
+  if (!fresh) return it->second;
+  const EntityId id = AddNode(tenant, EntityKind::kGeneric);
+  it->second = id;
+  nodes_[id].link_key = true;
+  nodes_[id].key = keys_.Store(key);
+  return id;
+}
+
 std::vector<std::string> EntityResolver::PossibleMatches(EntityId rep) {
   std::vector<std::string> out;
   const Node& n = nodes_[rep];

@@ -83,6 +83,13 @@ class EntityResolver {
   std::optional<EntityId> Lookup(TenantId tenant, EntityKind kind, std::string_view key_or_alias);
   std::size_t size() const { return nodes_.size(); }
 
+  // The node of a link key of `tenant` that is not an entity (an alert-type bucket: see
+  // CorrelationConfig::type_window), created on first use (*created then set). Link keys are
+  // indexed apart from every entity key and alias, never merge and are never written:
+  // TakeChanges does not see them. Key() gives the link key back.
+  EntityId LinkKey(TenantId tenant, std::string_view key, bool* created);
+  bool IsLinkKey(EntityId rep) const { return nodes_[rep].link_key; }
+
   // What changed since the last call: the full record of every entity created or changed
   // (aliases, properties, conflicts, possible matches), and the stored keys that no longer name
   // an entity (merged away or re-keyed), as (tenant, key).
@@ -133,6 +140,7 @@ class EntityResolver {
     bool conflicted : 1 = false;  // its record lists conflicts
     bool has_name : 1 = false;    // a display name (not a fact: what it is does not matter)
     bool has_cloud : 1 = false;   // a cloud
+    bool link_key : 1 = false;    // not an entity: a LinkKey
     internal::StringArena::Ref key;
     Facts facts;
   };

@@ -9,6 +9,7 @@ Status GraphStore::ForEachAlertSummary(std::string_view tenant,
     s.tenant = a.tenant;
     s.key = a.key;
     s.title = a.title;
+    s.alert_type = a.alert_type;
     s.activity = a.activity_time();
     s.last_activity = a.last_activity;
     s.severity = a.severity;

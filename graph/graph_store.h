@@ -58,6 +58,7 @@ struct AlertSummary {
   std::string_view tenant;
   std::string_view key;
   std::string_view title;
+  std::string_view alert_type;   // Alert::alert_type (detector / rule id)
   Timestamp activity = kNoTime;  // Alert::activity_time()
   Timestamp last_activity = kNoTime;
   Severity severity = Severity::kLow;

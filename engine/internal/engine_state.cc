@@ -117,6 +117,27 @@ void EngineState::AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity
   assert(cid == entity && "resolver and correlator entity ids move in step");
 }
 
+void EngineState::AddTypeLink(std::uint32_t tenant, SourceProduct source,
+                              std::string_view alert_type, Timestamp first,
+                              std::vector<std::uint32_t>* ids) {
+  if (!config.type_window || *config.type_window <= 0 || alert_type.empty() || first == kNoTime)
+    return;
+  const Timestamp width = *config.type_window;
+  // The bucket's start, rounded down for times before the epoch too.
+  const Timestamp start = (first / width - (first % width < 0 ? 1 : 0)) * width;
+  std::string key = "alert-type:";
+  key.append(SourceProductName(source)).append("/").append(alert_type);
+  key.append("@").append(FormatTimestamp(start)).append("+").append(FormatDuration(width));
+  bool created = false;
+  const std::uint32_t id = resolver.LinkKey(tenant, key, &created);
+  if (created) {
+    const std::uint32_t cid = correlator.AddEntity(tenant, /*correlating=*/true);
+    (void)cid;
+    assert(cid == id && "resolver and correlator entity ids move in step");
+  }
+  ids->push_back(id);
+}
+
 Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert,
                                     std::vector<std::uint32_t>* ids) {
   for (const Evidence& ev : alert.evidence) {
@@ -155,6 +176,7 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.title = Title(alert.title);
   scratch_ids_.clear();
   WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert, &scratch_ids_));
+  AddTypeLink(info.tenant, alert.source, alert.alert_type, info.first, &scratch_ids_);
   return Append(info, rest);
 }
 
@@ -203,6 +225,7 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t te
     }
     scratch_ids_.push_back(*id);
   }
+  AddTypeLink(tenant, summary.source, summary.alert_type, info.first, &scratch_ids_);
   Append(info, rest);
   return Status::Ok();
 }
@@ -212,6 +235,7 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged, &scratch_ids_));
   AlertInfo& info = alerts[a];
   const Timestamp first = merged.activity_time();
+  AddTypeLink(info.tenant, merged.source, merged.alert_type, first, &scratch_ids_);
   info.last = std::max(merged.last_activity, first);
   info.severity = merged.severity;
   info.status = merged.status;
@@ -259,7 +283,9 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
   std::sort(inc.alert_keys.begin(), inc.alert_keys.end());
   SortUnique(entity_reps);
   inc.entities.reserve(entity_reps.size());
-  for (std::uint32_t e : entity_reps) inc.entities.emplace_back(resolver.Key(e));
+  for (std::uint32_t e : entity_reps) {
+    if (!resolver.IsLinkKey(e)) inc.entities.emplace_back(resolver.Key(e));
+  }
   std::sort(inc.entities.begin(), inc.entities.end());
   inc.id = FormatIncidentId(IncidentHashOf(best));
   inc.tenant = tenants[alerts[best].tenant];

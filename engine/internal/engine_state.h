@@ -143,6 +143,9 @@ struct EngineState {
   // Resolves an alert's evidence into *ids (appended), keeping the correlator in step.
   Status ResolveEvidence(std::uint32_t tenant, const Alert& alert, std::vector<std::uint32_t>* ids);
   void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
+  // With config.type_window: appends the link key of the alert's type bucket to *ids.
+  void AddTypeLink(std::uint32_t tenant, SourceProduct source, std::string_view alert_type,
+                   Timestamp first, std::vector<std::uint32_t>* ids);
   // Appends an alert whose entities are scratch_ids_; returns its index.
   std::uint32_t Append(AlertInfo info, std::string_view key_rest);
 

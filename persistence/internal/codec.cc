@@ -262,7 +262,7 @@ Status DecodeAlertSummary(std::string_view key, std::string_view bytes, AlertSum
     r.Skip("product_name", 2);  // and provider_id
     r.View("key", s.key);
   }
-  r.Skip("alert_type");
+  r.View("alert_type", s.alert_type);
   r.View("title", s.title);
   r.Skip("description");
   r.Enum("severity", s.severity, Severity::kHigh);

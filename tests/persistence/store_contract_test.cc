@@ -312,7 +312,8 @@ TYPED_TEST(StoreContractTest, ScansStopWhenTheVisitorReturnsFalse) {
   EXPECT_EQ(n, 4);
 }
 
-// A summary is the alert's correlation fields, in the same order as ForEachAlert; a visitor may
+// A summary is the alert's correlation fields (its alert type too, for alert-type grouping), in
+// the same order as ForEachAlert; a visitor may
 // read from the store while a scan runs (an engine reopening resolves evidence that way).
 TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheStore) {
   this->ApplyGuide();
@@ -327,20 +328,23 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
   for (const std::string tenant : {"", "org0"}) {
     std::vector<std::string> full, summaries;
     std::size_t decodable = 0;
+    std::size_t typed = 0;  // alerts with an alert type (GUIDE's DetectorId): the summary has it
     WEFT_EXPECT_OK(this->store_->ForEachAlert(tenant, [&](const Alert& a) {
       std::string evidence;
       for (const Evidence& e : a.evidence)
         evidence += std::string(EntityKindName(e.entity.kind)) + "=" + e.entity.key + ";";
-      full.push_back(summarize(a.tenant, a.key, a.title, a.activity_time(), a.last_activity,
-                               a.severity, a.status, evidence));
+      typed += a.alert_type.empty() ? 0 : 1;
+      full.push_back(summarize(a.tenant, a.key, a.title + "#" + a.alert_type, a.activity_time(),
+                               a.last_activity, a.severity, a.status, evidence));
       return true;
     }));
     WEFT_EXPECT_OK(this->store_->ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
       std::string evidence;
       for (const auto& [kind, key] : a.evidence)
         evidence += std::string(EntityKindName(kind)) + "=" + std::string(key) + ";";
-      summaries.push_back(summarize(a.tenant, a.key, a.title, a.activity, a.last_activity,
-                                    a.severity, a.status, evidence));
+      summaries.push_back(summarize(a.tenant, a.key,
+                                    std::string(a.title) + "#" + std::string(a.alert_type),
+                                    a.activity, a.last_activity, a.severity, a.status, evidence));
       auto again = this->store_->GetAlert(a.key);  // a read inside the scan
       EXPECT_TRUE(again.ok() && again->has_value()) << a.key;
       if (a.decode_record != nullptr && again.ok() && again->has_value()) {
@@ -359,6 +363,7 @@ TYPED_TEST(StoreContractTest, AlertSummariesMatchTheAlertsAndVisitorsMayReadTheS
       return true;
     }));
     EXPECT_FALSE(full.empty());
+    EXPECT_EQ(typed, full.size());
     EXPECT_EQ(summaries, full) << "tenant '" << tenant << "'";
     // The RocksDB store hands every summary its record to decode; the in-memory one need not.
     if (TypeParam::kOnDisk) {
