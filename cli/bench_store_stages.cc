@@ -157,7 +157,10 @@ Status Runner::Recorrelate() {
   RecorrelateOptions ro;
   ro.dry_run = true;
   const Clock::time_point start = Clock::now();
-  WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
+  RocksStoreOptions read_only;  // as `weft recorrelate --dry-run` opens it
+  read_only.read_only = true;
+  read_only.create_if_missing = false;
+  WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_, read_only));
   WEFT_ASSIGN_OR_RETURN(IncidentDiff diff, Engine::Recorrelate(*store_, ro));
   const double s = Since(start);
   peaks_.push_back(PeakRssMb());

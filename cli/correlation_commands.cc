@@ -82,7 +82,8 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
                                      "Rebuild incidents from the stored graph and report the diff");
   cmd->footer(
       "With the rules already in force it reports no change (the determinism check). Without\n"
-      "--dry-run the new grouping and rules are applied atomically.\n\n"
+      "--dry-run the new grouping and rules are applied atomically. A dry run opens the store\n"
+      "read-only, so it may run while an ingest holds the store.\n\n"
       "Example:\n  weft recorrelate --db ./weft.db --config rules.json --dry-run");
   cmd->add_option("--db", *db, "Store directory")->capture_default_str();
   cmd->add_option("--config", *config_file,
@@ -90,7 +91,8 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--since", *since, "Only incidents active at or after this time (ISO 8601)");
   cmd->add_option("--until", *until, "Only incidents that began at or before this time (ISO 8601)");
-  cmd->add_flag("--dry-run", *dry_run, "Report the diff without applying it");
+  cmd->add_flag("--dry-run", *dry_run,
+                "Report the diff without applying it (the store is opened read-only)");
   cmd->add_flag("--json", *json_out, "Print the diff as JSON");
   cmd->callback([=, &ctx] {
     RecorrelateOptions options;
@@ -105,7 +107,9 @@ void AddRecorrelateCommand(CLI::App& app, CommandContext& ctx) {
       }
       *out = *t;
     }
-    Result<std::unique_ptr<GraphStore>> store = OpenStore(*db, false);
+    // A dry run only reads: opened read-only, it runs beside an ingest that holds the store and
+    // leaves the store's compactions to the process that writes.
+    Result<std::unique_ptr<GraphStore>> store = OpenStore(*db, /*read_only=*/options.dry_run);
     if (!store.ok()) {
       PrintError(store.status());
       ctx.exit_code = 1;

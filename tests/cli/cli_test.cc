@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "persistence/rocks_store.h"
 #include "tests/cli/cli_test_util.h"
 
 namespace {
@@ -112,6 +113,22 @@ TEST_F(CliTest, RecorrelateUnderTheRulesInForceReportsNoChange) {
   EXPECT_FALSE(nlohmann::json::parse(tight.out)["applied"].get<bool>());
   { std::ofstream(Path("bad.json")) << R"({"window": "soon"})"; }
   EXPECT_EQ(Weft("recorrelate --db " + db + " --config " + Path("bad.json")).code, 2);
+}
+
+// A dry run opens the store read-only: it runs while another process (an ingest) holds it.
+TEST_F(CliTest, ADryRunReadsAStoreThatAnotherProcessHoldsOpen) {
+  const std::string db = Path("held.db");
+  IngestSamples(db);
+  weft::Result<std::unique_ptr<weft::GraphStore>> held = weft::OpenRocksStore(db);  // as ingest
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  RunResult dry = Weft("recorrelate --json --dry-run --db " + db);
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_TRUE(nlohmann::json::parse(dry.out)["no_change"].get<bool>());
+  EXPECT_FALSE(nlohmann::json::parse(dry.out)["applied"].get<bool>());
+  // Applying a diff needs the store to itself.
+  RunResult apply = Weft("recorrelate --json --db " + db);
+  EXPECT_EQ(apply.code, 1);
+  EXPECT_NE(apply.err.find("lock"), std::string::npos) << apply.err;
 }
 
 TEST_F(CliTest, BadRecordsAreRejectedWithFileRecordAndReasonAndTheRestGoesIn) {
