@@ -31,22 +31,7 @@ CorrelationConfig Grouping(Timestamp width) {
   return c;
 }
 
-class TypeGroupingTest : public ::testing::Test {
- protected:
-  void Open(CorrelationConfig config) {
-    auto e = Engine::Open(store_, config);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(*e);
-  }
-  void Ingest(std::vector<Alert> alerts) {
-    auto r = engine_->Ingest(std::move(alerts), {}, 1);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-  }
-  std::string IncidentOf(const std::string& id) { return *engine_->IncidentOf("acme/weft/" + id); }
-
-  InMemoryStore store_;
-  std::unique_ptr<Engine> engine_;
-};
+class TypeGroupingTest : public testing::EngineFixture {};
 
 TEST_F(TypeGroupingTest, OffByDefaultAlertsOfOneTypeWithoutSharedEntitiesStayApart) {
   Open(CorrelationConfig());

@@ -37,6 +37,17 @@ class BadInputTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
+  // A Security Hub finding of the samples, parsed: the record the limit tests bend.
+  static nlohmann::json PciFinding() {
+    return nlohmann::json::parse(
+        ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  }
+  // `text` imported with string fields limited to 4,096 bytes.
+  static Imported ImportWithFieldLimit(const std::string& text) {
+    ImportOptions options;
+    options.max_field_bytes = 4096;
+    return ImportText(text, options);
+  }
   static std::string Lines(const std::string& path, int n) {
     std::ifstream in(path);
     std::string line, out;
@@ -157,17 +168,11 @@ TEST_F(BadInputTest, MissingIdsPerFormat) {
 }
 
 TEST_F(BadInputTest, FieldOverTheLimitIsRejected) {
-  nlohmann::json f = nlohmann::json::parse(
-      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = PciFinding();
   f["Description"] = std::string(5000, 'x');
   const std::string big = f.dump();
-  ImportOptions options;
-  options.max_field_bytes = 4096;
-  const std::string pci_line =
-      nlohmann::json::parse(
-          ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"))
-          .dump();
-  Imported lines = ImportText(pci_line + "\n" + big + "\n" + pci_line + "\n", options);
+  const std::string pci_line = PciFinding().dump();
+  Imported lines = ImportWithFieldLimit(pci_line + "\n" + big + "\n" + pci_line + "\n");
   EXPECT_EQ(lines.alerts.size(), 2u);
   ASSERT_EQ(lines.rejects.size(), 1u);
   EXPECT_EQ(lines.rejects[0].record, "line 2");
@@ -178,23 +183,20 @@ TEST_F(BadInputTest, FieldOverTheLimitIsRejected) {
 // simdjson refuses an integer beyond 64 bits and nlohmann's parser takes the text instead: the
 // limits are then checked on the text before it is parsed, with the same verdicts.
 TEST_F(BadInputTest, LimitsHoldForTextsOnlyTheFallbackParserAccepts) {
-  nlohmann::json f = nlohmann::json::parse(
-      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = PciFinding();
   const std::string big_int = "\"Big\": 123456789012345678901234567890, ";
   std::string fits = f.dump();
   fits.insert(1, big_int);
   f["Description"] = std::string(5000, 'x');
   std::string too_long = f.dump();
   too_long.insert(1, big_int);
-  ImportOptions options;
-  options.max_field_bytes = 4096;
-  Imported r = ImportText(fits + "\n" + too_long + "\n", options);
+  Imported r = ImportWithFieldLimit(fits + "\n" + too_long + "\n");
   EXPECT_EQ(r.alerts.size(), 1u);
   ASSERT_EQ(r.rejects.size(), 1u);
   EXPECT_EQ(r.rejects[0].record, "line 2");
   EXPECT_EQ(r.rejects[0].reason, "a string value of 5000 bytes exceeds the field limit of 4096");
 
-  options = ImportOptions();
+  ImportOptions options;
   options.max_depth = 1;  // the record object itself is level 1; its arrays are deeper
   r = ImportText(fits, options);
   EXPECT_EQ(r.alerts.size(), 0u);
@@ -204,20 +206,16 @@ TEST_F(BadInputTest, LimitsHoldForTextsOnlyTheFallbackParserAccepts) {
 
 // A member name counts like a string value.
 TEST_F(BadInputTest, AMemberNameOverTheLimitIsRejected) {
-  nlohmann::json f = nlohmann::json::parse(
-      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = PciFinding();
   f["ProductFields"][std::string(5000, 'k')] = "v";
-  ImportOptions options;
-  options.max_field_bytes = 4096;
-  Imported r = ImportText(f.dump(), options);
+  Imported r = ImportWithFieldLimit(f.dump());
   EXPECT_EQ(r.alerts.size(), 0u);
   ASSERT_EQ(r.rejects.size(), 1u);
   EXPECT_EQ(r.rejects[0].reason, "a string value of 5000 bytes exceeds the field limit of 4096");
 }
 
 TEST_F(BadInputTest, NestingDeeperThanMaxDepthIsRejected) {
-  nlohmann::json f = nlohmann::json::parse(
-      ReadFile(kData + "/aws-securityhub-asff/ocsf-examples_sechub-pci.asff.json"));
+  nlohmann::json f = PciFinding();
   nlohmann::json deep = "bottom";
   for (int i = 0; i < 20; ++i) deep = nlohmann::json::array({deep});
   f["ProductFields"]["deep"] = deep;
