@@ -87,9 +87,18 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
         if ((!w && !off) || (w && *w <= 0))
           return bad(k, "is not a positive duration (e.g. 10m, 1h, off)");
         c.type_window = w;
+      } else if (k == "type_sources") {
+        if (!v.is_array()) return bad(k, "must be a list of source products");
+        for (const json& source : v) {
+          std::optional<SourceProduct> p =
+              source.is_string() ? ParseSourceProduct(source.get<std::string>()) : std::nullopt;
+          if (!p) return bad(k, "names an unknown source product " + source.dump());
+          c.type_sources.insert(*p);
+        }
       } else {
         return bad(k,
-                   "is unknown (known: window, hub, kinds, stop_list, private_ips, type_window)");
+                   "is unknown (known: window, hub, kinds, stop_list, private_ips, type_window, "
+                   "type_sources)");
       }
     }
   } catch (const std::exception& e) {

@@ -81,7 +81,15 @@ std::string CorrelationConfig::Describe() const {
   }
   out += private_ips_correlate ? " private-ips=on" : " private-ips=off";
   // Only when on: the fingerprints of configurations without it stay what stores recorded.
-  if (type_window) out += " type-window=" + FormatDuration(*type_window);
+  if (type_window) {
+    out += " type-window=" + FormatDuration(*type_window);
+    std::string sources;
+    for (SourceProduct p : type_sources) {
+      sources += sources.empty() ? " type-sources=" : ",";
+      sources += SourceProductName(p);
+    }
+    out += sources;
+  }
   return out;
 }
 

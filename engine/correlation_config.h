@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/alert.h"
 #include "model/entity.h"
 #include "model/time.h"
 
@@ -49,6 +50,10 @@ struct CorrelationConfig {
   // into one incident". On GUIDE it multiplies recall, at a precision no better than entity
   // sharing, and on streams with recurring noise it merges that noise (docs/correlation.md).
   std::optional<Timestamp> type_window;
+  // The source products whose alerts type_window groups; empty (the default) = every source.
+  // A source whose detectors each describe one campaign can be grouped while the recurring
+  // noise of another (port probes, brute force) is not.
+  std::set<SourceProduct> type_sources;
 
   static std::set<EntityKind> DefaultKinds();
   static std::set<std::string, std::less<>> DefaultStopList();

@@ -35,6 +35,8 @@ std::string SerializeConfig(const CorrelationConfig& c) {
   }
   out += "\nprivate_ips=" + std::string(c.private_ips_correlate ? "1" : "0") + "\n";
   if (c.type_window) out += "type_window=" + std::to_string(*c.type_window) + "\n";
+  for (SourceProduct p : c.type_sources)
+    out += "type_source=" + std::string(SourceProductName(p)) + "\n";
   for (const std::string& s : c.stop_list) out += "stop=" + s + "\n";
   return out;
 }
@@ -74,6 +76,12 @@ Result<CorrelationConfig> ParseSerializedConfig(std::string_view text) {
         c.private_ips_correlate = v == "1";
       } else if (k == "type_window") {
         c.type_window = std::stoll(std::string(v));
+      } else if (k == "type_source") {
+        std::optional<SourceProduct> p = ParseSourceProduct(v);
+        if (!p)
+          return Status::Corruption("stored correlation config names an unknown source '" +
+                                    std::string(v) + "'");
+        c.type_sources.insert(*p);
       } else if (k == "stop") {
         c.stop_list.emplace(v);
       }

@@ -122,6 +122,7 @@ void EngineState::AddTypeLink(std::uint32_t tenant, SourceProduct source,
                               std::vector<std::uint32_t>* ids) {
   if (!config.type_window || *config.type_window <= 0 || alert_type.empty() || first == kNoTime)
     return;
+  if (!config.type_sources.empty() && !config.type_sources.contains(source)) return;
   const Timestamp width = *config.type_window;
   // The bucket's start, rounded down for times before the epoch too.
   const Timestamp start = (first / width - (first % width < 0 ? 1 : 0)) * width;

@@ -79,6 +79,30 @@ TEST(EvalCommandTest, ABadSweepOrConfigIsAUsageError) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("field 'type_window' is not a positive duration"), std::string::npos)
       << r.err;
+
+  std::ofstream(config) << R"({"type_window": "1h", "type_sources": ["GuardDuty", "Nessus"]})";
+  r = Weft("eval --config " + config + " " + kGuide);
+  std::filesystem::remove(config);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("field 'type_sources' names an unknown source product \"Nessus\""),
+            std::string::npos)
+      << r.err;
+}
+
+// Grouping restricted to another source leaves GUIDE's alerts as the defaults group them.
+TEST(EvalCommandTest, TypeGroupingOfOtherSourcesLeavesTheGuideScoreAlone) {
+  const std::string config =
+      (std::filesystem::temp_directory_path() / "weft-eval-type-sources.json").string();
+  std::ofstream(config) << R"({"type_window": "1h", "type_sources": ["GuardDuty"]})";
+  const clitest::RunResult restricted = Weft("eval --json --config " + config + " " + kGuide);
+  std::filesystem::remove(config);
+  const clitest::RunResult defaults = Weft("eval --json " + kGuide);
+  ASSERT_EQ(restricted.code, 0) << restricted.err;
+  ASSERT_EQ(defaults.code, 0) << defaults.err;
+  const nlohmann::json a = nlohmann::json::parse(restricted.out);
+  const nlohmann::json b = nlohmann::json::parse(defaults.out);
+  EXPECT_EQ(a["pairwise"], b["pairwise"]);
+  EXPECT_NE(a["config"].get<std::string>().find("type-sources=GuardDuty"), std::string::npos);
 }
 
 }  // namespace

@@ -112,6 +112,24 @@ TEST_F(TypeGroupingTest, EntitiesAndTypesLinkTogetherAndAReopenedEngineAgrees) {
   EXPECT_EQ(diff->split.size(), 1u);
 }
 
+TEST_F(TypeGroupingTest, OnlyTheListedSourcesAreGrouped) {
+  CorrelationConfig config = Grouping(kH);
+  config.type_sources = {SourceProduct::kGuardDuty};
+  Open(config);
+  const std::string type = "Recon:EC2/PortProbeUnprotectedPort";
+  auto guardduty = [&](const std::string& id, Timestamp time) {
+    Alert a = Typed(id, type, time);
+    a.source = SourceProduct::kGuardDuty;
+    a.key = MakeAlertKey(a.tenant, a.source, a.provider_id);
+    return a;
+  };
+  Ingest({guardduty("g1", kMonday), guardduty("g2", kMonday + 60000), Typed("w1", type, kMonday),
+          Typed("w2", type, kMonday + 60000)});
+  EXPECT_EQ(*engine_->IncidentOf("acme/guardduty/g1"), *engine_->IncidentOf("acme/guardduty/g2"));
+  EXPECT_NE(IncidentOf("w1"), IncidentOf("w2"));
+  EXPECT_NE(*engine_->IncidentOf("acme/guardduty/g1"), IncidentOf("w1"));  // sources never mix
+}
+
 TEST_F(TypeGroupingTest, TheGroupingIsPartOfTheStoredRules) {
   const CorrelationConfig on = Grouping(10 * 60000);
   EXPECT_NE(on.Fingerprint(), CorrelationConfig().Fingerprint());
@@ -120,6 +138,16 @@ TEST_F(TypeGroupingTest, TheGroupingIsPartOfTheStoredRules) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->type_window, on.type_window);
   EXPECT_EQ(parsed->Fingerprint(), on.Fingerprint());
+
+  CorrelationConfig some = on;
+  some.type_sources = {SourceProduct::kGuardDuty, SourceProduct::kDefenderXdr};
+  EXPECT_NE(some.Fingerprint(), on.Fingerprint());
+  EXPECT_NE(some.Describe().find("type-sources=Defender XDR,GuardDuty"), std::string::npos)
+      << some.Describe();
+  parsed = ParseSerializedConfig(SerializeConfig(some));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->type_sources, some.type_sources);
+  EXPECT_EQ(parsed->Fingerprint(), some.Fingerprint());
 }
 
 }  // namespace
