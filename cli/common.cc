@@ -82,11 +82,9 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
         c.private_ips_correlate = v.get<bool>();
       } else if (k == "type_window") {
         if (!v.is_string()) return bad(k, "must be a duration like \"1h\" or \"off\"");
-        bool off = false;
-        std::optional<Timestamp> w = ParseDuration(v.get<std::string>(), &off);
-        if ((!w && !off) || (w && *w <= 0))
-          return bad(k, "is not a positive duration (e.g. 10m, 1h, off)");
-        c.type_window = w;
+        std::optional<std::optional<Timestamp>> w = ParseTypeWindow(v.get<std::string>());
+        if (!w) return bad(k, "is not a positive duration (e.g. 10m, 1h, off)");
+        c.type_window = *w;
       } else if (k == "type_sources") {
         if (!v.is_array()) return bad(k, "must be a list of source products");
         for (const json& source : v) {
@@ -105,6 +103,14 @@ Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::st
     return Status::InvalidArgument(origin + ": " + e.what());
   }
   return c;
+}
+
+std::optional<std::optional<Timestamp>> ParseTypeWindow(std::string_view text) {
+  bool off = false;
+  std::optional<Timestamp> w = ParseDuration(text, &off);
+  if (off) return std::optional<std::optional<Timestamp>>(std::in_place);  // "off"
+  if (!w || *w <= 0) return std::nullopt;
+  return w;
 }
 
 Result<CorrelationConfig> LoadConfigFile(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/correlation_config.h"
 #include "graph/graph_store.h"
@@ -25,6 +26,9 @@ Result<std::unique_ptr<GraphStore>> OpenStore(const std::string& dir, bool read_
 Result<CorrelationConfig> LoadConfigFile(const std::string& path);
 // The same from a JSON text (for --sweep variations and tests).
 Result<CorrelationConfig> ParseConfigJson(const std::string& text, const std::string& origin);
+// An alert-type grouping width (CorrelationConfig::type_window): a positive duration such as
+// "10m", or "off" (an empty inner optional). nullopt when `text` is neither.
+std::optional<std::optional<Timestamp>> ParseTypeWindow(std::string_view text);
 
 // Prints "weft: <message>" to stderr.
 void PrintError(const Status& status);

@@ -224,12 +224,11 @@ Result<std::vector<SweepPoint>> ParseSweep(const std::vector<std::string>& token
   if (types.empty()) types.push_back(base.type_window ? FormatDuration(*base.type_window) : "off");
   std::vector<std::optional<Timestamp>> type_windows;
   for (const std::string& t : types) {
-    bool off = false;
-    std::optional<Timestamp> w = ParseDuration(t, &off);
-    if ((!w && !off) || (w && *w <= 0))
+    std::optional<std::optional<Timestamp>> w = ParseTypeWindow(t);
+    if (!w)
       return Status::InvalidArgument("--sweep: type '" + t +
                                      "' is not a positive duration (e.g. 10m, 1h, off)");
-    type_windows.push_back(w);
+    type_windows.push_back(*w);
   }
   if (windows.empty()) windows.push_back(base.window ? FormatDuration(*base.window) : "off");
   if (hubs.empty()) {
