@@ -82,15 +82,15 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
     q = *azure;
   }
   std::vector<EntityRecord> strong, weak;
-  WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
-    if (r.entity.kind != EntityKind::kDevice) return true;
-    switch (Match(r, q)) {
-      case MatchStrength::kStrong: strong.push_back(r); break;
-      case MatchStrength::kWeak: weak.push_back(r); break;
-      case MatchStrength::kNone: break;
-    }
-    return true;
-  }));
+  WEFT_RETURN_IF_ERROR(
+      store.ForEachEntityOfKind(tenant, EntityKind::kDevice, [&](const EntityRecord& r) {
+        switch (Match(r, q)) {
+          case MatchStrength::kStrong: strong.push_back(r); break;
+          case MatchStrength::kWeak: weak.push_back(r); break;
+          case MatchStrength::kNone: break;
+        }
+        return true;
+      }));
   const std::vector<EntityRecord>& found = strong.empty() ? weak : strong;
   DeviceLookup lookup;
   if (found.empty()) return Status::NotFound("no device known as '" + std::string(query) + "'");
@@ -104,8 +104,8 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   page.tenant = record.tenant;
   page.device = AssetFromRecord(record);
 
-  // One pass over the tenant's entities, keeping only what the page needs:
-  // - the records that hold one of the device's identifiers (the device, and any entity an
+  // One pass over the tenant's devices, keeping only what the page needs:
+  // - the records that hold one of the device's identifiers (the device, and any device an
   //   identity clash left holding one), to resolve the alerts' evidence keys;
   // - the possible matches: the resolver's list plus devices sharing a host name but no strong
   //   identifier, with the names to show.
@@ -117,12 +117,11 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   std::map<std::string, std::string> shown_names;
   const std::vector<std::string> names = WeakNames(record.entity);
   ResolvedEntityIndex index;
-  WEFT_RETURN_IF_ERROR(store.ForEachEntity(record.tenant, [&](const EntityRecord& other) {
+  auto each_device = [&](const EntityRecord& other) {
     const std::vector<std::string> aliases = other.entity.StrongAliasKeys();
     if (is_wanted(other.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_wanted))
       index.Add(other);
-    if (other.entity.kind != EntityKind::kDevice || other.entity.key == record.entity.key)
-      return true;
+    if (other.entity.key == record.entity.key) return true;
     const std::vector<std::string> other_names = WeakNames(other.entity);
     const bool same_name = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
       return std::find(other_names.begin(), other_names.end(), n) != other_names.end();
@@ -132,7 +131,8 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
     if (possible.count(other.entity.key) != 0)
       shown_names[other.entity.key] = ShownName(other.entity);
     return true;
-  }));
+  };
+  WEFT_RETURN_IF_ERROR(store.ForEachEntityOfKind(record.tenant, EntityKind::kDevice, each_device));
   for (const std::string& key : possible)
     page.possible_matches.push_back(DeviceMatch{record.tenant, key, shown_names[key]});
 

@@ -146,8 +146,16 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   internal::EngineState& s = *state_;
   if (poisoned_) return Status::Unavailable("an earlier batch failed to commit; reopen the store");
   for (const Alert& a : alerts) {
-    // Refused before anything changes: every key begins "<tenant>/" (FinalizeAlert makes it so).
+    // Refused before anything changes: every key begins "<tenant>/" (FinalizeAlert makes it so)
+    // and every evidence entity's key with its kind (the entity builders make it so).
     WEFT_RETURN_IF_ERROR(internal::EngineState::CheckedKeyRest(a.tenant, a.key).status());
+    for (const Evidence& ev : a.evidence) {
+      if (!KeyHasKind(ev.entity.key, ev.entity.kind)) {
+        return Status::InvalidArgument("alert " + a.key + ": entity key '" + ev.entity.key +
+                                       "' does not begin with its kind '" +
+                                       std::string(EntityKindName(ev.entity.kind)) + ":'");
+      }
+    }
   }
   // Any failure from here on may leave the in-memory state ahead of the store.
   poisoned_ = true;

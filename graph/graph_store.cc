@@ -27,6 +27,12 @@ Status GraphStore::ForEachRelationFrom(std::string_view tenant, std::string_view
   return ForEachRelation(tenant, [&](const Relation& r) { return r.from != from || visit(r); });
 }
 
+Status GraphStore::ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                                       const std::function<bool(const EntityRecord&)>& visit) {
+  return ForEachEntity(tenant,
+                       [&](const EntityRecord& r) { return r.entity.kind != kind || visit(r); });
+}
+
 Status GraphStore::ForEachEntityRun(
     std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
   return ForEachEntity(tenant, [&](const EntityRecord& r) { return visit({&r, 1}); });

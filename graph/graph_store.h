@@ -119,6 +119,11 @@ class GraphStore {
   // The default filters ForEachRelation; stores keyed by (tenant, from, ...) read only those.
   virtual Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
                                      const std::function<bool(const Relation&)>& visit);
+  // The entities of one kind, in key order. An entity's key begins with its kind's name
+  // ("device:..."; see KeyHasKind), so stores keyed by (tenant, key) read that kind's keys alone
+  // (a device page among millions of entities); the default filters ForEachEntity.
+  virtual Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                                     const std::function<bool(const EntityRecord&)>& visit);
   virtual Status ForEachIncident(std::string_view tenant,
                                  const std::function<bool(const Incident&)>& visit) = 0;
   // ForEachAlert reduced to AlertSummary. Stores that can read a summary without decoding the

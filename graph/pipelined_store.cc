@@ -186,6 +186,12 @@ Status PipelinedStore::ForEachEntity(std::string_view tenant,
   return inner_.ForEachEntity(tenant, visit);
 }
 
+Status PipelinedStore::ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                                           const std::function<bool(const EntityRecord&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachEntityOfKind(tenant, kind, visit);
+}
+
 Status PipelinedStore::ForEachEntityRun(
     std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
   WaitIdle();

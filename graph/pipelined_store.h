@@ -47,6 +47,8 @@ class PipelinedStore final : public GraphStore {
                              const std::function<bool(const AlertSummary&)>& visit) override;
   Status ForEachEntity(std::string_view tenant,
                        const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                             const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachEntityRun(std::string_view tenant,
                           const std::function<bool(std::span<const EntityRecord>)>& visit) override;
   Status ForEachAlertSummaryRun(

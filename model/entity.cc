@@ -121,6 +121,12 @@ std::vector<std::string> Entity::StrongAliasKeys() const {
   return keys;
 }
 
+bool KeyHasKind(std::string_view key, EntityKind kind) {
+  const std::string_view name = EntityKindName(kind);
+  return key.size() > name.size() + 1 && key.substr(0, name.size()) == name &&
+         key[name.size()] == ':';
+}
+
 Result<std::pair<EntityKind, std::string>> SplitEntityKey(std::string_view key) {
   const size_t colon = key.find(':');
   if (colon == std::string_view::npos || colon + 1 >= key.size()) {

@@ -90,6 +90,10 @@ struct Entity {
   std::vector<std::string> StrongAliasKeys() const;
 };
 
+// True when `key` is "<the name of kind>:<value>", the form every entity builder makes. Stores
+// rely on it to read one kind's entities alone, so the engine refuses evidence keyed otherwise.
+bool KeyHasKind(std::string_view key, EntityKind kind);
+
 // Splits "kind:value" into its kind and value. InvalidArgument when there is no ':' or the kind
 // is unknown. The value is returned as written; use NormalizeEntityKey to canonicalize it.
 Result<std::pair<EntityKind, std::string>> SplitEntityKey(std::string_view key);

@@ -145,6 +145,8 @@ class RocksStore final : public GraphStore {
                        const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachEntityRun(std::string_view tenant,
                           const std::function<bool(std::span<const EntityRecord>)>& visit) override;
+  Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                             const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachAlertSummaryRun(
       std::string_view tenant,
       const std::function<bool(std::span<const AlertSummary>)>& visit) override;
@@ -163,11 +165,19 @@ class RocksStore final : public GraphStore {
 
   // Visits the raw records whose key starts with `prefix` ("" = all) in key order until `each`
   // returns false; then returns the iterator's status.
-  Status ScanRaw(Cf c, const std::string& prefix,
-                 const std::function<bool(std::string_view key, std::string_view value)>& each);
+  using RawVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+  Status ScanRaw(Cf c, const std::string& prefix, const RawVisitor& each);
+  // ScanRaw over the entity keys "tenant \0 <kind_prefix>...": a prefix for one tenant; for every
+  // tenant ("") a seek to each tenant's run of them, leaving the other kinds' records unread.
+  Status ScanEntityKindRaw(std::string_view tenant, const std::string& kind_prefix,
+                           const RawVisitor& each);
 
   // Decodes each record of a scan with `decode` on a second thread, passes those `keep`
-  // accepts to `visit` a chunk at a time (ScanRuns) or one at a time (Scan).
+  // accepts to `visit` a chunk at a time (ScanRuns) or one at a time (Scan). The records are
+  // those of `raw(each)`, or of ScanRaw(c, prefix).
+  template <typename T, typename Raw, typename Decode, typename Keep>
+  Status ScanRunsOf(Raw raw, std::string_view what, Decode decode, Keep keep,
+                    const std::function<bool(std::span<const T>)>& visit);
   template <typename T, typename Decode, typename Keep>
   Status ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
                   const std::function<bool(std::span<const T>)>& visit);
@@ -242,7 +252,14 @@ Status RocksStore::Apply(const WriteBatch& batch) {
                ? Status::Ok()
                : Status::InvalidArgument("tenant names may not contain a NUL byte");
   };
-  for (const EntityRecord& e : batch.entities) WEFT_RETURN_IF_ERROR(check_tenant(e.tenant));
+  for (const EntityRecord& e : batch.entities) {
+    WEFT_RETURN_IF_ERROR(check_tenant(e.tenant));
+    if (!KeyHasKind(e.entity.key, e.entity.kind)) {
+      return Status::InvalidArgument("entity key '" + e.entity.key +
+                                     "' does not begin with its kind '" +
+                                     std::string(EntityKindName(e.entity.kind)) + ":'");
+    }
+  }
   for (const Relation& r : batch.relations) WEFT_RETURN_IF_ERROR(check_tenant(r.tenant));
 
   // Same order of effects as InMemoryStore::Apply: within a batch, deletes come before upserts
@@ -360,8 +377,7 @@ Result<std::optional<std::string>> RocksStore::GetMeta(std::string_view name) {
   return GetRaw(Cf::kMeta, name);
 }
 
-Status RocksStore::ScanRaw(Cf c, const std::string& prefix,
-                           const std::function<bool(std::string_view, std::string_view)>& each) {
+Status RocksStore::ScanRaw(Cf c, const std::string& prefix, const RawVisitor& each) {
   rocksdb::ReadOptions ro;
   const std::string upper = PrefixUpperBound(prefix);
   const rocksdb::Slice upper_slice(upper);
@@ -384,13 +400,49 @@ Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, 
   return ScanRuns<T>(c, prefix, what, decode, keep, rocks::EachOf(visit));
 }
 
+Status RocksStore::ScanEntityKindRaw(std::string_view tenant, const std::string& kind_prefix,
+                                     const RawVisitor& each) {
+  if (!tenant.empty())
+    return ScanRaw(Cf::kEntities, TenantPrefix(tenant, '\0') + kind_prefix, each);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kEntities)));
+  it->SeekToFirst();
+  while (it->Valid()) {
+    const std::string_view key = ToView(it->key());
+    const auto parts = SplitEntityStoreKey(key);
+    if (!parts)
+      return Status::Corruption("entity key '" + ShownKey(key) + "' in " + dir_ +
+                                " has no tenant separator");
+    const auto& [key_tenant, entity_key] = *parts;
+    if (entity_key.starts_with(kind_prefix)) {
+      if (!each(key, ToView(it->value()))) break;
+      it->Next();
+    } else if (entity_key < kind_prefix) {
+      it->Seek(EntityStoreKey(key_tenant, kind_prefix));
+    } else {
+      // Past this tenant's run: every later key of the tenant sorts before "tenant \1", and
+      // every key of a later tenant after it (tenants hold no NUL).
+      it->Seek(std::string(key_tenant) + '\1');
+    }
+  }
+  return FromRocks(it->status(), "scanning entities in store at " + dir_);
+}
+
 template <typename T, typename Decode, typename Keep>
 Status RocksStore::ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode,
                             Keep keep, const std::function<bool(std::span<const T>)>& visit) {
+  return ScanRunsOf<T>([&](const RawVisitor& each) { return ScanRaw(c, prefix, each); }, what,
+                       decode, keep, visit);
+}
+
+template <typename T, typename Raw, typename Decode, typename Keep>
+Status RocksStore::ScanRunsOf(Raw raw, std::string_view what, Decode decode, Keep keep,
+                              const std::function<bool(std::span<const T>)>& visit) {
   return rocks::ReadAheadRuns<T>(
       [&](rocks::ReadAheadSink<T>& sink) {
         Status bad;
-        WEFT_RETURN_IF_ERROR(ScanRaw(c, prefix, [&](std::string_view key, std::string_view value) {
+        WEFT_RETURN_IF_ERROR(raw([&](std::string_view key, std::string_view value) {
           T& slot = sink.Slot();
           if (Status st = decode(sink, key, value, slot); !st.ok()) {
             bad = st.WithContext(std::string(what) + " '" + ShownKey(key) + "' in " + dir_);
@@ -452,6 +504,15 @@ Status RocksStore::ScanEntities(std::string_view tenant,
   return ScanRuns<EntityRecord>(
       Cf::kEntities, TenantPrefix(tenant, '\0'), "entity", DecodeEntityInto,
       [](const EntityRecord&) { return true; }, visit);
+}
+
+Status RocksStore::ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
+                                       const std::function<bool(const EntityRecord&)>& visit) {
+  // Apply refuses an entity keyed without its kind, so the kind's keys are all of its records.
+  const std::string kind_prefix = std::string(EntityKindName(kind)) + ':';
+  return ScanRunsOf<EntityRecord>(
+      [&](const RawVisitor& each) { return ScanEntityKindRaw(tenant, kind_prefix, each); },
+      "entity", DecodeEntityInto, [](const EntityRecord&) { return true; }, rocks::EachOf(visit));
 }
 
 Status RocksStore::ForEachRelation(std::string_view tenant,

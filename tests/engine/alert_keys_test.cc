@@ -1,6 +1,7 @@
 // The engine holds alert keys without their "<tenant>/" prefix. What callers see must not change:
 // incident ids hash the full key, lookups by full key find the right tenant's alert even when one
-// tenant's name begins another's, and a key without its tenant prefix is refused up front.
+// tenant's name begins another's, and a key without its tenant prefix is refused up front, as is
+// an evidence entity keyed without its kind (stores read one kind's keys by that prefix).
 
 #include <gtest/gtest.h>
 
@@ -70,6 +71,20 @@ TEST_F(AlertKeysTest, AKeyWithoutItsTenantPrefixIsRefusedBeforeAnythingChanges) 
   auto accepted = engine->Ingest({good}, {}, 1);
   ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
   EXPECT_TRUE(engine->IncidentOf(good.key).ok());
+}
+
+TEST_F(AlertKeysTest, AnEntityKeyedWithoutItsKindIsRefusedBeforeAnythingChanges) {
+  Alert good = MakeTestAlert("acme", "1", kT0, {"ip:198.51.100.7"});
+  Alert bad = MakeTestAlert("acme", "2", kT0, {"ip:198.51.100.7"});
+  bad.evidence[0].entity.kind = EntityKind::kDevice;  // an "ip:" key on a device
+  auto refused = engine->Ingest({good, bad}, {}, 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "alert acme/weft/2: entity key 'ip:198.51.100.7' does not begin with its kind "
+            "'device:'");
+  EXPECT_FALSE(engine->IncidentOf(good.key).ok()) << "nothing of the refused batch applies";
+  EXPECT_TRUE(engine->Ingest({good}, {}, 1).ok());
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ using testing::DumpEntities;
 using testing::DumpIncidents;
 using testing::DumpRelations;
 using testing::FullAlert;
+using testing::FullEntityRecord;
 using testing::GuideSample;
 using testing::TempDir;
 
@@ -190,6 +191,24 @@ TEST(RocksStoreTest, BatchWithUnfinalizedAlertIsRejectedWhole) {
             "finalized?)");
   EXPECT_FALSE(store->GetAlert(FullAlert(1).key)->has_value());
   EXPECT_FALSE(store->GetMeta("last_batch")->has_value());
+}
+
+TEST(RocksStoreTest, BatchWithAnEntityKeyedWithoutItsKindIsRejectedWhole) {
+  // ForEachEntityOfKind reads a kind's keys alone ("device:..."), so a record keyed otherwise
+  // would be invisible to it: Apply refuses it before writing anything.
+  TempDir tmp;
+  std::unique_ptr<GraphStore> store = MustOpen(tmp.Sub("store"));
+  ASSERT_NE(store, nullptr);
+  EntityRecord bad = FullEntityRecord(2);
+  bad.entity.key = "host:web-01";  // a device whose key does not begin "device:"
+  WriteBatch b;
+  b.entities = {FullEntityRecord(1), bad};
+  b.alerts = {FullAlert(1)};
+  const Status s = store->Apply(b);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "entity key 'host:web-01' does not begin with its kind 'device:'");
+  EXPECT_FALSE(store->GetAlert(FullAlert(1).key)->has_value());
+  EXPECT_EQ(store->Stats()->entities, 0u);
 }
 
 TEST(RocksStoreTest, SyncWritesAndDiskBytesGrow) {

@@ -223,6 +223,85 @@ TYPED_TEST(StoreContractTest, EntitiesOfOneKeyInTwoTenantsAreDistinct) {
                                 Dump(FullEntityRecord(1, "ab"))}));
 }
 
+std::vector<std::string> DumpEntitiesOfKind(GraphStore& store, const std::string& tenant,
+                                            EntityKind kind) {
+  std::vector<std::string> out;
+  Status s = store.ForEachEntityOfKind(tenant, kind, [&](const EntityRecord& r) {
+    out.push_back(Dump(r));
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TYPED_TEST(StoreContractTest, EntitiesOfOneKindAreTheEntityScanFilteredOnKind) {
+  this->ApplyGuide();
+  std::set<EntityKind> kinds;
+  for (const EntityRecord& e : GuideSample().entities) kinds.insert(e.entity.kind);
+  ASSERT_GE(kinds.size(), 3u);  // devices, users, generic codes at least
+  for (const std::string t : {"", "org0", "org1", "org10"}) {
+    for (EntityKind kind : kinds) {
+      std::vector<std::string> got;
+      ASSERT_TRUE(this->store_
+                      ->ForEachEntity(t,
+                                      [&](const EntityRecord& r) {
+                                        if (r.entity.kind == kind) got.push_back(Dump(r));
+                                        return true;
+                                      })
+                      .ok());
+      EXPECT_EQ(DumpEntitiesOfKind(*this->store_, t, kind), got)
+          << "tenant '" << t << "', kind " << EntityKindName(kind);
+      EXPECT_FALSE(got.empty() && t.empty()) << EntityKindName(kind);
+    }
+  }
+}
+
+TYPED_TEST(StoreContractTest, EntitiesOfOneKindKeepTenantsApartAndSkipOtherKinds) {
+  // Tenants whose names are prefixes of one another, each with kinds before and after the one
+  // asked for: a scan of every tenant must visit each tenant's run of the kind and nothing else.
+  auto record = [](const std::string& tenant, EntityKind kind, const std::string& value) {
+    EntityRecord r;
+    r.tenant = tenant;
+    r.entity.kind = kind;
+    r.entity.key = std::string(EntityKindName(kind)) + ":" + value;
+    return r;
+  };
+  WriteBatch b;
+  for (const std::string t : {"a", "a\x01b", "ab", "b"}) {
+    b.entities.push_back(record(t, EntityKind::kCloudResource, "r1"));
+    b.entities.push_back(record(t, EntityKind::kDevice, "mde:1"));
+    b.entities.push_back(record(t, EntityKind::kDevice, "mde:2"));
+    b.entities.push_back(record(t, EntityKind::kUser, "upn:x@y"));
+  }
+  b.entities.push_back(record("c", EntityKind::kUser, "upn:only-users"));
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  auto keys = [&](const std::string& tenant) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(this->store_
+                    ->ForEachEntityOfKind(tenant, EntityKind::kDevice,
+                                          [&](const EntityRecord& r) {
+                                            out.push_back(r.tenant + "|" + r.entity.key);
+                                            return true;
+                                          })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(keys(""),
+            (std::vector<std::string>{"a|device:mde:1", "a|device:mde:2", "a\x01b|device:mde:1",
+                                      "a\x01b|device:mde:2", "ab|device:mde:1", "ab|device:mde:2",
+                                      "b|device:mde:1", "b|device:mde:2"}));
+  EXPECT_EQ(keys("a"), (std::vector<std::string>{"a|device:mde:1", "a|device:mde:2"}));
+  EXPECT_TRUE(keys("c").empty());
+  // A visitor that stops ends the scan.
+  int visited = 0;
+  WEFT_ASSERT_OK(
+      this->store_->ForEachEntityOfKind("", EntityKind::kDevice, [&](const EntityRecord&) {
+        ++visited;
+        return visited < 3;
+      }));
+  EXPECT_EQ(visited, 3);
+}
+
 TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
   this->ApplyGuide();
   ASSERT_GT(GuideSample().relations.size(), 0u);
