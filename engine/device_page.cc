@@ -1,6 +1,7 @@
 #include "engine/device_page.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <tuple>
@@ -117,10 +118,14 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   std::map<std::string, std::string> shown_names;
   const std::vector<std::string> names = WeakNames(record.entity);
   ResolvedEntityIndex index;
+  std::vector<std::string> indexed_keys;  // every key the index resolves: what alerts may name
   auto each_device = [&](const EntityRecord& other) {
-    const std::vector<std::string> aliases = other.entity.StrongAliasKeys();
-    if (is_wanted(other.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_wanted))
+    std::vector<std::string> aliases = other.entity.StrongAliasKeys();
+    if (is_wanted(other.entity.key) || std::any_of(aliases.begin(), aliases.end(), is_wanted)) {
       index.Add(other);
+      indexed_keys.push_back(other.entity.key);
+      std::move(aliases.begin(), aliases.end(), std::back_inserter(indexed_keys));
+    }
     if (other.entity.key == record.entity.key) return true;
     const std::vector<std::string> other_names = WeakNames(other.entity);
     const bool same_name = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
@@ -139,7 +144,7 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   // Every alert with a device in its evidence that resolves to this device: found in the
   // summaries, then read in full for its source and the device's role.
   std::vector<std::string> keys;
-  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary(record.tenant, [&](const AlertSummary& a) {
+  auto names_device = [&](const AlertSummary& a) {
     for (const auto& [kind, key] : a.evidence) {
       if (kind == EntityKind::kDevice && index.Resolve(key) == record.entity.key) {
         keys.emplace_back(a.key);
@@ -147,7 +152,8 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
       }
     }
     return true;
-  }));
+  };
+  WEFT_RETURN_IF_ERROR(store.ForEachAlertSummaryNaming(record.tenant, indexed_keys, names_device));
   std::set<std::string> sources;
   for (const std::string& key : keys) {
     WEFT_ASSIGN_OR_RETURN(std::optional<Alert> a, store.GetAlert(key));
@@ -172,7 +178,7 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
   absl::flat_hash_map<std::string_view, DeviceAlertRow*> row_of;
   for (DeviceAlertRow& row : page.alerts) row_of.emplace(row.key, &row);
   std::set<std::string> incidents;
-  WEFT_RETURN_IF_ERROR(store.ForEachIncident(record.tenant, [&](const Incident& inc) {
+  WEFT_RETURN_IF_ERROR(store.ForEachIncidentHolding(record.tenant, keys, [&](const Incident& inc) {
     if (inc.status == IncidentStatus::kRedirected) return true;
     for (const std::string& key : inc.alert_keys) {
       auto it = row_of.find(key);

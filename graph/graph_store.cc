@@ -22,6 +22,17 @@ Status GraphStore::ForEachAlertSummary(std::string_view tenant,
   });
 }
 
+Status GraphStore::ForEachAlertSummaryNaming(
+    std::string_view tenant, std::span<const std::string>,
+    const std::function<bool(const AlertSummary&)>& visit) {
+  return ForEachAlertSummary(tenant, visit);
+}
+
+Status GraphStore::ForEachIncidentHolding(std::string_view tenant, std::span<const std::string>,
+                                          const std::function<bool(const Incident&)>& visit) {
+  return ForEachIncident(tenant, visit);
+}
+
 Status GraphStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
                                        const std::function<bool(const Relation&)>& visit) {
   return ForEachRelation(tenant, [&](const Relation& r) { return r.from != from || visit(r); });

@@ -130,6 +130,17 @@ class GraphStore {
   // whole alert override it (an engine reopening a store reads every alert this way).
   virtual Status ForEachAlertSummary(std::string_view tenant,
                                      const std::function<bool(const AlertSummary&)>& visit);
+  // ForEachAlertSummary narrowed to the alerts whose evidence may name one of `entity_keys`:
+  // each of those is visited, and others may be, so the visitor still checks the evidence. Stores
+  // that can test a record's bytes for the keys before decoding it do (a device page decodes the
+  // few of a tenant's million alerts that may name the device); the default visits every alert.
+  virtual Status ForEachAlertSummaryNaming(std::string_view tenant,
+                                           std::span<const std::string> entity_keys,
+                                           const std::function<bool(const AlertSummary&)>& visit);
+  // ForEachIncident narrowed the same way to the incidents that may hold one of `alert_keys`.
+  virtual Status ForEachIncidentHolding(std::string_view tenant,
+                                        std::span<const std::string> alert_keys,
+                                        const std::function<bool(const Incident&)>& visit);
   // ForEachEntity and ForEachAlertSummary a run of consecutive records at a time, valid during
   // the call: a visitor that probes memory at random for each record (an engine replaying the
   // store) can prefetch for a whole run before it visits the run. The defaults pass one record

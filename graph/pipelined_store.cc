@@ -186,6 +186,20 @@ Status PipelinedStore::ForEachEntity(std::string_view tenant,
   return inner_.ForEachEntity(tenant, visit);
 }
 
+Status PipelinedStore::ForEachAlertSummaryNaming(
+    std::string_view tenant, std::span<const std::string> entity_keys,
+    const std::function<bool(const AlertSummary&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachAlertSummaryNaming(tenant, entity_keys, visit);
+}
+
+Status PipelinedStore::ForEachIncidentHolding(std::string_view tenant,
+                                              std::span<const std::string> alert_keys,
+                                              const std::function<bool(const Incident&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachIncidentHolding(tenant, alert_keys, visit);
+}
+
 Status PipelinedStore::ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
                                            const std::function<bool(const EntityRecord&)>& visit) {
   WaitIdle();

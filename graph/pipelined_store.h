@@ -47,6 +47,11 @@ class PipelinedStore final : public GraphStore {
                              const std::function<bool(const AlertSummary&)>& visit) override;
   Status ForEachEntity(std::string_view tenant,
                        const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachAlertSummaryNaming(std::string_view tenant,
+                                   std::span<const std::string> entity_keys,
+                                   const std::function<bool(const AlertSummary&)>& visit) override;
+  Status ForEachIncidentHolding(std::string_view tenant, std::span<const std::string> alert_keys,
+                                const std::function<bool(const Incident&)>& visit) override;
   Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
                              const std::function<bool(const EntityRecord&)>& visit) override;
   Status ForEachEntityRun(std::string_view tenant,

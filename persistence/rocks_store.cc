@@ -1,34 +1,19 @@
 #include "persistence/rocks_store.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <mutex>
-#include <optional>
-#include <span>
 #include <system_error>
-#include <vector>
 
 #include "graph/in_memory_store.h"
 #include "persistence/internal/codec.h"
-#include "persistence/internal/read_ahead.h"
-#include "persistence/internal/rocks_options.h"
+#include "persistence/internal/rocks_store_impl.h"
 
 namespace weft {
-namespace {
 
 namespace fs = std::filesystem;
-using rocks::Cf;
 
-constexpr std::string_view kFormatVersionName = "format_version";
-// Below this estimated key count a column family is counted exactly by a scan in Stats().
-constexpr std::uint64_t kExactCountLimit = 200'000;
-
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+namespace rocks {
 
 // Converts a RocksDB status; `context` says what was being done.
 Status FromRocks(const rocksdb::Status& s, const std::string& context) {
@@ -51,157 +36,13 @@ std::string EntityStoreKey(std::string_view tenant, std::string_view key) {
   return k;
 }
 
-// The smallest key greater than every key starting with `prefix` ("" when there is none).
-std::string PrefixUpperBound(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (!prefix.empty())
-    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
+namespace {
 
-// A stored key as error messages show it: the '\0' separating tenant and key becomes '|'.
-std::string ShownKey(std::string_view key) {
-  std::string shown(key);
-  std::replace(shown.begin(), shown.end(), '\0', '|');
-  return shown;
-}
+constexpr std::string_view kFormatVersionName = "format_version";
+// Below this estimated key count a column family is counted exactly by a scan in Stats().
+constexpr std::uint64_t kExactCountLimit = 200'000;
 
-// The tenant and entity key of an entities-CF key (EntityStoreKey); nullopt when it has no '\0'.
-std::optional<std::pair<std::string_view, std::string_view>> SplitEntityStoreKey(
-    std::string_view stored) {
-  const std::size_t nul = stored.find('\0');
-  if (nul == std::string_view::npos) return std::nullopt;
-  return std::make_pair(stored.substr(0, nul), stored.substr(nul + 1));
-}
-
-// Moves a decoded record into a read-ahead slot.
-template <typename T>
-Status Assign(Result<T> decoded, T& slot) {
-  if (!decoded.ok()) return decoded.status();
-  slot = std::move(*decoded);
-  return Status::Ok();
-}
-
-// A scan's decoders for records that own their values: each decodes `value`, stored under `key`,
-// into the read-ahead slot.
-template <typename T>
-using Sink = rocks::ReadAheadSink<T>;
-Status DecodeAlertInto(Sink<Alert>&, std::string_view key, std::string_view value, Alert& slot) {
-  return Assign(codec::DecodeAlert(key, value), slot);
-}
-Status DecodeEntityInto(Sink<EntityRecord>&, std::string_view key, std::string_view value,
-                        EntityRecord& slot) {
-  const auto parts = SplitEntityStoreKey(key);
-  if (!parts) return Status::Corruption("entity key has no tenant separator");
-  return Assign(codec::DecodeEntityRecord(parts->first, parts->second, value), slot);
-}
-Status DecodeRelationInto(Sink<Relation>&, std::string_view, std::string_view value,
-                          Relation& slot) {
-  return Assign(codec::DecodeRelation(value), slot);
-}
-Status DecodeIncidentInto(Sink<Incident>&, std::string_view key, std::string_view value,
-                          Incident& slot) {
-  return Assign(codec::DecodeIncident(key, value), slot);
-}
-
-std::string TenantPrefix(std::string_view tenant, char separator) {
-  if (tenant.empty()) return "";
-  std::string p(tenant);
-  p.push_back(separator);
-  return p;
-}
-
-class RocksStore final : public GraphStore {
- public:
-  RocksStore(std::string dir, const RocksStoreOptions& options, std::unique_ptr<rocksdb::DB> db,
-             std::vector<rocksdb::ColumnFamilyHandle*> cfs)
-      : dir_(std::move(dir)), options_(options), db_(std::move(db)), cfs_(std::move(cfs)) {}
-  RocksStore(const RocksStore&) = delete;
-  RocksStore& operator=(const RocksStore&) = delete;
-
-  ~RocksStore() override {
-    // A clean close flushes the memtables, so the next open reads sorted files instead of
-    // replaying the write-ahead log into memory (a 1M-alert store: seconds saved at reopen).
-    if (!options_.read_only) db_->Flush(rocksdb::FlushOptions(), cfs_).PermitUncheckedError();
-    for (rocksdb::ColumnFamilyHandle* h : cfs_)
-      db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db_->Close().PermitUncheckedError();  // nothing to report to from a destructor
-  }
-
-  // Checks (or on a fresh store writes) the format version. Called once by OpenRocksStore.
-  Status CheckFormatVersion();
-
-  Status Apply(const WriteBatch& batch) override;
-  Result<std::optional<Alert>> GetAlert(std::string_view key) override;
-  Result<std::optional<EntityRecord>> GetEntity(std::string_view tenant,
-                                                std::string_view key) override;
-  Result<std::optional<Incident>> GetIncident(std::string_view id) override;
-  Result<std::optional<std::string>> GetMeta(std::string_view name) override;
-  Status ForEachAlert(std::string_view tenant,
-                      const std::function<bool(const Alert&)>& visit) override;
-  Status ForEachAlertSummary(std::string_view tenant,
-                             const std::function<bool(const AlertSummary&)>& visit) override;
-  Status ForEachEntity(std::string_view tenant,
-                       const std::function<bool(const EntityRecord&)>& visit) override;
-  Status ForEachEntityRun(std::string_view tenant,
-                          const std::function<bool(std::span<const EntityRecord>)>& visit) override;
-  Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
-                             const std::function<bool(const EntityRecord&)>& visit) override;
-  Status ForEachAlertSummaryRun(
-      std::string_view tenant,
-      const std::function<bool(std::span<const AlertSummary>)>& visit) override;
-  Status ForEachRelation(std::string_view tenant,
-                         const std::function<bool(const Relation&)>& visit) override;
-  Status ForEachRelationFrom(std::string_view tenant, std::string_view from,
-                             const std::function<bool(const Relation&)>& visit) override;
-  Status ForEachIncident(std::string_view tenant,
-                         const std::function<bool(const Incident&)>& visit) override;
-  Result<StoreStats> Stats() override;
-
- private:
-  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[static_cast<int>(c)]; }
-
-  Result<std::optional<std::string>> GetRaw(Cf c, std::string_view key);
-
-  // Visits the raw records whose key starts with `prefix` ("" = all) in key order until `each`
-  // returns false; then returns the iterator's status.
-  using RawVisitor = std::function<bool(std::string_view key, std::string_view value)>;
-  Status ScanRaw(Cf c, const std::string& prefix, const RawVisitor& each);
-  // ScanRaw over the entity keys "tenant \0 <kind_prefix>...": a prefix for one tenant; for every
-  // tenant ("") a seek to each tenant's run of them, leaving the other kinds' records unread.
-  Status ScanEntityKindRaw(std::string_view tenant, const std::string& kind_prefix,
-                           const RawVisitor& each);
-
-  // Decodes each record of a scan with `decode` on a second thread, passes those `keep`
-  // accepts to `visit` a chunk at a time (ScanRuns) or one at a time (Scan). The records are
-  // those of `raw(each)`, or of ScanRaw(c, prefix).
-  template <typename T, typename Raw, typename Decode, typename Keep>
-  Status ScanRunsOf(Raw raw, std::string_view what, Decode decode, Keep keep,
-                    const std::function<bool(std::span<const T>)>& visit);
-  template <typename T, typename Decode, typename Keep>
-  Status ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
-                  const std::function<bool(std::span<const T>)>& visit);
-  template <typename T, typename Decode, typename Keep>
-  Status Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode, Keep keep,
-              const std::function<bool(const T&)>& visit);
-  // The decoding of ForEachEntity and ForEachAlertSummary.
-  Status ScanEntities(std::string_view tenant,
-                      const std::function<bool(std::span<const EntityRecord>)>& visit);
-  Status ScanAlertSummaries(std::string_view tenant,
-                            const std::function<bool(std::span<const AlertSummary>)>& visit);
-
-  Result<std::uint64_t> CountKeys(Cf c);
-
-  std::string dir_;
-  RocksStoreOptions options_;
-  // Apply keeps its write buffer up to this size between batches (a 1,000-alert batch: ~1.5 MB).
-  static constexpr std::size_t kKeptWriteBufferBytes = 16 << 20;
-  std::mutex write_mu_;               // serialises Apply (one writer at a time)
-  rocksdb::WriteBatch write_buffer_;  // guarded by write_mu_; reused by every Apply
-  std::string value_buffer_;          // guarded by write_mu_
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // index = Cf; destroyed before db_ closes
-};
+}  // namespace
 
 Status RocksStore::CheckFormatVersion() {
   WEFT_ASSIGN_OR_RETURN(std::optional<std::string> stored, GetRaw(Cf::kMeta, kFormatVersionName));
@@ -377,177 +218,6 @@ Result<std::optional<std::string>> RocksStore::GetMeta(std::string_view name) {
   return GetRaw(Cf::kMeta, name);
 }
 
-Status RocksStore::ScanRaw(Cf c, const std::string& prefix, const RawVisitor& each) {
-  rocksdb::ReadOptions ro;
-  const std::string upper = PrefixUpperBound(prefix);
-  const rocksdb::Slice upper_slice(upper);
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  // Scans read whole column families (an engine reopening, a re-correlation, an export): their
-  // blocks would only push the point reads' working set out of the cache.
-  ro.fill_cache = false;
-  ro.readahead_size = 2 << 20;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(c)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (!each(ToView(it->key()), ToView(it->value()))) break;
-  }
-  return FromRocks(it->status(), "scanning " + std::string(rocks::kCfNames[static_cast<int>(c)]) +
-                                     " in store at " + dir_);
-}
-
-template <typename T, typename Decode, typename Keep>
-Status RocksStore::Scan(Cf c, const std::string& prefix, std::string_view what, Decode decode,
-                        Keep keep, const std::function<bool(const T&)>& visit) {
-  return ScanRuns<T>(c, prefix, what, decode, keep, rocks::EachOf(visit));
-}
-
-Status RocksStore::ScanEntityKindRaw(std::string_view tenant, const std::string& kind_prefix,
-                                     const RawVisitor& each) {
-  if (!tenant.empty())
-    return ScanRaw(Cf::kEntities, TenantPrefix(tenant, '\0') + kind_prefix, each);
-  rocksdb::ReadOptions ro;
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(Cf::kEntities)));
-  it->SeekToFirst();
-  while (it->Valid()) {
-    const std::string_view key = ToView(it->key());
-    const auto parts = SplitEntityStoreKey(key);
-    if (!parts)
-      return Status::Corruption("entity key '" + ShownKey(key) + "' in " + dir_ +
-                                " has no tenant separator");
-    const auto& [key_tenant, entity_key] = *parts;
-    if (entity_key.starts_with(kind_prefix)) {
-      if (!each(key, ToView(it->value()))) break;
-      it->Next();
-    } else if (entity_key < kind_prefix) {
-      it->Seek(EntityStoreKey(key_tenant, kind_prefix));
-    } else {
-      // Past this tenant's run: every later key of the tenant sorts before "tenant \1", and
-      // every key of a later tenant after it (tenants hold no NUL).
-      it->Seek(std::string(key_tenant) + '\1');
-    }
-  }
-  return FromRocks(it->status(), "scanning entities in store at " + dir_);
-}
-
-template <typename T, typename Decode, typename Keep>
-Status RocksStore::ScanRuns(Cf c, const std::string& prefix, std::string_view what, Decode decode,
-                            Keep keep, const std::function<bool(std::span<const T>)>& visit) {
-  return ScanRunsOf<T>([&](const RawVisitor& each) { return ScanRaw(c, prefix, each); }, what,
-                       decode, keep, visit);
-}
-
-template <typename T, typename Raw, typename Decode, typename Keep>
-Status RocksStore::ScanRunsOf(Raw raw, std::string_view what, Decode decode, Keep keep,
-                              const std::function<bool(std::span<const T>)>& visit) {
-  return rocks::ReadAheadRuns<T>(
-      [&](rocks::ReadAheadSink<T>& sink) {
-        Status bad;
-        WEFT_RETURN_IF_ERROR(raw([&](std::string_view key, std::string_view value) {
-          T& slot = sink.Slot();
-          if (Status st = decode(sink, key, value, slot); !st.ok()) {
-            bad = st.WithContext(std::string(what) + " '" + ShownKey(key) + "' in " + dir_);
-            return false;
-          }
-          return !keep(slot) || sink.Commit();
-        }));
-        return bad;
-      },
-      visit);
-}
-
-Status RocksStore::ForEachAlert(std::string_view tenant,
-                                const std::function<bool(const Alert&)>& visit) {
-  // Alert keys are "<tenant>/..."; the tenant check also drops tenant "a/b" from a scan of "a".
-  return Scan<Alert>(
-      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", DecodeAlertInto,
-      [tenant](const Alert& a) { return tenant.empty() || a.tenant == tenant; }, visit);
-}
-
-Status RocksStore::ForEachAlertSummary(std::string_view tenant,
-                                       const std::function<bool(const AlertSummary&)>& visit) {
-  return ScanAlertSummaries(tenant, rocks::EachOf(visit));
-}
-
-Status RocksStore::ForEachAlertSummaryRun(
-    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
-  return ScanAlertSummaries(tenant, visit);
-}
-
-Status RocksStore::ScanAlertSummaries(
-    std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit) {
-  // A summary points into its record's bytes: the scan keeps a copy beside the decoded summary,
-  // which also serves a caller that needs the whole alert (AlertSummary::decode_record).
-  auto decode = [](Sink<AlertSummary>& sink, std::string_view key, std::string_view value,
-                   AlertSummary& slot) {
-    const std::string_view kept_key = sink.Keep(key);
-    slot.record = sink.Keep(value);
-    slot.decode_record = &codec::DecodeAlert;
-    return codec::DecodeAlertSummary(kept_key, slot.record, slot);
-  };
-  return ScanRuns<AlertSummary>(
-      Cf::kAlerts, TenantPrefix(tenant, '/'), "alert", decode,
-      [tenant](const AlertSummary& a) { return tenant.empty() || a.tenant == tenant; }, visit);
-}
-
-Status RocksStore::ForEachEntity(std::string_view tenant,
-                                 const std::function<bool(const EntityRecord&)>& visit) {
-  return ScanEntities(tenant, rocks::EachOf(visit));
-}
-
-Status RocksStore::ForEachEntityRun(
-    std::string_view tenant, const std::function<bool(std::span<const EntityRecord>)>& visit) {
-  return ScanEntities(tenant, visit);
-}
-
-Status RocksStore::ScanEntities(std::string_view tenant,
-                                const std::function<bool(std::span<const EntityRecord>)>& visit) {
-  return ScanRuns<EntityRecord>(
-      Cf::kEntities, TenantPrefix(tenant, '\0'), "entity", DecodeEntityInto,
-      [](const EntityRecord&) { return true; }, visit);
-}
-
-Status RocksStore::ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
-                                       const std::function<bool(const EntityRecord&)>& visit) {
-  // Apply refuses an entity keyed without its kind, so the kind's keys are all of its records.
-  const std::string kind_prefix = std::string(EntityKindName(kind)) + ':';
-  return ScanRunsOf<EntityRecord>(
-      [&](const RawVisitor& each) { return ScanEntityKindRaw(tenant, kind_prefix, each); },
-      "entity", DecodeEntityInto, [](const EntityRecord&) { return true; }, rocks::EachOf(visit));
-}
-
-Status RocksStore::ForEachRelation(std::string_view tenant,
-                                   const std::function<bool(const Relation&)>& visit) {
-  return Scan<Relation>(
-      Cf::kRelations, TenantPrefix(tenant, '\0'), "relation", DecodeRelationInto,
-      [](const Relation&) { return true; }, visit);
-}
-
-Status RocksStore::ForEachRelationFrom(std::string_view tenant, std::string_view from,
-                                       const std::function<bool(const Relation&)>& visit) {
-  // Relation keys are "tenant \0 from \0 relation \0 to": one prefix holds exactly these. A
-  // few records: read them here, without the read-ahead thread of the whole-table scans.
-  const std::string prefix = RelationFromPrefix(tenant, from);
-  Status bad;
-  WEFT_RETURN_IF_ERROR(
-      ScanRaw(Cf::kRelations, prefix, [&](std::string_view key, std::string_view value) {
-        Result<Relation> r = codec::DecodeRelation(value);
-        if (!r.ok()) {
-          bad = r.status().WithContext("relation '" + ShownKey(key) + "' in " + dir_);
-          return false;
-        }
-        return visit(*r);
-      }));
-  return bad;
-}
-
-Status RocksStore::ForEachIncident(std::string_view tenant,
-                                   const std::function<bool(const Incident&)>& visit) {
-  // Incidents are keyed by id alone; the tenant lives in the value.
-  return Scan<Incident>(
-      Cf::kIncidents, "", "incident", DecodeIncidentInto,
-      [tenant](const Incident& i) { return tenant.empty() || i.tenant == tenant; }, visit);
-}
-
 Result<std::uint64_t> RocksStore::CountKeys(Cf c) {
   std::uint64_t estimate = 0;
   if (db_->GetIntProperty(cf(c), "rocksdb.estimate-num-keys", &estimate) &&
@@ -582,6 +252,14 @@ Result<StoreStats> RocksStore::Stats() {
   }
   return stats;
 }
+
+}  // namespace rocks
+
+namespace {
+
+using rocks::Cf;
+using rocks::FromRocks;
+using rocks::RocksStore;
 
 // Classifies `dir` before RocksDB touches it. Sets *exists_store when it holds a RocksDB.
 Status InspectDirectory(const std::string& dir, const RocksStoreOptions& options,

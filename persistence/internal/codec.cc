@@ -368,4 +368,33 @@ Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes) {
   return i;
 }
 
+bool IncidentListsAlert(
+    std::string_view bytes,
+    const std::function<bool(std::string_view tenant, bool under, std::string_view key)>& wanted) {
+  Reader r(bytes, "incident");
+  const std::uint8_t version = r.Version(1, kIncidentCodecVersion);
+  std::string_view tenant, skipped;
+  if (version < 3) r.View("id", skipped);
+  r.View("tenant", tenant);
+  IncidentStatus status{};
+  Severity severity{};
+  Timestamp time = kNoTime;
+  r.Enum("status", status, IncidentStatus::kRedirected);
+  r.View("redirected_to", skipped);
+  r.Enum("severity", severity, Severity::kHigh);
+  r.View("classification", skipped);
+  r.View("determination", skipped);
+  r.Time("first_activity", time);
+  r.Time("last_activity", time);
+  bool under = false;
+  if (version >= 2) r.Enum("alert_keys", under, true);
+  std::size_t n = 0;
+  r.Count("alert_keys", n);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    std::string_view key;
+    if (r.View("alert_keys", key) && wanted(tenant, under, key)) return true;
+  }
+  return !r.ok();
+}
+
 }  // namespace weft::codec

@@ -10,6 +10,7 @@
 // byte offset on truncated or garbled bytes. Pure functions; thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -58,5 +59,13 @@ Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_vie
                                         std::string_view bytes);
 Result<Relation> DecodeRelation(std::string_view bytes);
 Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes);
+// Whether an encoded incident lists an alert key that `wanted` accepts, reading only the fields
+// up to its alert keys (a scan for the incidents of a few alerts skips the rest unread).
+// `wanted` gets each key as the record holds it: with `under`, the part after "<tenant>/";
+// otherwise the whole key. Also true when the bytes do not read, so that the caller's
+// DecodeIncident reports why.
+bool IncidentListsAlert(
+    std::string_view bytes,
+    const std::function<bool(std::string_view tenant, bool under, std::string_view key)>& wanted);
 
 }  // namespace weft::codec

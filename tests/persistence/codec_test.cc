@@ -126,6 +126,31 @@ TEST(CodecTest, IncidentAlertKeysOutsideTheTenantRoundTrip) {
   EXPECT_EQ(Dump(*decoded), Dump(i));
 }
 
+// IncidentListsAlert reads up to the alert keys of every version, under the tenant or whole.
+TEST(CodecTest, IncidentListsAlertSeesTheKeysOfEveryVersionAndForm) {
+  Incident i = FullIncident(3);  // keys "contoso/m365/da6371", "contoso/m365/da6372"
+  auto lists = [](const std::string& bytes, const std::string& full_key) {
+    return IncidentListsAlert(bytes, [&](std::string_view tenant, bool under, std::string_view k) {
+      return (under ? std::string(tenant) + "/" + std::string(k) : std::string(k)) == full_key;
+    });
+  };
+  const std::string v3 = EncodeIncident(i);
+  const std::string v2 = "\x02" + ShortStr(i.id) + v3.substr(1);
+  for (const std::string& bytes : {v3, v2}) {
+    EXPECT_TRUE(lists(bytes, i.alert_keys[1]));
+    EXPECT_FALSE(lists(bytes, "contoso/m365/da637"));  // a prefix of a key is not a key
+    EXPECT_FALSE(lists(bytes, "fabrikam/m365/da6371"));
+  }
+  Incident whole = i;
+  whole.alert_keys.push_back("other/m365/x");  // the list is written whole
+  EXPECT_TRUE(lists(EncodeIncident(whole), "other/m365/x"));
+  EXPECT_TRUE(lists(EncodeIncident(whole), i.alert_keys[0]));
+  EXPECT_FALSE(lists(EncodeIncident(whole), "contoso/m365/x"));
+  // Bytes that do not read are passed on, for DecodeIncident to report.
+  EXPECT_TRUE(lists(v3.substr(0, v3.size() / 3), "nothing"));
+  EXPECT_TRUE(lists("\x09", "nothing"));
+}
+
 TEST(CodecTest, AppendReusesBufferAndEncodesSameBytes) {
   std::string buf = "junk";
   buf.clear();

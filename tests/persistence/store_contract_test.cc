@@ -302,6 +302,67 @@ TYPED_TEST(StoreContractTest, EntitiesOfOneKindKeepTenantsApartAndSkipOtherKinds
   EXPECT_EQ(visited, 3);
 }
 
+// The narrowed scans visit every record the full scan would for the keys, and on disk few others.
+TYPED_TEST(StoreContractTest, NarrowedScansVisitEveryAlertNamingAKeyAndEveryIncidentHoldingOne) {
+  this->ApplyGuide();
+  const testing::GuideData& g = GuideSample();
+  const std::string tenant = "org1";
+  std::vector<std::string> entity_keys, alert_keys;
+  for (const Alert& a : g.alerts) {
+    if (a.tenant != tenant || a.evidence.empty() || entity_keys.size() == 3) continue;
+    entity_keys.push_back(a.evidence.back().entity.key);
+  }
+  ASSERT_EQ(entity_keys.size(), 3u);
+  auto names_one = [&](const AlertSummary& s) {
+    return std::any_of(s.evidence.begin(), s.evidence.end(), [&](const auto& ev) {
+      return std::find(entity_keys.begin(), entity_keys.end(), ev.second) != entity_keys.end();
+    });
+  };
+  std::set<std::string> expected, got;
+  std::size_t visited = 0, all = 0;
+  WEFT_ASSERT_OK(this->store_->ForEachAlertSummary(tenant, [&](const AlertSummary& s) {
+    ++all;
+    if (names_one(s)) expected.insert(std::string(s.key));
+    return true;
+  }));
+  WEFT_ASSERT_OK(
+      this->store_->ForEachAlertSummaryNaming(tenant, entity_keys, [&](const AlertSummary& s) {
+        ++visited;
+        EXPECT_EQ(s.tenant, tenant);
+        if (names_one(s)) got.insert(std::string(s.key));
+        return true;
+      }));
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(got, expected);
+  if constexpr (TypeParam::kOnDisk) {
+    EXPECT_LT(visited, all);
+  }
+
+  alert_keys.assign(expected.begin(), expected.end());
+  auto holds_one = [&](const Incident& i) {
+    return std::any_of(i.alert_keys.begin(), i.alert_keys.end(), [&](const std::string& k) {
+      return std::find(alert_keys.begin(), alert_keys.end(), k) != alert_keys.end();
+    });
+  };
+  std::set<std::string> expected_incidents, got_incidents;
+  visited = all = 0;
+  WEFT_ASSERT_OK(this->store_->ForEachIncident(tenant, [&](const Incident& i) {
+    ++all;
+    if (holds_one(i)) expected_incidents.insert(i.id);
+    return true;
+  }));
+  WEFT_ASSERT_OK(this->store_->ForEachIncidentHolding(tenant, alert_keys, [&](const Incident& i) {
+    ++visited;
+    if (holds_one(i)) got_incidents.insert(i.id);
+    return true;
+  }));
+  ASSERT_FALSE(expected_incidents.empty());
+  EXPECT_EQ(got_incidents, expected_incidents);
+  if constexpr (TypeParam::kOnDisk) {
+    EXPECT_LT(visited, all);
+  }
+}
+
 TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
   this->ApplyGuide();
   ASSERT_GT(GuideSample().relations.size(), 0u);
