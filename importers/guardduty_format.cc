@@ -142,7 +142,7 @@ std::optional<double> Number(const Json* j) {
   if (j == nullptr) return std::nullopt;
   if (j->is_number()) return j->get<double>();
   if (!j->is_string()) return std::nullopt;
-  const std::string& s = j->get_ref<const std::string&>();
+  const std::string s = j->get<std::string>();
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || end == s.c_str() || *end != '\0') return std::nullopt;

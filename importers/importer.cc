@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "importers/internal/csv.h"
 #include "importers/internal/fast_json.h"
 #include "importers/internal/format.h"
@@ -14,6 +16,7 @@ namespace weft {
 
 using importers::Format;
 using importers::Json;
+using importers::JsonDocument;
 using importers::ParseOutput;
 using importers::RecordContext;
 
@@ -78,7 +81,7 @@ class Importer::Impl {
     // Same decision as for files: JSON lines when the first line parses alone.
     const std::size_t nl = text.find('\n');
     first = std::string(text.substr(0, nl));
-    if (nl != std::string_view::npos && LooksLikeJson(first) && !Json::accept(first)) {
+    if (nl != std::string_view::npos && LooksLikeJson(first) && !nlohmann::json::accept(first)) {
       return ProcessDocument(text, name, sink);
     }
     if (!LooksLikeJson(first)) return ProcessCsvText(text, name, sink);
@@ -151,7 +154,7 @@ class Importer::Impl {
       if (!Trim(line).empty()) break;
     }
     Status s;
-    if (LooksLikeJson(line) && !too_long && Json::accept(line)) {
+    if (LooksLikeJson(line) && !too_long && nlohmann::json::accept(line)) {
       s = ProcessLinesFrom(*reader, path, line, line_no, sink);
     } else if (LooksLikeJson(line)) {
       bool rest_too_long = false;
@@ -200,13 +203,13 @@ class Importer::Impl {
   Status ProcessLine(std::string_view line, const std::string& path, std::size_t line_no,
                      ImportSink& sink) {
     const std::string where = "line " + std::to_string(line_no);
-    Result<Json> parsed = importers::ParseJson(line, JsonLimits());
+    Result<JsonDocument> parsed = importers::ParseJson(line, JsonLimits());
     if (!parsed.ok()) {
       ++counts_.records;
       Reject(path, where, parsed.status().message(), line);
       return Status::Ok();
     }
-    Json& j = *parsed;
+    const Json& j = parsed->root();
     if (j.is_discarded()) {
       ++counts_.records;
       Reject(path, where, DescribeParseError(line), line);
@@ -222,13 +225,15 @@ class Importer::Impl {
   }
 
   Status ProcessDocument(std::string_view text, const std::string& path, ImportSink& sink) {
-    Result<Json> parsed = importers::ParseJson(text, JsonLimits());
+    Result<JsonDocument> parsed = importers::ParseJson(text, JsonLimits());
     if (!parsed.ok()) {
       ++counts_.records;
       Reject(path, "document", parsed.status().message(), text);
       return Status::Ok();
     }
-    if (!parsed->is_discarded()) return ProcessValue(*parsed, path, "document", text, sink, 0);
+    if (!parsed->root().is_discarded()) {
+      return ProcessValue(parsed->root(), path, "document", text, sink, 0);
+    }
     // Not one JSON value: JSON lines whose first record is broken? Then go line by line.
     std::size_t start = 0, line_no = 0, good = 0, lines = 0;
     while (start < text.size()) {
@@ -237,7 +242,8 @@ class Importer::Impl {
       std::string_view l = Trim(text.substr(start, end - start));
       if (!l.empty()) {
         ++lines;
-        good += LooksLikeJson(l) && Json::accept(l) ? 1 : 0;  // a lone string is not a record
+        good +=
+            LooksLikeJson(l) && nlohmann::json::accept(l) ? 1 : 0;  // a lone string is not a record
       }
       start = end + 1;
     }
@@ -319,16 +325,15 @@ class Importer::Impl {
              line);
       return Status::Ok();
     }
-    Json obj = Json::object();
     for (std::size_t i = 0; i < header.size(); ++i) {
       if (cells[i].size() > options_.max_field_bytes) {
         ++counts_.records;
         Reject(path, where, "field '" + header[i] + "' exceeds the field limit", line);
         return Status::Ok();
       }
-      obj[header[i]] = std::move(cells[i]);
     }
-    return ProcessValue(obj, path, where, line, sink, 0);
+    const JsonDocument record = JsonDocument::StringObject(header, cells);
+    return ProcessValue(record.root(), path, where, line, sink, 0);
   }
 
   // One JSON value: a record of some format, an array of records, or a container of records.
@@ -407,9 +412,9 @@ class Importer::Impl {
 
   static std::string DescribeParseError(std::string_view text) {
     try {
-      const Json unused = Json::parse(text);  // throws the error we describe
+      const nlohmann::json unused = nlohmann::json::parse(text);  // throws the error we describe
       (void)unused;
-    } catch (const Json::parse_error& e) {
+    } catch (const nlohmann::json::parse_error& e) {
       return std::string("invalid JSON: ") + e.what();
     } catch (const std::exception& e) {
       return std::string("invalid JSON: ") + e.what();
@@ -478,7 +483,7 @@ std::vector<std::string> FormatNames() {
 Result<TenantMap> TenantMap::Load(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::IOError("cannot open tenants file '" + path + "'");
-  Json j = Json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("tenants file '" + path +
                                    "' is not a JSON object {\"account\": \"tenant\"}");

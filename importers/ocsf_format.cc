@@ -26,9 +26,9 @@ long long IntOf(const Json* j) {
   if (j->is_number_integer() || j->is_number_unsigned()) return j->get<long long>();
   if (j->is_number_float()) return static_cast<long long>(j->get<double>());
   if (j->is_string()) {
-    const std::string& s = j->get_ref<const std::string&>();
+    const std::string_view s = j->get<std::string_view>();
     if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos && s.size() < 10)
-      return std::stoll(s);
+      return std::stoll(std::string(s));
   }
   return -1;
 }
@@ -107,7 +107,8 @@ void AddResource(Alert& a, const Json& r, Cloud cloud, const std::string& accoun
   const std::string uid = Str(r, "uid");
   const std::string type = Str(r, "type");
   if (type == "AwsIamAccessKey") {
-    const Json data = MaybeEmbeddedJson(r, "data");
+    JsonDocument embedded;
+    const Json& data = MaybeEmbeddedJson(r, "data", embedded);
     UserIds ids;
     if (const Json* key = data.is_object() ? Member(data, "AwsIamAccessKey") : nullptr) {
       ids.aws_principal = Str(*key, "PrincipalId");

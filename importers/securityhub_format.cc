@@ -179,11 +179,11 @@ void AddContext(Alert& a, const Json& j, const std::string& device_key) {
   // Findings forwarded from GuardDuty flatten its action into ProductFields.
   if (const Json* pf = Member(j, "ProductFields"); pf != nullptr && pf->is_object()) {
     for (auto it = pf->begin(); it != pf->end(); ++it) {
-      const std::string& k = it.key();
+      const std::string_view k = it->key();
       if (k.size() > 11 && (k.ends_with("/ipAddressV4") || k.ends_with("/ipAddressV6"))) {
-        AddEvidence(a, MakeIp(Str(&it.value()), kSource), EvidenceRole::kRelated);
+        AddEvidence(a, MakeIp(Str(it), kSource), EvidenceRole::kRelated);
       } else if (k == "aws/guardduty/service/count") {
-        const long long n = std::strtoll(Str(&it.value()).c_str(), nullptr, 10);
+        const long long n = std::strtoll(Str(it).c_str(), nullptr, 10);
         if (n >= 1) a.count = n;
       }
     }

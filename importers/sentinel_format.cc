@@ -107,7 +107,8 @@ class SentinelFormat final : public Format {
         a.evidence.push_back(Evidence{std::move(*r), EvidenceRole::kImpacted});
       }
     }
-    EntityGraph graph = ConvertMdcEntities(MaybeEmbeddedJson(j, "Entities"), source);
+    JsonDocument entities;
+    EntityGraph graph = ConvertMdcEntities(MaybeEmbeddedJson(j, "Entities", entities), source);
     const std::string compromised = Str(j, "CompromisedEntity");
     for (Evidence& e : graph.evidence) {
       if (IsCompromisedEntity(e.entity, compromised)) e.role = EvidenceRole::kImpacted;

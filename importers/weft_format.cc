@@ -1,5 +1,7 @@
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "importers/internal/format.h"
 #include "importers/internal/formats.h"
 #include "importers/internal/json_util.h"
@@ -57,7 +59,7 @@ Result<Entity> ParseEntity(const Json& j, std::string_view source) {
   for (std::string& t : StringList(j, "tags")) e->tags.push_back(std::move(t));
   if (const Json* props = Member(j, "properties"); props != nullptr && props->is_object()) {
     for (auto it = props->begin(); it != props->end(); ++it)
-      e->properties[it.key()] = Str(&it.value());
+      e->properties[std::string(it->key())] = Str(it);
   }
   return *e;
 }
@@ -155,7 +157,7 @@ class WeftRelation final : public Format {
     Relation r{tenant, f.key, t.key, relation, Time(j, "time"), {}};
     if (const Json* props = Member(j, "properties"); props != nullptr && props->is_object()) {
       for (auto it = props->begin(); it != props->end(); ++it)
-        r.properties[it.key()] = Str(&it.value());
+        r.properties[std::string(it->key())] = Str(it);
     }
     // Tags travel on the entities: record them as properties of the relation's ends.
     for (const std::string& tag : f.tags) r.properties["from_tag:" + tag] = "true";
@@ -180,7 +182,7 @@ const Format& WeftRelationFormat() {
 }  // namespace importers
 
 std::string AlertToWeftJson(const Alert& a) {
-  using importers::Json;
+  using Json = nlohmann::json;
   Json j = Json::object();
   j["key"] = a.key;
   j["tenant"] = a.tenant;

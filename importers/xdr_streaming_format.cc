@@ -109,7 +109,8 @@ class XdrStreaming final : public Format {
     const std::string type = ToLower(Str(p, "EntityType"));
     const EvidenceRole role =
         ParseEvidenceRole(Str(p, "EvidenceRole")).value_or(EvidenceRole::kRelated);
-    const Json extra = MaybeEmbeddedJson(p, "AdditionalFields");
+    JsonDocument embedded_extra;
+    const Json& extra = MaybeEmbeddedJson(p, "AdditionalFields", embedded_extra);
     auto role_for = [&](std::initializer_list<std::string_view> types) {
       for (std::string_view t : types) {
         if (type == t) return role;
@@ -125,9 +126,10 @@ class XdrStreaming final : public Format {
     if (host != nullptr) {
       if (ids.mde_device_id.empty()) ids.mde_device_id = Str(*host, "MachineId");
       if (ids.mde_device_id.empty()) {
-        const Json info =
-            MaybeEmbeddedJson(Path(*host, {"Metadata"}) ? *Path(*host, {"Metadata"}) : Json(),
-                              "MachineEnrichmentInfo");
+        const Json* metadata = Path(*host, {"Metadata"});
+        JsonDocument embedded_info;
+        const Json& info = MaybeEmbeddedJson(metadata != nullptr ? *metadata : Json(),
+                                             "MachineEnrichmentInfo", embedded_info);
         if (info.is_object()) ids.mde_device_id = Str(info, "MachineId");
       }
       if (name.empty()) {

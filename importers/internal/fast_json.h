@@ -1,15 +1,15 @@
 #pragma once
 // JSON parsing for the importer hot path: simdjson validates and parses the text (several GB/s)
-// and the result is copied into an nlohmann::json DOM, which the formats read. That is 2-4x
-// faster than nlohmann's own parser (docs/importers.md, "Throughput"). Text simdjson refuses
-// (a UTF-8 BOM, integers beyond 64 bits, anything it finds invalid) is handed to nlohmann's
-// parser, so exactly the texts nlohmann accepts are accepted, with the same values. Private
-// to importers/. Thread-safe: each thread uses its own simdjson parser.
+// and the result is laid out as a JsonDocument (json_dom.h), which the formats read. Text
+// simdjson refuses (a UTF-8 BOM, integers beyond 64 bits, anything it finds invalid) is handed
+// to nlohmann's parser, so exactly the texts nlohmann accepts are accepted, with the same values
+// (docs/importers.md, "Throughput"). Private to importers/. Thread-safe: each thread uses its
+// own simdjson parser.
 
 #include <cstddef>
 #include <string_view>
 
-#include "importers/internal/format.h"
+#include "importers/internal/json_dom.h"
 #include "model/status.h"
 
 namespace weft::importers {
@@ -20,16 +20,16 @@ struct JsonLimits {
   int max_depth = 64;                      // nested objects and arrays, the outermost being 1
 };
 
-// Parses `text` as one JSON value. An error names the limit the text exceeds; a discarded value
-// (is_discarded()) means the text is not JSON. Never throws.
+// Parses `text` as one JSON value. An error names the limit the text exceeds; a discarded root
+// (root().is_discarded()) means the text is not JSON. Never throws.
 //
-// The limits are checked while the parsed value is copied, which walks every string and level
+// The limits are checked while the document is laid out, which walks every string and level
 // anyway; only text simdjson refuses is scanned for them first, before nlohmann's parser sees
 // it. A string's length is that of its bytes as written, escapes included, on both paths.
-Result<Json> ParseJson(std::string_view text, const JsonLimits& limits);
+Result<JsonDocument> ParseJson(std::string_view text, const JsonLimits& limits);
 
 // The same, without limits beyond simdjson's own (an embedded JSON string of an accepted record).
-Json ParseJson(std::string_view text);
+JsonDocument ParseJson(std::string_view text);
 
 // The limit `text` exceeds, scanned without parsing (OK when none). String bodies, most of the
 // bytes, are skipped with memchr to the next quote.

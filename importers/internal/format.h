@@ -6,15 +6,12 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "importers/importer.h"
+#include "importers/internal/json_dom.h"
 #include "model/alert.h"
 #include "model/status.h"
 
 namespace weft::importers {
-
-using Json = nlohmann::json;
 
 // What a format knows about the record it is parsing.
 class RecordContext {

@@ -54,18 +54,19 @@ Timestamp Time(const Json* j) {
     return v > 1e11 ? static_cast<Timestamp>(v) : static_cast<Timestamp>(v * 1000.0);
   }
   if (!j->is_string()) return kNoTime;
-  std::optional<Timestamp> t = ParseTimestamp(j->get_ref<const std::string&>());
+  std::optional<Timestamp> t = ParseTimestamp(j->get<std::string_view>());
   return t ? *t : kNoTime;
 }
 
 Timestamp Time(const Json& j, std::string_view key) { return Time(Member(j, key)); }
 
-Json MaybeEmbeddedJson(const Json& j, std::string_view key) {
+const Json& MaybeEmbeddedJson(const Json& j, std::string_view key, JsonDocument& embedded) {
+  static const Json kNull;
   const Json* m = Member(j, key);
-  if (m == nullptr) return Json();
+  if (m == nullptr) return kNull;
   if (!m->is_string()) return *m;
-  Json parsed = ParseJson(m->get_ref<const std::string&>());
-  return parsed.is_discarded() ? Json() : parsed;
+  embedded = ParseJson(m->get<std::string_view>());
+  return embedded.root().is_discarded() ? kNull : embedded.root();
 }
 
 }  // namespace weft::importers

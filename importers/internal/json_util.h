@@ -23,8 +23,8 @@ std::string FirstStr(const Json& j, std::initializer_list<std::string_view> keys
 // A timestamp from a string or epoch number; kNoTime when absent or unparseable.
 Timestamp Time(const Json* j);
 Timestamp Time(const Json& j, std::string_view key);
-// A member that may be a JSON string holding JSON (Sentinel's Entities): parsed, or the member.
-// Returns a null Json when absent or unparseable.
-Json MaybeEmbeddedJson(const Json& j, std::string_view key);
+// A member that may be a JSON string holding JSON (Sentinel's Entities): that JSON, parsed into
+// `embedded`, or the member itself. Null when the member is absent or its string is not JSON.
+const Json& MaybeEmbeddedJson(const Json& j, std::string_view key, JsonDocument& embedded);
 
 }  // namespace weft::importers

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "importers/internal/fast_json.h"
 #include "importers/internal/json_util.h"
 #include "model/canonical.h"
 
@@ -26,7 +27,7 @@ bool TrueCi(const Json& j, std::string_view key) {
   const Json* m = MemberCi(j, key);
   if (m == nullptr) return false;
   if (m->is_boolean()) return m->get<bool>();
-  return m->is_string() && EqualsCi(m->get_ref<const std::string&>(), "true");
+  return m->is_string() && EqualsCi(m->get<std::string_view>(), "true");
 }
 
 // "0x4aec" -> "19180"; decimal ids are kept as they are.
@@ -341,7 +342,7 @@ const Json* MemberCi(const Json& j, std::string_view key) {
   if (!j.is_object()) return nullptr;
   if (const Json* exact = Member(j, key)) return exact;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (EqualsCi(it.key(), key)) return it->is_null() ? nullptr : &*it;
+    if (EqualsCi(it->key(), key)) return it->is_null() ? nullptr : &*it;
   }
   return nullptr;
 }
@@ -360,12 +361,12 @@ std::vector<std::string> StringListCi(const Json& j, std::string_view key) {
   std::vector<std::string> out;
   const Json* m = MemberCi(j, key);
   if (m == nullptr) return out;
-  Json parsed;
+  JsonDocument parsed;
   if (m->is_string()) {
-    const std::string& s = m->get_ref<const std::string&>();
-    if (!Trim(s).empty() && Trim(s).front() == '[') {
-      parsed = Json::parse(s, nullptr, /*allow_exceptions=*/false);
-      if (!parsed.is_discarded() && parsed.is_array()) m = &parsed;
+    const std::string_view s = Trim(m->get<std::string_view>());
+    if (!s.empty() && s.front() == '[') {
+      parsed = ParseJson(s);
+      if (parsed.root().is_array()) m = &parsed.root();
     }
   }
   if (m->is_array()) {

@@ -2,19 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include "importers/internal/fast_json.h"
 #include "importers/internal/mdc_entities.h"
 
 namespace weft::importers {
 namespace {
 
 TEST(MicrosoftEntitiesTest, RefResolvesToTheLatestDefinitionOfARepeatedId) {
-  const Json entities = Json::parse(R"([
+  const JsonDocument entities = ParseJson(R"([
     {"$id":"5","Address":"198.51.100.7","Type":"ip"},
     {"$id":"5","HostName":"web01","DnsDomain":"corp.example","Type":"host"},
     {"$id":"6","ProcessId":"0x10","CommandLine":"x.exe","Host":{"$ref":"5"},"Type":"process"},
     {"$ref":"6"}
   ])");
-  EntityGraph g = ConvertMdcEntities(entities, "test");
+  EntityGraph g = ConvertMdcEntities(entities.root(), "test");
   ASSERT_EQ(g.evidence.size(), 3u);
   EXPECT_EQ(g.evidence[0].entity.key, "ip:198.51.100.7");
   EXPECT_EQ(g.evidence[1].entity.key, "device:fqdn:web01.corp.example");
@@ -26,11 +27,11 @@ TEST(MicrosoftEntitiesTest, RefResolvesToTheLatestDefinitionOfARepeatedId) {
 }
 
 TEST(MicrosoftEntitiesTest, ForwardRefResolvesToTheFirstLaterDefinition) {
-  const Json entities = Json::parse(R"([
+  const JsonDocument entities = ParseJson(R"([
     {"name":"evil.exe","type":"malware","files":[{"$ref":"9"}]},
     {"$id":"9","name":"evil.exe","fileHashes":[{"$id":"10","algorithm":"SHA256","value":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1","type":"filehash"}],"type":"file"}
   ])");
-  EntityGraph g = ConvertMdcEntities(entities, "test");
+  EntityGraph g = ConvertMdcEntities(entities.root(), "test");
   ASSERT_EQ(g.evidence.size(), 3u);
   EXPECT_EQ(g.evidence[0].entity.key, "generic:malware:evil.exe");
   EXPECT_EQ(g.evidence[1].entity.key,
