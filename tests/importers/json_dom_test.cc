@@ -120,9 +120,11 @@ TEST(JsonDomTest, WrongTypeThrowsAsNlohmannDoes) {
 }
 
 TEST(JsonDomTest, TheLastOfDuplicateMembersIsFound) {
-  const JsonDocument doc = MustParse(R"({"k":1,"other":2,"k":3})");
+  const JsonDocument doc = MustParse(R"({"k":1,"":5,"other":2,"k":3,"j":4})");
   EXPECT_EQ(doc.root().find("k")->get<int>(), 3);
-  EXPECT_EQ(doc.root().dump(), R"({"k":3,"other":2})");
+  EXPECT_EQ(doc.root().find("")->get<int>(), 5);  // an empty name is a name
+  EXPECT_EQ(doc.root().find("j")->get<int>(), 4);
+  EXPECT_EQ(doc.root().dump(), R"({"":5,"j":4,"k":3,"other":2})");
 }
 
 TEST(JsonDomTest, TextsSimdjsonRefusesGoToNlohmann) {
