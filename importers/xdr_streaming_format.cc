@@ -47,7 +47,11 @@ class XdrStreaming final : public Format {
       ++out.skipped_non_alerts;  // DeviceEvents, EmailEvents, ... of the same stream
       return Status::Ok();
     }
-    const Json& p = *Member(j, "properties");
+    // Detection checks this too, but --format xdr-streaming skips detection.
+    const Json* properties = Member(j, "properties");
+    if (properties == nullptr || !properties->is_object())
+      return Status::InvalidArgument("missing required object 'properties'");
+    const Json& p = *properties;
     Alert a;
     a.provider_id = Str(p, "AlertId");
     if (Trim(a.provider_id).empty())

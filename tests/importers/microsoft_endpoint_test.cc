@@ -138,5 +138,20 @@ TEST(MicrosoftXdrStreamingTest, OtherHuntingTablesAreNonAlerts) {
   EXPECT_EQ(in.rejects[0].reason, "missing required field 'properties.AlertId'");
 }
 
+// Found by the fuzzer: with the format forced, detection (which checks `properties`) is skipped.
+TEST(MicrosoftXdrStreamingTest, ForcedFormatRejectsAnAlertRowWithoutProperties) {
+  ImportOptions options = AllSeverities();
+  options.format = "xdr-streaming";
+  Imported in = ImportText(
+      R"({"time":"2024-01-01T00:00:00Z","tenantId":"t","category":"AdvancedHunting-AlertEvidence"})"
+      "\n"
+      R"({"time":"2024-01-01T00:00:00Z","tenantId":"t","category":"AdvancedHunting-AlertInfo","properties":"x"})",
+      options);
+  EXPECT_TRUE(in.alerts.empty());
+  ASSERT_EQ(in.rejects.size(), 2u);
+  EXPECT_EQ(in.rejects[0].reason, "missing required object 'properties'");
+  EXPECT_EQ(in.rejects[1].reason, "missing required object 'properties'");
+}
+
 }  // namespace
 }  // namespace weft::ms_test
