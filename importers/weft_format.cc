@@ -61,7 +61,7 @@ Result<Entity> ParseEntity(const Json& j, std::string_view source) {
     for (auto it = props->begin(); it != props->end(); ++it)
       e->properties[std::string(it->key())] = Str(it);
   }
-  return *e;
+  return std::move(*e);
 }
 
 class WeftAlert final : public Format {

@@ -69,7 +69,7 @@ std::optional<SourceProduct> ParseSourceProduct(std::string_view text) {
                                            SourceProduct::kWeft,
                                            SourceProduct::kOther};
   for (SourceProduct p : kAll) {
-    if (s == ToLower(SourceProductName(p))) return p;
+    if (EqualsIgnoringCase(s, SourceProductName(p))) return p;
   }
   struct Code {
     std::string_view code;

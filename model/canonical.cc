@@ -67,6 +67,12 @@ std::string LastSegment(std::string_view id) {
 
 // ASCII only, whatever the process locale: a canonical key must not depend on it (and
 // std::tolower's locale lookup per character was 7% of parsing the compact format).
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
+}
+
 std::string ToLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -106,31 +112,42 @@ bool IsPlaceholder(std::string_view value) {
   });
 }
 
+namespace {
+
+// The octets of a dotted IPv4 address, tolerating leading zeros ("010.001.002.003"); nullopt
+// for anything else.
+std::optional<std::array<unsigned, 4>> ParseIpv4(std::string_view ip) {
+  std::array<unsigned, 4> octets{};
+  size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (pos >= ip.size() || !std::isdigit(static_cast<unsigned char>(ip[pos]))) return std::nullopt;
+    unsigned v = 0;
+    int digits = 0;
+    while (pos < ip.size() && std::isdigit(static_cast<unsigned char>(ip[pos]))) {
+      v = v * 10 + static_cast<unsigned>(ip[pos++] - '0');
+      if (++digits > 3) return std::nullopt;
+    }
+    if (v > 255) return std::nullopt;
+    octets[i] = v;
+    if (i < 3) {
+      if (pos >= ip.size() || ip[pos] != '.') return std::nullopt;
+      ++pos;
+    }
+  }
+  if (pos != ip.size()) return std::nullopt;
+  return octets;
+}
+
+}  // namespace
+
 std::optional<std::string> NormalizeIp(std::string_view ip) {
   ip = Trim(ip);
   if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
   if (ip.empty() || ip.size() > 64) return std::nullopt;
-  // IPv4, tolerating leading zeros ("010.001.002.003").
   if (ip.find(':') == std::string_view::npos) {
-    std::array<unsigned, 4> octets{};
-    size_t pos = 0;
-    for (int i = 0; i < 4; ++i) {
-      if (pos >= ip.size() || !std::isdigit(static_cast<unsigned char>(ip[pos])))
-        return std::nullopt;
-      unsigned v = 0;
-      int digits = 0;
-      while (pos < ip.size() && std::isdigit(static_cast<unsigned char>(ip[pos]))) {
-        v = v * 10 + static_cast<unsigned>(ip[pos++] - '0');
-        if (++digits > 3) return std::nullopt;
-      }
-      if (v > 255) return std::nullopt;
-      octets[i] = v;
-      if (i < 3) {
-        if (pos >= ip.size() || ip[pos] != '.') return std::nullopt;
-        ++pos;
-      }
-    }
-    if (pos != ip.size()) return std::nullopt;
+    const std::optional<std::array<unsigned, 4>> parsed = ParseIpv4(ip);
+    if (!parsed) return std::nullopt;
+    const std::array<unsigned, 4>& octets = *parsed;
     if (octets == std::array<unsigned, 4>{0, 0, 0, 0}) return std::nullopt;
     char buf[16];
     std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", octets[0], octets[1], octets[2], octets[3]);
@@ -162,8 +179,9 @@ bool IsPrivateIp(std::string_view ip) {
     return std::equal(b, b + 16, kLoopback) || (b[0] & 0xfe) == 0xfc ||  // ::1, fc00::/7
            (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);                      // fe80::/10
   }
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  if (std::sscanf(std::string(ip).c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4) return false;
+  const std::optional<std::array<unsigned, 4>> octets = ParseIpv4(ip);
+  if (!octets) return false;
+  const unsigned a = (*octets)[0], b = (*octets)[1];
   return a == 10 || a == 127 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168) ||
          (a == 169 && b == 254) || (a == 100 && b >= 64 && b <= 127);
 }

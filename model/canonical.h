@@ -19,6 +19,8 @@ bool IsPlaceholder(std::string_view value);
 // ASCII case mapping; other bytes (UTF-8 included) are kept as they are, in every locale.
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
+// a == b ignoring ASCII case, without building a lower-case copy of either.
+bool EqualsIgnoringCase(std::string_view a, std::string_view b);
 std::string_view Trim(std::string_view s);
 
 // IPv4 "010.1.2.3" -> "10.1.2.3"; IPv6 -> RFC 5952 (lower case, longest zero run as "::");

@@ -13,21 +13,11 @@
 namespace weft::importers {
 namespace {
 
-bool EqualsCi(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 bool TrueCi(const Json& j, std::string_view key) {
   const Json* m = MemberCi(j, key);
   if (m == nullptr) return false;
   if (m->is_boolean()) return m->get<bool>();
-  return m->is_string() && EqualsCi(m->get<std::string_view>(), "true");
+  return m->is_string() && EqualsIgnoringCase(m->get<std::string_view>(), "true");
 }
 
 // "0x4aec" -> "19180"; decimal ids are kept as they are.
@@ -342,7 +332,7 @@ const Json* MemberCi(const Json& j, std::string_view key) {
   if (!j.is_object()) return nullptr;
   if (const Json* exact = Member(j, key)) return exact;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (EqualsCi(it->key(), key)) return it->is_null() ? nullptr : &*it;
+    if (EqualsIgnoringCase(it->key(), key)) return it->is_null() ? nullptr : &*it;
   }
   return nullptr;
 }
@@ -410,7 +400,7 @@ std::string NormalizeTactic(std::string_view text) {
     if (std::isalnum(static_cast<unsigned char>(c))) squeezed += c;
   }
   for (std::string_view t : kTactics) {
-    if (EqualsCi(squeezed, t)) return std::string(t);
+    if (EqualsIgnoringCase(squeezed, t)) return std::string(t);
   }
   return "";
 }

@@ -124,6 +124,22 @@ TEST(CanonicalTest, PrivateIpGetsScopeProperty) {
   }
 }
 
+TEST(CanonicalTest, IsPrivateIpTakesOnlyACanonicalAddress) {
+  EXPECT_TRUE(IsPrivateIp("10.0.0.1"));
+  EXPECT_TRUE(IsPrivateIp("010.000.000.001"));  // the one parser NormalizeIp uses
+  for (const char* text : {"10.0.0.1/24", " 10.0.0.1", "10.0.0", "10.0.0.1.5", "10.0.0.256", ""}) {
+    EXPECT_FALSE(IsPrivateIp(text)) << text;
+  }
+}
+
+TEST(CanonicalTest, EqualsIgnoringCaseFoldsAsciiOnly) {
+  EXPECT_TRUE(EqualsIgnoringCase("GuardDuty", "guardDUTY"));
+  EXPECT_TRUE(EqualsIgnoringCase("", ""));
+  EXPECT_FALSE(EqualsIgnoringCase("guard", "guardduty"));
+  EXPECT_FALSE(EqualsIgnoringCase("a-b", "a_b"));
+  EXPECT_FALSE(EqualsIgnoringCase("\xc3\x89", "\xc3\xa9"));  // É and é: UTF-8 bytes are kept
+}
+
 TEST(CanonicalTest, MakeIpKeyAndDisplayName) {
   std::optional<Entity> e = MakeIp("010.001.002.003", "GuardDuty");
   ASSERT_TRUE(e);
