@@ -96,15 +96,14 @@ std::string_view Trim(std::string_view s) {
 }
 
 bool IsPlaceholder(std::string_view value) {
-  value = Trim(value);
-  if (value.empty()) return true;
-  const std::string v = ToLower(value);
+  const std::string_view v = Trim(value);
+  if (v.empty()) return true;
   static constexpr std::string_view kPlaceholders[] = {
       "-",       "--",        "n/a", "na",      "null",          "none",         "nil",
       "unknown", "undefined", "0",   "(null)",  "not available", "empty",        "?",
       "\"\"",    "[]",        "{}",  "0.0.0.0", "00.00.00.00",   "00.00.00.000", "::"};
   for (std::string_view p : kPlaceholders) {
-    if (v == p) return true;
+    if (EqualsIgnoringCase(v, p)) return true;  // no lower-cased copy of every value checked
   }
   // All-zero GUIDs and ids made only of zeros, dashes and dots.
   return std::all_of(v.begin(), v.end(), [](char c) {
@@ -303,11 +302,17 @@ std::optional<std::string> NormalizeHash(std::string_view hex, size_t expected_l
 
 Cloud CloudOfResourceId(std::string_view id) {
   id = Trim(id);
-  const std::string l = ToLower(id.substr(0, std::min<size_t>(id.size(), 64)));
-  if (l.rfind("/subscriptions/", 0) == 0 || l.rfind("subscriptions/", 0) == 0) return Cloud::kAzure;
-  if (l.rfind("arn:", 0) == 0) return Cloud::kAws;
-  if (l.rfind("//", 0) == 0 && l.find("googleapis.com") != std::string::npos) return Cloud::kGcp;
-  if (l.rfind("projects/", 0) == 0 || l.rfind("organizations/", 0) == 0) return Cloud::kGcp;
+  auto starts = [id](std::string_view prefix) {
+    return id.size() >= prefix.size() && EqualsIgnoringCase(id.substr(0, prefix.size()), prefix);
+  };
+  if (starts("/subscriptions/") || starts("subscriptions/")) return Cloud::kAzure;
+  if (starts("arn:")) return Cloud::kAws;
+  if (starts("//") &&
+      ToLower(id.substr(0, std::min<size_t>(id.size(), 64))).find("googleapis.com") !=
+          std::string::npos) {
+    return Cloud::kGcp;
+  }
+  if (starts("projects/") || starts("organizations/")) return Cloud::kGcp;
   return Cloud::kUnknown;
 }
 

@@ -214,6 +214,9 @@ TEST(CanonicalTest, CloudOfResourceIdFromShape) {
   EXPECT_EQ(CloudOfResourceId("subscriptions/abc"), Cloud::kAzure);
   EXPECT_EQ(CloudOfResourceId("arn:aws:s3:::bucketName"), Cloud::kAws);
   EXPECT_EQ(CloudOfResourceId("//storage.googleapis.com/my-bucket"), Cloud::kGcp);
+  EXPECT_EQ(CloudOfResourceId("  //Compute.GoogleAPIs.com/projects/p"), Cloud::kGcp);  // any case
+  EXPECT_EQ(CloudOfResourceId("ARN:aws:s3:::bucketName"), Cloud::kAws);
+  EXPECT_EQ(CloudOfResourceId("//example.com/x"), Cloud::kUnknown);
   EXPECT_EQ(CloudOfResourceId("projects/test-project/zones/z/instances/i"), Cloud::kGcp);
   EXPECT_EQ(CloudOfResourceId("organizations/123"), Cloud::kGcp);
   EXPECT_EQ(CloudOfResourceId("web01"), Cloud::kUnknown);
