@@ -139,7 +139,8 @@ std::optional<std::string> NormalizeAzureResourceId(std::string_view id) {
   while (!id.empty() && id.back() == '/') id.remove_suffix(1);
   while (!id.empty() && id.front() == '/') id.remove_prefix(1);
   if (id.empty() || IsPlaceholder(id)) return std::nullopt;
-  std::string out = "/" + ToLower(id);
+  std::string out(1, '/');  // not "/" + ToLower(id): GCC 12 misreads that as an overlapping copy
+  out += ToLower(id);
   if (out.rfind("/subscriptions/", 0) != 0 && out.rfind("/providers/", 0) != 0) return std::nullopt;
   if (out.find("/00000000-0000-0000-0000-000000000000") != std::string::npos &&
       out.find('/', 15) == std::string::npos) {
