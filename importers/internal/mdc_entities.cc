@@ -51,7 +51,7 @@ class EntityConverter {
 
   EntityGraph Run() {
     for (const Json* e : entities_) {
-      std::optional<Entity> entity = Convert(*e);
+      const std::optional<Entity>& entity = Convert(*e);
       if (!entity) continue;
       graph_.evidence.push_back(Evidence{
           *entity, TrueCi(*e, "Asset") ? EvidenceRole::kImpacted : EvidenceRole::kRelated});
@@ -99,16 +99,19 @@ class EntityConverter {
 
   std::string KeyOf(const Json* j) {
     if (j == nullptr) return "";
-    std::optional<Entity> e = Convert(*j);
+    const std::optional<Entity>& e = Convert(*j);
     return e ? e->key : "";
   }
 
-  std::optional<Entity> Convert(const Json& e) {
+  // The entity `e` converts to, kept for the whole run (an entity is referred to many times):
+  // the reference stays valid, as memo_'s values never move.
+  const std::optional<Entity>& Convert(const Json& e) {
     if (auto it = memo_.find(&e); it != memo_.end()) return it->second;
     memo_[&e] = std::nullopt;  // guards against reference cycles
     std::optional<Entity> out = ConvertUncached(e);
-    memo_[&e] = out;
-    return out;
+    std::optional<Entity>& kept = memo_[&e];
+    kept = std::move(out);
+    return kept;
   }
 
   std::string FilePath(const Json* file) const {
@@ -275,7 +278,7 @@ class EntityConverter {
     }
     if (type == "k8s-cluster") {
       if (const Json* res = Ref(e, "CloudResource")) {
-        if (std::optional<Entity> r = Convert(*res)) return r;
+        if (const std::optional<Entity>& r = Convert(*res)) return r;
       }
       return MakeGeneric("k8s-cluster", StrCi(e, "Name"), source_);
     }
