@@ -90,9 +90,15 @@ void Entity::AddAlias(Alias alias) {
     }
   }
   if (!found) aliases.push_back(std::move(alias));
-  // Also after an upgrade from weak to strong, which must move the alias ahead of weak ones.
-  std::stable_sort(aliases.begin(), aliases.end(),
-                   [](const Alias& a, const Alias& b) { return a.strong() && !b.strong(); });
+  // Strong aliases come first, each kind in the order added: a stable partition, made in place
+  // by moving each strong alias just behind the strong ones before it. Nothing moves when the
+  // order already holds; std::stable_sort allocated a buffer on every call.
+  auto first_weak = aliases.begin();
+  for (auto it = aliases.begin(); it != aliases.end(); ++it) {
+    if (!it->strong()) continue;
+    std::rotate(first_weak, it, it + 1);
+    ++first_weak;
+  }
 }
 
 void Entity::MergeFrom(const Entity& other) {

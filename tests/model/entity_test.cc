@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -63,6 +65,49 @@ TEST(EntityTest, AddAliasKeepsStrongBeforeWeakInInsertionOrder) {
   e.AddAlias(Strong("mde", "3"));
   EXPECT_EQ(AliasStrings(e), (std::vector<std::string>{"vmid:1", "aad:2", "mde:3", "~host:web01",
                                                        "~fqdn:web01.contoso.com", "~name:x"}));
+}
+
+// AddAlias against what it did before it stopped sorting: append or upgrade, then a stable sort
+// putting strong aliases first. Random sequences over a few identifiers (so duplicates and
+// upgrades happen), each from aliases filled in directly, partitioned or not.
+TEST(EntityTest, AddAliasOrdersAsAStableSortAfterEachAdd) {
+  auto reference = [](std::vector<Alias>& aliases, Alias alias) {
+    bool found = false;
+    for (Alias& a : aliases) {
+      if (a.type == alias.type && a.value == alias.value) {
+        if (alias.strong()) a.strength = AliasStrength::kStrong;
+        if (a.source.empty()) a.source = alias.source;
+        found = true;
+        break;
+      }
+    }
+    if (!found) aliases.push_back(alias);
+    std::stable_sort(aliases.begin(), aliases.end(),
+                     [](const Alias& x, const Alias& y) { return x.strong() && !y.strong(); });
+  };
+  std::mt19937 rng(7);
+  for (int run = 0; run < 500; ++run) {
+    Entity e;
+    std::vector<Alias> expected;
+    for (int i = 0; i < static_cast<int>(rng() % 3); ++i) {  // filled in directly, any order
+      Alias a{"t" + std::to_string(rng() % 4), std::to_string(rng() % 3),
+              rng() % 2 ? AliasStrength::kStrong : AliasStrength::kWeak, ""};
+      e.aliases.push_back(a);
+      expected.push_back(a);
+    }
+    for (int i = 0; i < 12; ++i) {
+      Alias a{"t" + std::to_string(rng() % 4), std::to_string(rng() % 3),
+              rng() % 2 ? AliasStrength::kStrong : AliasStrength::kWeak, "s" + std::to_string(i)};
+      reference(expected, a);
+      e.AddAlias(a);
+      ASSERT_EQ(e.aliases.size(), expected.size()) << "run " << run << " add " << i;
+      for (std::size_t k = 0; k < expected.size(); ++k) {
+        EXPECT_EQ(e.aliases[k], expected[k]) << "run " << run << " add " << i << " at " << k;
+        EXPECT_EQ(e.aliases[k].strength, expected[k].strength) << "run " << run << " at " << k;
+        EXPECT_EQ(e.aliases[k].source, expected[k].source) << "run " << run << " at " << k;
+      }
+    }
+  }
 }
 
 TEST(EntityTest, StrongWinsOverWeakForTheSameIdentifier) {
