@@ -59,6 +59,15 @@ std::string LastSegment(std::string_view id) {
   return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
 }
 
+// An entity keyed "<kind>:<value>" and shown as its value (an IP, URL, domain or mailbox).
+Entity KeyedByValue(EntityKind kind, std::string value) {
+  Entity e;
+  e.kind = kind;
+  e.key = std::string(EntityKindName(kind)) + ":" + value;
+  e.display_name = std::move(value);
+  return e;
+}
+
 }  // namespace
 
 std::optional<Entity> MakeDevice(const DeviceIds& ids, std::string_view source) {
@@ -167,11 +176,9 @@ std::optional<Entity> MakeUser(const UserIds& ids, std::string_view source) {
 std::optional<Entity> MakeIp(std::string_view address, std::string_view source) {
   std::optional<std::string> ip = NormalizeIp(address);
   if (!ip) return std::nullopt;
-  Entity e;
-  e.kind = EntityKind::kIp;
-  e.key = "ip:" + *ip;
-  e.display_name = *ip;
-  if (IsPrivateIp(*ip)) e.properties["scope"] = "private";
+  const bool private_ip = IsPrivateIp(*ip);
+  Entity e = KeyedByValue(EntityKind::kIp, std::move(*ip));
+  if (private_ip) e.properties["scope"] = "private";
   return e;
 }
 
@@ -211,31 +218,19 @@ std::optional<Entity> MakeProcess(std::string_view device_key, std::string_view 
 std::optional<Entity> MakeUrl(std::string_view url, std::string_view source) {
   std::optional<std::string> u = NormalizeUrl(url);
   if (!u) return std::nullopt;
-  Entity e;
-  e.kind = EntityKind::kUrl;
-  e.key = "url:" + *u;
-  e.display_name = *u;
-  return e;
+  return KeyedByValue(EntityKind::kUrl, std::move(*u));
 }
 
 std::optional<Entity> MakeDomain(std::string_view fqdn, std::string_view source) {
   std::optional<std::string> d = NormalizeHostname(fqdn);
   if (!d) return std::nullopt;
-  Entity e;
-  e.kind = EntityKind::kDomain;
-  e.key = "domain:" + *d;
-  e.display_name = *d;
-  return e;
+  return KeyedByValue(EntityKind::kDomain, std::move(*d));
 }
 
 std::optional<Entity> MakeMailbox(std::string_view address, std::string_view source) {
   std::optional<std::string> a = NormalizeUpn(address);
   if (!a) return std::nullopt;
-  Entity e;
-  e.kind = EntityKind::kMailbox;
-  e.key = "mailbox:" + *a;
-  e.display_name = *a;
-  return e;
+  return KeyedByValue(EntityKind::kMailbox, std::move(*a));
 }
 
 std::optional<Entity> MakeMailMessage(std::string_view network_message_id,
