@@ -17,6 +17,9 @@ double MaxRssMb();
 // Returns freed memory to the system, then resets VmHWM to the current RSS, so the next
 // PeakRssMb() is a stage's own peak.
 void ResetPeak();
+// CPU time (user + system) of the calling thread, and of the whole process, in seconds.
+double ThreadCpuSeconds();
+double ProcessCpuSeconds();
 // "model name" of /proc/cpuinfo, "unknown" when absent.
 std::string CpuModel();
 // "Release", "optimized with assertions" or "Debug", from how this file was compiled.

@@ -43,6 +43,8 @@ Status Runner::Durable() {
   std::vector<double> batch_ms, alert_ms;
   std::uint64_t alerts = 0;
   double total = 0;
+  // CPU over the timed windows: the whole process, this thread (the engine) and the committer.
+  double process_cpu = 0, engine_cpu = 0;
   Progress bar(progress_, "durable", o_.alerts);
   // Generated a window of batches at a time, outside the clock; each window is timed from its
   // first Ingest until Sync says all of it is durable, so no commit work hides in generation.
@@ -51,6 +53,7 @@ Status Runner::Durable() {
   std::vector<std::vector<Alert>> window;
   auto ingest_window = [&]() -> Status {
     const Clock::time_point start = Clock::now();
+    const double process_cpu_start = ProcessCpuSeconds(), engine_cpu_start = ThreadCpuSeconds();
     Clock::time_point pending_start;
     std::size_t pending_size = 0;
     auto acknowledge = [&](Clock::time_point at) {
@@ -72,6 +75,8 @@ Status Runner::Durable() {
     WEFT_RETURN_IF_ERROR(engine->Sync());
     acknowledge(Clock::now());
     total += Since(start);
+    process_cpu += ProcessCpuSeconds() - process_cpu_start;
+    engine_cpu += ThreadCpuSeconds() - engine_cpu_start;
     window.clear();
     return Status::Ok();
   };
@@ -98,6 +103,14 @@ Status Runner::Durable() {
   Add("ingest_alert_p50_ms", Percentile(alert_ms, 0.50), "ms");
   Add("ingest_alert_p99_ms", Percentile(alert_ms, 0.99), "ms");
   Add("peak_rss_durable_mb", peak, "MB");
+  // Where the CPU of the durable stage goes, per alert: on two cores the sum bounds the rate.
+  const double per_alert_us = 1e6 / static_cast<double>(std::max<std::uint64_t>(alerts, 1));
+  const double commit_cpu = pipelined.CommitCpuSeconds();
+  Add("durable_cpu_us_per_alert", process_cpu * per_alert_us, "us");
+  Add("durable_engine_cpu_us_per_alert", engine_cpu * per_alert_us, "us");
+  Add("durable_commit_cpu_us_per_alert", commit_cpu * per_alert_us, "us");
+  Add("durable_background_cpu_us_per_alert",
+      std::max(0.0, process_cpu - engine_cpu - commit_cpu) * per_alert_us, "us");
   WEFT_ASSIGN_OR_RETURN(StoreStats stats, store_->Stats());
   Add("store_incidents", static_cast<double>(stats.incidents), "");
   Add("store_entities", static_cast<double>(stats.entities), "");

@@ -1,11 +1,22 @@
 #include "graph/pipelined_store.h"
 
+#include <time.h>
+
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 namespace weft {
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+}  // namespace
 
 // A batch handed to the committer, indexed by key. Within a batch a later upsert of a key
 // replaces an earlier one, and an upsert wins over a delete of the same key (Apply's order of
@@ -95,6 +106,7 @@ void PipelinedStore::CommitLoop() {
     if (in_flight_ == nullptr) return;  // stopping with nothing left to write
     std::shared_ptr<const InFlight> batch = in_flight_;
     lock.unlock();
+    const double cpu_start = ThreadCpuSeconds();
     Status s = inner_.Apply(batch->batch());
     lock.lock();
     if (!s.ok() && failed_.ok()) failed_ = std::move(s);
@@ -103,8 +115,15 @@ void PipelinedStore::CommitLoop() {
     // Free the batch (a thousand alerts) here, outside the lock and off the caller's thread.
     lock.unlock();
     batch.reset();
+    const double cpu = ThreadCpuSeconds() - cpu_start;
     lock.lock();
+    commit_cpu_s_ += cpu;
   }
+}
+
+double PipelinedStore::CommitCpuSeconds() const {
+  std::lock_guard lock(mu_);
+  return commit_cpu_s_;
 }
 
 Status PipelinedStore::ApplyAsync(WriteBatch batch) {

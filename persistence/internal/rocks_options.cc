@@ -2,6 +2,7 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include <algorithm>
@@ -92,6 +93,13 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
   // store unchanged within noise (the Bloom filters keep point reads to one run).
   o.level0_file_num_compaction_trigger = 8;
   o.compression = ChosenCompression();
+  // Every key shares the empty prefix, so the memtable keeps one insert hint: the skip list
+  // position of the previous insert. Apply writes each family's keys of a batch in key order,
+  // so an insert climbs from that position only as far as the gap to the next key instead of
+  // descending from the top (RocksDB uses the hint for a single writer; weft has one). In
+  // callgrind, 30k alerts durable: the skip list's searches 562M -> 245M instructions, the
+  // committer's 1,406M -> 1,125M (docs/benchmarks.md, round 11).
+  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;

@@ -18,7 +18,7 @@ namespace {
 // "type:value" of every alias, with a "~" prefix for weak ones, in stored order.
 std::vector<std::string> AliasStrings(const Entity& e) {
   std::vector<std::string> out;
-  for (const Alias& a : e.aliases) out.push_back((a.strong() ? "" : "~") + a.ToString());
+  for (const Alias& a : e.aliases) out.push_back(a.strong() ? a.ToString() : "~" + a.ToString());
   return out;
 }
 
