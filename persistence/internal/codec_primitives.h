@@ -27,12 +27,18 @@ class Writer {
   explicit Writer(std::string& out) : out_(out) {}
 
   void Byte(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  // Most varints are one byte (sizes, counts); longer ones are built on the stack and appended
+  // once, not a byte at a time.
   void Varint(std::uint64_t v) {
+    if (v < 0x80) return out_.push_back(static_cast<char>(v));
+    char buf[10];
+    std::size_t n = 0;
     while (v >= 0x80) {
-      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
-    out_.push_back(static_cast<char>(v));
+    buf[n++] = static_cast<char>(v);
+    out_.append(buf, n);
   }
   void Int(std::int64_t v) { Varint(ZigZag(v)); }
   // kNoTime (INT64_MIN) zig-zags to UINT64_MAX; +1 wraps it to 0, a one-byte varint.
