@@ -63,6 +63,13 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
             j["correlate_max_alerts_per_s"].get<double>());
   EXPECT_GT(j["correlate_min_alerts_per_s"].get<double>(), 0);
   EXPECT_LE(j["ingest_batch_p50_ms"].get<double>(), j["ingest_batch_p99_ms"].get<double>());
+  // The durable stage's CPU split: the engine's thread and the committer both work, and the
+  // engine's thread is part of the process.
+  EXPECT_GT(j["durable_engine_cpu_us_per_alert"].get<double>(), 0);
+  EXPECT_GT(j["durable_commit_cpu_us_per_alert"].get<double>(), 0);
+  EXPECT_GE(j["durable_background_cpu_us_per_alert"].get<double>(), 0);
+  EXPECT_LE(j["durable_engine_cpu_us_per_alert"].get<double>(),
+            j["durable_cpu_us_per_alert"].get<double>());
   // Every record parsed, none rejected; only informational alerts stay out of the store.
   EXPECT_EQ(j["parse_records"].get<double>(), 2000);
   EXPECT_EQ(j["e2e_ingest_records"].get<double>(), 2000)
