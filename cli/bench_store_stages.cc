@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -35,7 +36,7 @@ Status Runner::Durable() {
   }
   ResetPeak();
   WEFT_ASSIGN_OR_RETURN(store_, OpenRocksStore(store_dir_));
-  // Batches commit on the pipelined store's thread while the engine prepares the next one.
+  // Batches commit on the pipelined store's thread while the engine prepares the next ones.
   PipelinedStore pipelined(*store_);
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
                         Engine::Open(pipelined, CorrelationConfig{}));
@@ -48,32 +49,34 @@ Status Runner::Durable() {
   Progress bar(progress_, "durable", o_.alerts);
   // Generated a window of batches at a time, outside the clock; each window is timed from its
   // first Ingest until Sync says all of it is durable, so no commit work hides in generation.
-  // A batch's latency runs from its Ingest call until it is known durable: when the next
-  // Ingest (or the window's Sync) returns.
+  // A batch's latency runs from its Ingest call until it is known durable: when the Ingest
+  // `depth` batches later (or the window's Sync) returns.
   std::vector<std::vector<Alert>> window;
   auto ingest_window = [&]() -> Status {
     const Clock::time_point start = Clock::now();
     const double process_cpu_start = ProcessCpuSeconds(), engine_cpu_start = ThreadCpuSeconds();
-    Clock::time_point pending_start;
-    std::size_t pending_size = 0;
-    auto acknowledge = [&](Clock::time_point at) {
-      if (pending_size == 0) return;
-      const double s = std::chrono::duration<double>(at - pending_start).count();
-      batch_ms.push_back(s * 1e3);
-      alert_ms.push_back(s * 1e3 / static_cast<double>(pending_size));
+    // Batches not yet known durable: when and how big. With `depth` batches in flight, a batch
+    // is durable once the depth-th Ingest after it returns.
+    std::deque<std::pair<Clock::time_point, std::size_t>> pending;
+    auto acknowledge_all_but = [&](std::size_t keep, Clock::time_point at) {
+      while (pending.size() > keep) {
+        const double s = std::chrono::duration<double>(at - pending.front().first).count();
+        batch_ms.push_back(s * 1e3);
+        alert_ms.push_back(s * 1e3 / static_cast<double>(pending.front().second));
+        pending.pop_front();
+      }
     };
     for (std::vector<Alert>& input : window) {
       const std::size_t size = input.size();
       const Clock::time_point called = Clock::now();
       Result<IngestResult> r = engine->Ingest(std::move(input), {}, now);
       if (!r.ok()) return r.status();
-      acknowledge(Clock::now());
-      pending_start = called;
-      pending_size = size;
+      acknowledge_all_but(pipelined.depth() - 1, Clock::now());
+      pending.emplace_back(called, size);
       alerts += size;
     }
     WEFT_RETURN_IF_ERROR(engine->Sync());
-    acknowledge(Clock::now());
+    acknowledge_all_but(0, Clock::now());
     total += Since(start);
     process_cpu += ProcessCpuSeconds() - process_cpu_start;
     engine_cpu += ThreadCpuSeconds() - engine_cpu_start;

@@ -91,13 +91,13 @@ class Engine {
   // Ingests one batch: new alerts are added, known ones merged (provenances, evidence, updates),
   // relations stored, incidents updated; all of it written atomically (GraphStore::ApplyAsync).
   // `now` stamps ingestion. On a synchronous store the batch is durable when this returns OK;
-  // on a PipelinedStore it is committed while the caller prepares the next batch, and durable
-  // once a later Ingest or Sync returns OK. After a store error the engine refuses further
-  // batches (reopen it).
+  // on a PipelinedStore it is committed while the caller prepares the next batches, and durable
+  // once Sync, or the store's depth-th Ingest after it, returns OK (the next one at depth 1).
+  // After a store error the engine refuses further batches (reopen it).
   Result<IngestResult> Ingest(std::vector<Alert> alerts, std::vector<Relation> relations,
                               Timestamp now);
   // Waits until every ingested batch is durable. Acknowledge a source's alerts after this (or
-  // after a later Ingest) returns OK.
+  // after the Ingest that makes them durable, above) returns OK.
   Status Sync();
 
   // Explains the link, or the guards, between two alert keys. NotFound for an unknown key.

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -84,16 +85,21 @@ class PipelinedStore::InFlight {
   absl::flat_hash_map<std::string_view, std::size_t> meta_;
 };
 
-PipelinedStore::PipelinedStore(GraphStore& inner)
-    : inner_(inner), committer_([this] { CommitLoop(); }) {}
+PipelinedStore::PipelinedStore(GraphStore& inner, std::size_t depth)
+    : inner_(inner),
+      depth_(std::max<std::size_t>(depth, 1)),
+      committer_([this] { CommitLoop(); }) {}
 
-PipelinedStore::PipelinedStore(std::unique_ptr<GraphStore> inner)
-    : owned_(std::move(inner)), inner_(*owned_), committer_([this] { CommitLoop(); }) {}
+PipelinedStore::PipelinedStore(std::unique_ptr<GraphStore> inner, std::size_t depth)
+    : owned_(std::move(inner)),
+      inner_(*owned_),
+      depth_(std::max<std::size_t>(depth, 1)),
+      committer_([this] { CommitLoop(); }) {}
 
 PipelinedStore::~PipelinedStore() {
   {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+    changed_.wait(lock, [this] { return queue_.empty(); });
     stopping_ = true;
   }
   changed_.notify_all();
@@ -103,15 +109,17 @@ PipelinedStore::~PipelinedStore() {
 void PipelinedStore::CommitLoop() {
   std::unique_lock lock(mu_);
   while (true) {
-    changed_.wait(lock, [this] { return stopping_ || in_flight_ != nullptr; });
-    if (in_flight_ == nullptr) return;  // stopping with nothing left to write
-    std::shared_ptr<const InFlight> batch = in_flight_;
+    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping with nothing left to write
+    // The oldest batch stays queued (readers answer from it) until it is written.
+    std::shared_ptr<const InFlight> batch = queue_.front();
+    const bool write = failed_.ok();  // after a failure, queued batches are dropped unwritten
     lock.unlock();
     const double cpu_start = ThreadCpuSeconds();
-    Status s = inner_.Apply(batch->batch());
+    Status s = write ? inner_.Apply(batch->batch()) : Status::Ok();
     lock.lock();
     if (!s.ok() && failed_.ok()) failed_ = std::move(s);
-    in_flight_ = nullptr;  // readers holding `batch` still answer from it: the same values
+    queue_.pop_front();  // readers holding `batch` still answer from it: the same values
     changed_.notify_all();
     // Free the batch (a thousand alerts) here, outside the lock and off the caller's thread.
     lock.unlock();
@@ -130,17 +138,17 @@ double PipelinedStore::CommitCpuSeconds() const {
 Status PipelinedStore::ApplyAsync(WriteBatch batch) {
   auto next = std::make_shared<const InFlight>(std::move(batch));  // indexed outside the lock
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+  changed_.wait(lock, [this] { return queue_.size() < depth_; });
   if (!failed_.ok()) return failed_;
   if (next->batch().empty()) return Status::Ok();
-  in_flight_ = std::move(next);
+  queue_.push_back(std::move(next));
   changed_.notify_all();
   return Status::Ok();
 }
 
 void PipelinedStore::WaitIdle() {
   std::unique_lock lock(mu_);
-  changed_.wait(lock, [this] { return in_flight_ == nullptr; });
+  changed_.wait(lock, [this] { return queue_.empty(); });
 }
 
 Status PipelinedStore::Sync() {
@@ -154,37 +162,42 @@ Status PipelinedStore::Apply(const WriteBatch& batch) {
   return inner_.Apply(batch);
 }
 
-std::shared_ptr<const PipelinedStore::InFlight> PipelinedStore::Current() const {
+std::vector<std::shared_ptr<const PipelinedStore::InFlight>> PipelinedStore::Queued() const {
   std::lock_guard lock(mu_);
-  return in_flight_;
+  return {queue_.rbegin(), queue_.rend()};  // newest first: a later batch's upsert wins
+}
+
+template <typename Find>
+auto PipelinedStore::FindQueued(Find find) const
+    -> decltype(find(std::declval<const InFlight&>())) {
+  for (const std::shared_ptr<const InFlight>& batch : Queued()) {
+    if (auto found = find(*batch)) return found;
+  }
+  return std::nullopt;
 }
 
 Result<std::optional<Alert>> PipelinedStore::GetAlert(std::string_view key) {
-  if (auto batch = Current()) {
-    if (auto found = batch->FindAlert(key)) return std::move(*found);
-  }
+  if (auto found = FindQueued([&](const InFlight& b) { return b.FindAlert(key); }))
+    return std::move(*found);
   return inner_.GetAlert(key);
 }
 
 Result<std::optional<EntityRecord>> PipelinedStore::GetEntity(std::string_view tenant,
                                                               std::string_view key) {
-  if (auto batch = Current()) {
-    if (auto found = batch->FindEntity(tenant, key)) return std::move(*found);
-  }
+  if (auto found = FindQueued([&](const InFlight& b) { return b.FindEntity(tenant, key); }))
+    return std::move(*found);
   return inner_.GetEntity(tenant, key);
 }
 
 Result<std::optional<Incident>> PipelinedStore::GetIncident(std::string_view id) {
-  if (auto batch = Current()) {
-    if (auto found = batch->FindIncident(id)) return std::move(*found);
-  }
+  if (auto found = FindQueued([&](const InFlight& b) { return b.FindIncident(id); }))
+    return std::move(*found);
   return inner_.GetIncident(id);
 }
 
 Result<std::optional<std::string>> PipelinedStore::GetMeta(std::string_view name) {
-  if (auto batch = Current()) {
-    if (auto found = batch->FindMeta(name)) return std::move(*found);
-  }
+  if (auto found = FindQueued([&](const InFlight& b) { return b.FindMeta(name); }))
+    return std::move(*found);
   return inner_.GetMeta(name);
 }
 

@@ -1,23 +1,27 @@
 #pragma once
 // PipelinedStore: a GraphStore decorator that commits batches on its own thread, so the caller
 // prepares batch n+1 (identity resolution, correlation, incident records) while batch n is
-// encoded and written to the underlying store. At most one batch is in flight.
+// encoded and written to the underlying store. At most `depth` batches are in flight (queued or
+// being written); ApplyAsync waits for room.
 //
-// Reads see every submitted batch: point reads answer from the batch in flight when it holds
+// Reads see every submitted batch: point reads answer from the newest batch in flight that holds
 // the key (upserts and deletes, with Apply's order of effects), else from the underlying store;
-// scans and Stats first wait for the batch in flight (and then show what the store holds, so a
-// batch whose commit failed is not seen). Apply is synchronous as the interface
-// says; ApplyAsync returns once the batch is queued, and the batch is durable when a later
-// ApplyAsync or Sync returns OK. A failed commit is sticky: every later ApplyAsync, Apply and
-// Sync returns its error, so nothing submitted after it is acknowledged.
+// scans and Stats first wait for every batch in flight (and then show what the store holds, so
+// a batch whose commit failed is not seen). Apply is synchronous as the interface says;
+// ApplyAsync returns once the batch is queued, and the batch is durable when Sync, or the
+// `depth`-th ApplyAsync after it, returns OK. A failed commit is sticky: every later ApplyAsync,
+// Apply and Sync returns its error, and batches queued behind it are dropped unwritten, so
+// nothing submitted after it is acknowledged.
 //
 // Thread-safe for one writer and concurrent readers, like the store it wraps (which must itself
-// allow a writer and readers at once). The destructor waits for the batch in flight.
+// allow a writer and readers at once). The destructor waits for the batches in flight.
 
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "graph/graph_store.h"
 
@@ -25,9 +29,14 @@ namespace weft {
 
 class PipelinedStore final : public GraphStore {
  public:
-  // `inner` must outlive this store.
-  explicit PipelinedStore(GraphStore& inner);
-  explicit PipelinedStore(std::unique_ptr<GraphStore> inner);  // owns it
+  // What `weft ingest` and the benchmark use.
+  static constexpr std::size_t kDefaultDepth = 1;
+
+  // `inner` must outlive this store. At most `depth` (at least 1) batches are in flight.
+  explicit PipelinedStore(GraphStore& inner, std::size_t depth = kDefaultDepth);
+  explicit PipelinedStore(std::unique_ptr<GraphStore> inner,
+                          std::size_t depth = kDefaultDepth);  // owns it
+  std::size_t depth() const { return depth_; }
   ~PipelinedStore() override;
   PipelinedStore(const PipelinedStore&) = delete;
   PipelinedStore& operator=(const PipelinedStore&) = delete;
@@ -74,7 +83,11 @@ class PipelinedStore final : public GraphStore {
  private:
   class InFlight;  // a submitted batch and the indexes point reads consult
 
-  std::shared_ptr<const InFlight> Current() const;
+  // The batches in flight, newest first.
+  std::vector<std::shared_ptr<const InFlight>> Queued() const;
+  // The first answer `find` gives from a batch in flight, newest first; nullopt if none has one.
+  template <typename Find>
+  auto FindQueued(Find find) const -> decltype(find(std::declval<const InFlight&>()));
   void WaitIdle();  // until no batch is in flight
   void CommitLoop();
 
@@ -82,10 +95,11 @@ class PipelinedStore final : public GraphStore {
   GraphStore& inner_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  std::shared_ptr<const InFlight> in_flight_;  // guarded by mu_; null when idle
-  bool stopping_ = false;                      // guarded by mu_
-  Status failed_;                              // guarded by mu_; the first failed commit
-  double commit_cpu_s_ = 0;                    // guarded by mu_
+  const std::size_t depth_;
+  std::deque<std::shared_ptr<const InFlight>> queue_;  // guarded by mu_; oldest first
+  bool stopping_ = false;                              // guarded by mu_
+  Status failed_;                                      // guarded by mu_; the first failed commit
+  double commit_cpu_s_ = 0;                            // guarded by mu_
   std::thread committer_;
 };
 

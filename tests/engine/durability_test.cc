@@ -2,12 +2,13 @@
 // with SIGKILL at random moments. The reopened store holds every acknowledged batch, each batch
 // wholly in or wholly out, incidents equal to a from-scratch re-correlation, and ingestion
 // carries on. The same holds with commits pipelined (PipelinedStore), where a batch is
-// acknowledged once the next Ingest returns.
+// acknowledged once the depth-th Ingest after it returns (the next one at depth 1).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -41,31 +42,28 @@ void Acknowledge(int ack_fd, int b) {
   if (write(ack_fd, &b, sizeof b) != sizeof b) _exit(6);
 }
 
-[[noreturn]] void RunChild(const std::string& dir, int first_batch, int ack_fd, bool pipelined) {
+// `depth`: batches in flight on a PipelinedStore; 0 commits synchronously.
+[[noreturn]] void RunChild(const std::string& dir, int first_batch, int ack_fd, int depth) {
   auto rocks = OpenRocksStore(dir);
   if (!rocks.ok()) _exit(3);
   std::unique_ptr<GraphStore> store = std::move(rocks).value();
-  if (pipelined) store = std::make_unique<PipelinedStore>(std::move(store));
+  if (depth > 0) store = std::make_unique<PipelinedStore>(std::move(store), depth);
   auto engine = Engine::Open(*store, std::nullopt);
   if (!engine.ok()) _exit(4);
   for (int b = first_batch; b < first_batch + 400; ++b) {
     if (!(*engine)->Ingest(Batch(b), {}, 1).ok()) _exit(5);
-    // Pipelined, Ingest(b) returning OK says batch b - 1 is durable; b may still be in flight.
-    if (!pipelined) {
-      Acknowledge(ack_fd, b);
-    } else if (b > first_batch) {
-      Acknowledge(ack_fd, b - 1);
-    }
+    // Ingest(b) returning OK says batch b - depth is durable; the later ones may be in flight.
+    if (b - depth >= first_batch) Acknowledge(ack_fd, b - depth);
   }
   if (!(*engine)->Sync().ok()) _exit(7);
   Acknowledge(ack_fd, first_batch + 399);
   _exit(0);
 }
 
-void KillWhileIngesting(bool pipelined) {
+void KillWhileIngesting(int depth) {
   const std::string dir =
       (std::filesystem::temp_directory_path() /
-       ("weft-durability-" + std::to_string(getpid()) + (pipelined ? "-pipelined" : "")))
+       ("weft-durability-" + std::to_string(getpid()) + "-depth" + std::to_string(depth)))
           .string();
   std::filesystem::remove_all(dir);
   std::mt19937_64 rng(42);
@@ -78,7 +76,7 @@ void KillWhileIngesting(bool pipelined) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       close(fds[0]);
-      RunChild(dir, next_batch, fds[1], pipelined);
+      RunChild(dir, next_batch, fds[1], depth);
     }
     close(fds[1]);
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
@@ -92,8 +90,9 @@ void KillWhileIngesting(bool pipelined) {
       last = b;
     }
     close(fds[0]);
-    // The next run starts after every batch the killed one may have written.
-    next_batch = last + 2;
+    // The next run starts after every batch the killed one may have written: up to `depth`
+    // batches past the last acknowledged one.
+    next_batch = last + std::max(depth, 1) + 1;
 
     auto store = OpenRocksStore(dir);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -123,11 +122,15 @@ void KillWhileIngesting(bool pipelined) {
 }
 
 TEST(DurabilityTest, KilledIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
-  KillWhileIngesting(/*pipelined=*/false);
+  KillWhileIngesting(/*depth=*/0);
 }
 
 TEST(DurabilityTest, KilledPipelinedIngestionKeepsEveryAcknowledgedBatchAndCarriesOn) {
-  KillWhileIngesting(/*pipelined=*/true);
+  KillWhileIngesting(/*depth=*/1);
+}
+
+TEST(DurabilityTest, KilledIngestionTwoBatchesDeepKeepsEveryAcknowledgedBatchAndCarriesOn) {
+  KillWhileIngesting(/*depth=*/2);
 }
 
 }  // namespace

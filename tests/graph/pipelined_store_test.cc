@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "graph/in_memory_store.h"
 #include "tests/graph/forwarding_store.h"
@@ -160,6 +163,63 @@ TEST(PipelinedStoreTest, AFailedCommitIsStickyAndNothingAfterItIsWritten) {
   EXPECT_EQ(store.Apply(WriteBatch{}).code(), StatusCode::kIOError);
   EXPECT_EQ(store.Stats().value().alerts, 0u);  // reads show what the store really holds
   EXPECT_FALSE(store.GetAlert("contoso/a1").value().has_value());
+}
+
+TEST(PipelinedStoreTest, WithDepthTwoTwoBatchesAreInFlightAndTheNewestAnswers) {
+  GatedStore gated;
+  PipelinedStore store(gated, /*depth=*/2);
+  gated.Close();
+  WriteBatch first;
+  first.alerts.push_back(MakeAlert("a1", "first"));
+  first.entities.push_back(MakeEntity("device:mde:1", "first-name"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(first)).ok());
+  gated.WaitForWriter();  // the first batch is held inside the store's Apply
+  WriteBatch second;
+  second.alerts.push_back(MakeAlert("a1", "second"));
+  second.alerts.push_back(MakeAlert("a2", "only in the second"));
+  second.deleted_entities.emplace_back("contoso", "device:mde:1");
+  ASSERT_TRUE(store.ApplyAsync(std::move(second)).ok());  // returns: room for two
+
+  // Reads answer from the newest batch holding the key, then the older one, then the store.
+  EXPECT_EQ(store.GetAlert("contoso/a1").value()->title, "second");
+  EXPECT_EQ(store.GetAlert("contoso/a2").value()->title, "only in the second");
+  EXPECT_FALSE(store.GetEntity("contoso", "device:mde:1").value().has_value());
+  EXPECT_FALSE(gated.GetAlert("contoso/a1").value().has_value());
+
+  // A third batch waits for room: ApplyAsync returns only once the first is written.
+  std::atomic<bool> third_queued{false};
+  std::thread submitter([&] {
+    WriteBatch third;
+    third.alerts.push_back(MakeAlert("a3", "third"));
+    EXPECT_TRUE(store.ApplyAsync(std::move(third)).ok());
+    third_queued = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(third_queued.load());
+  gated.Open();
+  submitter.join();
+  ASSERT_TRUE(store.Sync().ok());
+  EXPECT_EQ(gated.GetAlert("contoso/a1").value()->title, "second");
+  EXPECT_EQ(gated.GetAlert("contoso/a3").value()->title, "third");
+  EXPECT_FALSE(gated.GetEntity("contoso", "device:mde:1").value().has_value());
+}
+
+TEST(PipelinedStoreTest, WithDepthTwoAFailureDropsTheQueuedBatchUnwritten) {
+  GatedStore gated;
+  PipelinedStore store(gated, /*depth=*/2);
+  gated.Close();
+  gated.FailNext();
+  WriteBatch doomed;
+  doomed.alerts.push_back(MakeAlert("a1", "lost"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(doomed)).ok());
+  gated.WaitForWriter();
+  WriteBatch queued;  // accepted before the failure is known, never acknowledged
+  queued.alerts.push_back(MakeAlert("a2", "queued behind the failure"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(queued)).ok());
+  gated.Open();
+  EXPECT_EQ(store.Sync().code(), StatusCode::kIOError);
+  EXPECT_EQ(store.Stats().value().alerts, 0u);  // neither batch reached the store
+  EXPECT_FALSE(gated.GetAlert("contoso/a2").value().has_value());
 }
 
 TEST(PipelinedStoreTest, DestructionWaitsForTheBatchInFlight) {
