@@ -67,13 +67,16 @@ std::vector<std::vector<Alert>> GeneratedBatches(std::size_t records, std::size_
   return batches;
 }
 
-TEST(PipelinedIngestTest, StoresExactlyWhatSynchronousIngestStores) {
+// The parameter is the pipeline's depth: batches in flight while the engine prepares the next.
+class PipelinedIngestTest : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(PipelinedIngestTest, StoresExactlyWhatSynchronousIngestStores) {
   const std::vector<std::vector<Alert>> batches = GeneratedBatches(6000, 37);
   ASSERT_GT(batches.size(), 100u);
   InMemoryStore plain;
   InMemoryStore under_pipeline;
   {
-    PipelinedStore pipelined(under_pipeline);
+    PipelinedStore pipelined(under_pipeline, GetParam());
     auto sync_engine = Engine::Open(plain, std::nullopt);
     auto piped_engine = Engine::Open(pipelined, std::nullopt);
     ASSERT_TRUE(sync_engine.ok() && piped_engine.ok());
@@ -106,6 +109,8 @@ TEST(PipelinedIngestTest, StoresExactlyWhatSynchronousIngestStores) {
   ASSERT_TRUE(diff.ok()) << diff.status().ToString();
   EXPECT_TRUE(diff->no_change());
 }
+
+INSTANTIATE_TEST_SUITE_P(Depths, PipelinedIngestTest, ::testing::Values(1, 2, 3));
 
 }  // namespace
 }  // namespace weft
