@@ -29,8 +29,12 @@ namespace weft {
 
 class PipelinedStore final : public GraphStore {
  public:
-  // What `weft ingest` and the benchmark use.
-  static constexpr std::size_t kDefaultDepth = 1;
+  // What `weft ingest` and the benchmark use. Two batches in flight keep both cores busy when
+  // one commit or one engine batch runs long (a flush or compaction takes a core for a while):
+  // the durable stage at 1M gained 4-26% over depth 1 in five alternating pairs, depth 3 no
+  // more (docs/adr/0005-pipelined-commits.md). The price is one batch more of latency and
+  // memory.
+  static constexpr std::size_t kDefaultDepth = 2;
 
   // `inner` must outlive this store. At most `depth` (at least 1) batches are in flight.
   explicit PipelinedStore(GraphStore& inner, std::size_t depth = kDefaultDepth);
