@@ -79,12 +79,19 @@ void KillWhileIngesting(int depth) {
       RunChild(dir, next_batch, fds[1], depth);
     }
     close(fds[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    int b = 0;
+    int last = next_batch - 1;
+    // The child replays the store before it ingests, which under sanitizers and a loaded
+    // machine can take longer than any fixed wait: let it acknowledge two batches first, then
+    // kill it at a random moment.
+    for (int seen = 0; seen < 2 && read(fds[0], &b, sizeof b) == sizeof b; ++seen) {
+      acked.insert(b);
+      last = b;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    int b = 0;
-    int last = next_batch - 1;
     while (read(fds[0], &b, sizeof b) == sizeof b) {
       acked.insert(b);
       last = b;
@@ -117,7 +124,7 @@ void KillWhileIngesting(int depth) {
     EXPECT_TRUE(diff->no_change())
         << "round " << round << ": stored incidents differ from a from-scratch grouping";
   }
-  EXPECT_GT(acked.size(), 4u) << "the child should acknowledge some batches before each kill";
+  EXPECT_GE(acked.size(), 8u) << "the child acknowledges two batches before each kill";
   std::filesystem::remove_all(dir);
 }
 
