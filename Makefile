@@ -22,10 +22,12 @@ asan: deps
 demo: release
 	./build/release/cli/weft demo
 
-# The whole suite: a Debug build, then the same tests under AddressSanitizer + UBSan, then a
-# short libFuzzer run of the importers where clang is installed.
-test: debug asan
-	ctest --preset debug -j $(JOBS)
+# The whole suite: the Release build (the one `make demo` and the benchmarks use, with jemalloc),
+# then the same tests under AddressSanitizer + UBSan (a Debug build: assertions on), then a short
+# libFuzzer run of the importers where clang is installed. A plain Debug pass would add a third
+# build of everything and check nothing these two do not (`make debug` still makes one).
+test: release asan
+	ctest --preset release -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 	bash scripts/fuzz-smoke.sh 10
 
