@@ -15,6 +15,8 @@ namespace weft {
 namespace {
 
 constexpr std::string_view kConfigMeta = "correlation_config";
+// How many alerts ahead of the one it adds Ingest prefetches the table entries of.
+constexpr std::size_t kPrefetchAhead = 2;
 
 }  // namespace
 
@@ -170,7 +172,11 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
       wb.relations.push_back(std::move(r));
     }
   };
-  for (Alert& incoming : alerts) {
+  for (std::size_t i = 0; i < std::min(kPrefetchAhead, alerts.size()); ++i)
+    s.PrefetchIncoming(alerts[i]);
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    if (i + kPrefetchAhead < alerts.size()) s.PrefetchIncoming(alerts[i + kPrefetchAhead]);
+    Alert& incoming = alerts[i];
     if (incoming.ingested == kNoTime) incoming.ingested = now;
     for (const Relation& r : incoming.relations) add_relation(r);
     const std::uint32_t known = s.FindAlert(incoming.tenant, incoming.key);

@@ -65,6 +65,9 @@ class EntityResolver {
   void PrefetchLookup(TenantId tenant, EntityKind kind, std::string_view key) const {
     index_.prefetch(IndexKey(tenant, kind, "", key));
   }
+  // The same for the index entries Resolve(tenant, ..., entity) probes first: its key and, for
+  // the kinds that merge on them, its strong aliases.
+  void PrefetchResolve(TenantId tenant, const Entity& entity) const;
   // Makes room for about `entities` entities (a replay knows how many are stored).
   void Reserve(std::size_t entities);
 

@@ -189,6 +189,14 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
   return a;
 }
 
+void EngineState::PrefetchIncoming(const Alert& alert) const {
+  auto t = tenant_index.find(alert.tenant);
+  if (t == tenant_index.end()) return;  // a new tenant: nothing of it is in the tables
+  if (const std::optional<std::string_view> rest = KeyRest(alert.tenant, alert.key))
+    alert_index.Prefetch(AlertKeyRef{t->second, *rest});
+  for (const Evidence& ev : alert.evidence) resolver.PrefetchResolve(t->second, ev.entity);
+}
+
 void EngineState::PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const {
   for (const auto& [kind, key] : summary.evidence) resolver.PrefetchLookup(tenant, kind, key);
   const Result<std::string_view> rest = CheckedKeyRest(summary.tenant, summary.key);

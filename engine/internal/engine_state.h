@@ -95,6 +95,10 @@ struct EngineState {
   // The incident index of a formatted id, or kNoIncident.
   std::uint32_t FindIncident(std::string_view id) const;
 
+  // Brings the table entries that finding `alert` and resolving its evidence probe first into
+  // the cache. Ingest calls it a few alerts ahead of the one it adds, so that the misses of the
+  // tables (larger than the caches at a million alerts) overlap with work instead of stalling it.
+  void PrefetchIncoming(const Alert& alert) const;
   // Adds a new (finalized) alert; returns its index.
   Result<std::uint32_t> AddAlert(const Alert& alert);
   // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
