@@ -284,7 +284,7 @@ void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) 
 }
 
 void EntityResolver::PrefetchResolve(TenantId tenant, const Entity& e) const {
-  index_.prefetch(IndexKey(tenant, e.kind, "", e.key));
+  PrefetchLookup(tenant, e.kind, e.key);
   if (!UsesAliases(e.kind)) return;
   for (const Alias& a : e.aliases) {
     if (a.strong()) index_.prefetch(IndexKey(tenant, e.kind, a.type, a.value));
