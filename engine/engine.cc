@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <map>
 #include <set>
@@ -15,7 +16,7 @@ namespace weft {
 namespace {
 
 constexpr std::string_view kConfigMeta = "correlation_config";
-// How many alerts ahead of the one it adds Ingest prefetches the table entries of.
+// How many alerts ahead of the one it adds Ingest prepares (and prefetches the entries of).
 constexpr std::size_t kPrefetchAhead = 2;
 
 }  // namespace
@@ -172,16 +173,20 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
       wb.relations.push_back(std::move(r));
     }
   };
+  // The alerts kPrefetchAhead ahead are prepared (their entries prefetched) into a ring.
+  std::array<internal::EngineState::PreparedEvidence, kPrefetchAhead + 1> prepared;
+  auto prepared_of = [&prepared](std::size_t i) { return &prepared[i % prepared.size()]; };
   for (std::size_t i = 0; i < std::min(kPrefetchAhead, alerts.size()); ++i)
-    s.PrefetchIncoming(alerts[i]);
+    s.PrepareIncoming(alerts[i], prepared_of(i));
   for (std::size_t i = 0; i < alerts.size(); ++i) {
-    if (i + kPrefetchAhead < alerts.size()) s.PrefetchIncoming(alerts[i + kPrefetchAhead]);
+    if (i + kPrefetchAhead < alerts.size())
+      s.PrepareIncoming(alerts[i + kPrefetchAhead], prepared_of(i + kPrefetchAhead));
     Alert& incoming = alerts[i];
     if (incoming.ingested == kNoTime) incoming.ingested = now;
     for (const Relation& r : incoming.relations) add_relation(r);
     const std::uint32_t known = s.FindAlert(incoming.tenant, incoming.key);
     if (known == internal::kNoAlert) {
-      WEFT_ASSIGN_OR_RETURN(const std::uint32_t a, s.AddAlert(incoming));
+      WEFT_ASSIGN_OR_RETURN(const std::uint32_t a, s.AddAlert(incoming, prepared_of(i)));
       slot_of.emplace(a, static_cast<std::uint32_t>(wb.alerts.size()));
       wb.alerts.push_back(std::move(incoming));
       ++result.new_alerts;

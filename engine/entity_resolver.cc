@@ -283,11 +283,13 @@ void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) 
   }
 }
 
-void EntityResolver::PrefetchResolve(TenantId tenant, const Entity& e) const {
-  PrefetchLookup(tenant, e.kind, e.key);
+void EntityResolver::Prepare(TenantId tenant, const Entity& e, Probe* out) const {
+  out->key_hash = IndexKey(tenant, e.kind, "", e.key);
+  out->facts = FactsOf(tenant, e);
+  index_.prefetch(out->key_hash);
   if (!UsesAliases(e.kind)) return;
-  for (const Alias& a : e.aliases) {
-    if (a.strong()) index_.prefetch(IndexKey(tenant, e.kind, a.type, a.value));
+  for (const Fact& f : out->facts) {
+    if (f.what == kAlias && (f.flags & kStrongFlag) != 0) index_.prefetch(f.hash());
   }
 }
 
@@ -373,10 +375,19 @@ Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
 Result<EntityResolver::EntityId> EntityResolver::Resolve(
     TenantId tenant, std::string_view tenant_name, const Entity& e,
     std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created) {
+  Probe probe;
+  probe.key_hash = IndexKey(tenant, e.kind, "", e.key);
+  probe.facts = FactsOf(tenant, e);
+  return Resolve(tenant, tenant_name, e, probe, merges, created);
+}
+
+Result<EntityResolver::EntityId> EntityResolver::Resolve(
+    TenantId tenant, std::string_view tenant_name, const Entity& e, const Probe& probe,
+    std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created) {
   NoteTenant(tenant, tenant_name);
   // Candidates: entities already known by the key or any strong alias. The incoming facts carry
   // each alias's index hash, so every string is hashed once.
-  const Facts incoming = FactsOf(tenant, e);
+  const Facts& incoming = probe.facts;
   absl::InlinedVector<EntityId, 4> candidates;
   auto consider = [&](std::uint64_t hash) {
     auto it = index_.find(hash);
@@ -385,7 +396,7 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
     if (std::find(candidates.begin(), candidates.end(), rep) == candidates.end())
       candidates.push_back(rep);
   };
-  consider(IndexKey(tenant, e.kind, "", e.key));
+  consider(probe.key_hash);
   if (UsesAliases(e.kind)) {
     for (const Fact& f : incoming) {
       if (f.what == kAlias && (f.flags & kStrongFlag) != 0) consider(f.hash());

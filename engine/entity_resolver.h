@@ -43,6 +43,9 @@ class EntityResolver {
   // entities it handed out through TakeChanges before.
   using RecordLoader =
       std::function<Result<std::optional<EntityRecord>>(std::string_view, std::string_view)>;
+  // The hashes of an entity's key and of its aliases, properties and tags in one tenant, as
+  // Resolve probes and compares them: each string is hashed once (Prepare).
+  class Probe;
 
   explicit EntityResolver(RecordLoader loader);
   EntityResolver(const EntityResolver&) = delete;
@@ -53,6 +56,10 @@ class EntityResolver {
   // created one. Returns the representative id. Fails only when a stored record cannot be read.
   Result<EntityId> Resolve(TenantId tenant, std::string_view tenant_name, const Entity& entity,
                            std::vector<std::pair<EntityId, EntityId>>* merges,
+                           std::vector<EntityId>* created);
+  // The same with `probe` = Prepare(tenant, entity).
+  Result<EntityId> Resolve(TenantId tenant, std::string_view tenant_name, const Entity& entity,
+                           const Probe& probe, std::vector<std::pair<EntityId, EntityId>>* merges,
                            std::vector<EntityId>* created);
 
   // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
@@ -65,9 +72,10 @@ class EntityResolver {
   void PrefetchLookup(TenantId tenant, EntityKind kind, std::string_view key) const {
     index_.prefetch(IndexKey(tenant, kind, "", key));
   }
-  // The same for the index entries Resolve(tenant, ..., entity) probes first: its key and, for
-  // the kinds that merge on them, its strong aliases.
-  void PrefetchResolve(TenantId tenant, const Entity& entity) const;
+  // Prepare(tenant, entity, out): *out = what Resolve probes the index with for `entity`, and
+  // the index entries it reads first prefetched, so that a caller can prepare an alert's
+  // entities a few alerts ahead and resolve them once the entries are cached.
+  void Prepare(TenantId tenant, const Entity& entity, Probe* out) const;
   // Makes room for about `entities` entities (a replay knows how many are stored).
   void Reserve(std::size_t entities);
 
@@ -197,6 +205,13 @@ class EntityResolver {
   std::vector<EntityId> dirty_;
   std::vector<bool> is_dirty_;
   std::vector<std::pair<std::string, std::string>> deletes_;
+};
+
+class EntityResolver::Probe {
+ private:
+  friend class EntityResolver;
+  std::uint64_t key_hash = 0;
+  Facts facts;
 };
 
 }  // namespace weft

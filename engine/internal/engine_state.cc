@@ -140,12 +140,18 @@ void EngineState::AddTypeLink(std::uint32_t tenant, SourceProduct source,
 }
 
 Status EngineState::ResolveEvidence(std::uint32_t tenant, const Alert& alert,
+                                    const PreparedEvidence* prepared,
                                     std::vector<std::uint32_t>* ids) {
-  for (const Evidence& ev : alert.evidence) {
+  if (prepared != nullptr && prepared->size() != alert.evidence.size()) prepared = nullptr;
+  for (std::size_t i = 0; i < alert.evidence.size(); ++i) {
+    const Entity& entity = alert.evidence[i].entity;
     merges_.clear();
     created_.clear();
-    WEFT_ASSIGN_OR_RETURN(const std::uint32_t id,
-                          resolver.Resolve(tenant, alert.tenant, ev.entity, &merges_, &created_));
+    WEFT_ASSIGN_OR_RETURN(
+        const std::uint32_t id,
+        prepared != nullptr
+            ? resolver.Resolve(tenant, alert.tenant, entity, (*prepared)[i], &merges_, &created_)
+            : resolver.Resolve(tenant, alert.tenant, entity, &merges_, &created_));
     for (std::uint32_t c : created_) AddCorrelatorEntity(tenant, c);
     for (auto [keep, gone] : merges_) correlator.MergeEntities(keep, gone);
     ids->push_back(id);
@@ -164,7 +170,7 @@ Result<std::string_view> EngineState::CheckedKeyRest(std::string_view tenant,
   return *rest;
 }
 
-Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
+Result<std::uint32_t> EngineState::AddAlert(const Alert& alert, const PreparedEvidence* prepared) {
   WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(alert.tenant, alert.key));
   AlertInfo info;
   info.tenant = Tenant(alert.tenant);
@@ -176,7 +182,7 @@ Result<std::uint32_t> EngineState::AddAlert(const Alert& alert) {
   info.cloud = alert.cloud;
   info.title = Title(alert.title);
   scratch_ids_.clear();
-  WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert, &scratch_ids_));
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(info.tenant, alert, prepared, &scratch_ids_));
   AddTypeLink(info.tenant, alert.source, alert.alert_type, info.first, &scratch_ids_);
   return Append(info, rest);
 }
@@ -189,12 +195,15 @@ std::uint32_t EngineState::Append(AlertInfo info, std::string_view key_rest) {
   return a;
 }
 
-void EngineState::PrefetchIncoming(const Alert& alert) const {
+void EngineState::PrepareIncoming(const Alert& alert, PreparedEvidence* out) const {
+  out->clear();
   auto t = tenant_index.find(alert.tenant);
   if (t == tenant_index.end()) return;  // a new tenant: nothing of it is in the tables
   if (const std::optional<std::string_view> rest = KeyRest(alert.tenant, alert.key))
     alert_index.Prefetch(AlertKeyRef{t->second, *rest});
-  for (const Evidence& ev : alert.evidence) resolver.PrefetchResolve(t->second, ev.entity);
+  out->resize(alert.evidence.size());
+  for (std::size_t i = 0; i < alert.evidence.size(); ++i)
+    resolver.Prepare(t->second, alert.evidence[i].entity, &(*out)[i]);
 }
 
 void EngineState::PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const {
@@ -241,7 +250,7 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t te
 
 Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
   scratch_ids_.clear();
-  WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged, &scratch_ids_));
+  WEFT_RETURN_IF_ERROR(ResolveEvidence(alerts[a].tenant, merged, nullptr, &scratch_ids_));
   AlertInfo& info = alerts[a];
   const Timestamp first = merged.activity_time();
   AddTypeLink(info.tenant, merged.source, merged.alert_type, first, &scratch_ids_);

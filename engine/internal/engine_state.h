@@ -95,12 +95,16 @@ struct EngineState {
   // The incident index of a formatted id, or kNoIncident.
   std::uint32_t FindIncident(std::string_view id) const;
 
-  // Brings the table entries that finding `alert` and resolving its evidence probe first into
-  // the cache. Ingest calls it a few alerts ahead of the one it adds, so that the misses of the
-  // tables (larger than the caches at a million alerts) overlap with work instead of stalling it.
-  void PrefetchIncoming(const Alert& alert) const;
-  // Adds a new (finalized) alert; returns its index.
-  Result<std::uint32_t> AddAlert(const Alert& alert);
+  // An alert's evidence prepared for resolution (EntityResolver::Prepare), in evidence order;
+  // empty when its tenant was not known yet.
+  using PreparedEvidence = std::vector<EntityResolver::Probe>;
+  // Prepares `alert`'s evidence into *out and brings the table entries that finding the alert
+  // and resolving its evidence probe first into the cache. Ingest calls it a few alerts ahead of
+  // the one it adds, so that the misses of the tables (larger than the caches at a million
+  // alerts) overlap with work instead of stalling it.
+  void PrepareIncoming(const Alert& alert, PreparedEvidence* out) const;
+  // Adds a new (finalized) alert; returns its index. `prepared`: PrepareIncoming(alert), if made.
+  Result<std::uint32_t> AddAlert(const Alert& alert, const PreparedEvidence* prepared = nullptr);
   // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
   // (the whole alert is decoded from the scanned record, or read, and resolved only when a key
   // is unknown or names clashing entities: replay_fallbacks).
@@ -145,7 +149,8 @@ struct EngineState {
  private:
   std::uint32_t InternIncident(std::uint64_t hash);
   // Resolves an alert's evidence into *ids (appended), keeping the correlator in step.
-  Status ResolveEvidence(std::uint32_t tenant, const Alert& alert, std::vector<std::uint32_t>* ids);
+  Status ResolveEvidence(std::uint32_t tenant, const Alert& alert, const PreparedEvidence* prepared,
+                         std::vector<std::uint32_t>* ids);
   void AddCorrelatorEntity(std::uint32_t tenant, std::uint32_t entity);
   // With config.type_window: appends the link key of the alert's type bucket to *ids.
   void AddTypeLink(std::uint32_t tenant, SourceProduct source, std::string_view alert_type,
