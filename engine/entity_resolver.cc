@@ -283,9 +283,15 @@ void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) 
   }
 }
 
+EntityResolver::Probe EntityResolver::ProbeOf(TenantId tenant, const Entity& e) const {
+  Probe probe;
+  probe.key_hash = IndexKey(tenant, e.kind, "", e.key);
+  probe.facts = FactsOf(tenant, e);
+  return probe;
+}
+
 void EntityResolver::Prepare(TenantId tenant, const Entity& e, Probe* out) const {
-  out->key_hash = IndexKey(tenant, e.kind, "", e.key);
-  out->facts = FactsOf(tenant, e);
+  *out = ProbeOf(tenant, e);
   index_.prefetch(out->key_hash);
   if (!UsesAliases(e.kind)) return;
   for (const Fact& f : out->facts) {
@@ -375,10 +381,7 @@ Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
 Result<EntityResolver::EntityId> EntityResolver::Resolve(
     TenantId tenant, std::string_view tenant_name, const Entity& e,
     std::vector<std::pair<EntityId, EntityId>>* merges, std::vector<EntityId>* created) {
-  Probe probe;
-  probe.key_hash = IndexKey(tenant, e.kind, "", e.key);
-  probe.facts = FactsOf(tenant, e);
-  return Resolve(tenant, tenant_name, e, probe, merges, created);
+  return Resolve(tenant, tenant_name, e, ProbeOf(tenant, e), merges, created);
 }
 
 Result<EntityResolver::EntityId> EntityResolver::Resolve(

@@ -159,6 +159,7 @@ class EntityResolver {
   static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
                                 std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
+  Probe ProbeOf(TenantId tenant, const Entity& e) const;  // what Prepare computes, unfetched
   // Sets the facts and flags of `n` from the record of its entity.
   void Learn(Node& n, const Entity& e) const;
   // Whether `n` already has everything a sighting of `e` (whose facts are `incoming`) says.
