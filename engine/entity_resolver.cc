@@ -77,8 +77,8 @@ EntityResolver::EntityId EntityResolver::AddNode(TenantId tenant, EntityKind kin
 
 EntityResolver::EntityResolver(RecordLoader loader) : loader_(std::move(loader)) {}
 
-std::string EntityResolver::CanonicalKey(const Entity& e) {
-  if (!UsesAliases(e.kind)) return e.key;
+const Alias* EntityResolver::KeyAlias(const Entity& e) {
+  if (!UsesAliases(e.kind)) return nullptr;
   const Alias* best = nullptr;
   for (const Alias& a : e.aliases) {
     if (!a.strong()) continue;
@@ -91,10 +91,37 @@ std::string EntityResolver::CanonicalKey(const Entity& e) {
         (ra == rb && (a.type < best->type || (a.type == best->type && a.value < best->value))))
       best = &a;
   }
+  return best;
+}
+
+namespace {
+
+// Whether a key names `a` the way CanonicalKey writes it: "kind:type:value", "user:value" for
+// a UPN.
+bool KeyNamesAlias(std::string_view key, EntityKind kind, const Alias& a) {
+  auto take = [&key](std::string_view part) {
+    if (key.substr(0, part.size()) != part) return false;
+    key.remove_prefix(part.size());
+    return true;
+  };
+  if (!take(EntityKindName(kind)) || !take(":")) return false;
+  if (!(kind == EntityKind::kUser && a.type == "upn") && !(take(a.type) && take(":"))) return false;
+  return key == a.value;
+}
+
+}  // namespace
+
+std::string EntityResolver::CanonicalKey(const Entity& e) {
+  const Alias* best = KeyAlias(e);
   if (best == nullptr) return e.key;
   const std::string kind(EntityKindName(e.kind));
   if (e.kind == EntityKind::kUser && best->type == "upn") return kind + ":" + best->value;
   return kind + ":" + best->type + ":" + best->value;
+}
+
+bool EntityResolver::HasCanonicalKey(const Entity& e) {
+  const Alias* best = KeyAlias(e);
+  return best == nullptr || KeyNamesAlias(e.key, e.kind, *best);
 }
 
 std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
@@ -118,8 +145,8 @@ EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e) 
   return facts;
 }
 
-void EntityResolver::Learn(Node& n, const Entity& e) const {
-  n.facts = FactsOf(n.tenant, e);
+void EntityResolver::Learn(Node& n, const Entity& e, Facts facts) const {
+  n.facts = std::move(facts);
   n.has_name = !e.display_name.empty();
   n.has_cloud = e.cloud != Cloud::kUnknown;
   n.private_ip = IsPrivateIp(e);
@@ -267,8 +294,13 @@ void EntityResolver::Refresh(EntityId id) {
   }
   r.entity.key = std::move(key);
   SetKey(id, r.entity.key);
-  Learn(nodes_[id], r.entity);
+  Learn(nodes_[id], r.entity, FactsOf(nodes_[id].tenant, r.entity));
   nodes_[id].conflicted = !r.conflicts.empty();
+}
+
+std::uint64_t EntityResolver::KeyHash(EntityId id) const {
+  const Node& n = nodes_[id];
+  return IndexKey(n.tenant, n.kind, "", n.key.view());
 }
 
 void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) const {
@@ -299,29 +331,35 @@ void EntityResolver::Prepare(TenantId tenant, const Entity& e, Probe* out) const
   }
 }
 
-void EntityResolver::Index(EntityId id, const Entity& e) {
-  const TenantId t = nodes_[id].tenant;
-  index_.emplace(IndexKey(t, e.kind, "", e.key), id);
-  for (const Alias& a : e.aliases) {
-    if (a.strong()) {
-      index_.emplace(IndexKey(t, e.kind, a.type, a.value), id);
+void EntityResolver::Index(EntityId id, std::uint64_t key_hash) {
+  index_.emplace(key_hash, id);
+  for (const Fact& f : nodes_[id].facts) {
+    if (f.what != kAlias) continue;
+    if ((f.flags & kStrongFlag) != 0) {
+      index_.emplace(f.hash(), id);
       continue;
     }
     // The others sharing this weak alias gain a possible match.
-    weak_index_.Add(IndexKey(t, e.kind, a.type, a.value), id,
-                    [this](EntityId other) { MarkDirty(Find(other)); });
+    weak_index_.Add(f.hash(), id, [this](EntityId other) { MarkDirty(Find(other)); });
   }
 }
 
 EntityResolver::EntityId EntityResolver::Create(TenantId tenant, std::string_view tenant_name,
-                                                const Entity& e) {
+                                                const Entity& e, const Probe* fresh) {
   const EntityId id = AddNode(tenant, e.kind);
   EntityRecord& r = records_[id];
   r.tenant = std::string(tenant_name);
   r.entity = e;
-  Refresh(id);
+  if (fresh != nullptr && HasCanonicalKey(e)) {
+    // Nothing holds the key (Resolve found no entity under it or any alias): Refresh would
+    // keep it, and the probe has the facts.
+    nodes_[id].key = keys_.Store(e.key);
+    Learn(nodes_[id], e, fresh->facts);
+  } else {
+    Refresh(id);
+  }
   MarkDirty(id);
-  Index(id, e);
+  Index(id, fresh != nullptr ? fresh->key_hash : IndexKey(tenant, e.kind, "", e.key));
   return id;
 }
 
@@ -336,10 +374,10 @@ EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityReco
   const EntityId id = AddNode(tenant, record.entity.kind);
   Node& n = nodes_.back();
   n.key = keys_.Store(record.entity.key);
-  Learn(n, record.entity);
+  Learn(n, record.entity, FactsOf(tenant, record.entity));
   n.conflicted = !record.conflicts.empty();
   n.persisted = true;
-  Index(id, record.entity);
+  Index(id, IndexKey(tenant, record.entity.kind, "", record.entity.key));
   return id;
 }
 
@@ -374,7 +412,7 @@ Status EntityResolver::Absorb(EntityId keep, EntityId gone) {
   records_.erase(gone);
   nodes_[gone].facts.clear();
   Refresh(keep);
-  Index(keep, records_.at(keep).entity);
+  Index(keep, KeyHash(keep));
   return Status::Ok();
 }
 
@@ -464,7 +502,7 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
     learnt = &stripped;
   }
   if (!have) {
-    result = Create(tenant, tenant_name, *learnt);
+    result = Create(tenant, tenant_name, *learnt, candidates.empty() ? &probe : nullptr);
     created->push_back(result);
     for (auto& [c, what] : conflicting) WEFT_RETURN_IF_ERROR(RecordConflict(result, c, what));
     return result;
@@ -487,7 +525,7 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
   const std::size_t aliases = r->entity.aliases.size();
   r->entity.MergeFrom(*learnt);
   Refresh(result);
-  if (r->entity.aliases.size() != aliases) Index(result, r->entity);
+  if (r->entity.aliases.size() != aliases) Index(result, KeyHash(result));
   MarkDirty(result);
   return result;
 }

@@ -114,6 +114,8 @@ class EntityResolver {
 
   // The canonical key an entity with these aliases gets: its best strong alias by kind priority.
   static std::string CanonicalKey(const Entity& e);
+  // Whether e.key == CanonicalKey(e), without building it.
+  static bool HasCanonicalKey(const Entity& e);
 
  private:
   // One thing an entity is known to have: an alias (with its strength and whether a source
@@ -160,8 +162,10 @@ class EntityResolver {
                                 std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
   Probe ProbeOf(TenantId tenant, const Entity& e) const;  // what Prepare computes, unfetched
-  // Sets the facts and flags of `n` from the record of its entity.
-  void Learn(Node& n, const Entity& e) const;
+  // The strong alias CanonicalKey names (nullptr: the entity's own key is canonical).
+  static const Alias* KeyAlias(const Entity& e);
+  // Sets the facts (`facts`: FactsOf the entity) and flags of `n` from the record of its entity.
+  void Learn(Node& n, const Entity& e, Facts facts) const;
   // Whether `n` already has everything a sighting of `e` (whose facts are `incoming`) says.
   static bool Knows(const Node& n, const Entity& e, const Facts& incoming);
   // Two entities that both have strong aliases of one type, with no value in common.
@@ -181,8 +185,12 @@ class EntityResolver {
   void Refresh(EntityId id);  // facts and key from its full record (after a change)
   // Whether another live entity has `key` as its canonical key.
   bool KeyHeldByOther(EntityId id, EntityKind kind, std::string_view key);
-  EntityId Create(TenantId tenant, std::string_view tenant_name, const Entity& e);
-  void Index(EntityId id, const Entity& e);
+  // A new entity of `e`; `fresh`: e's probe, when no entity holds its key or a strong alias.
+  EntityId Create(TenantId tenant, std::string_view tenant_name, const Entity& e,
+                  const Probe* fresh);
+  // Indexes `id` under `key_hash` (an IndexKey of a key) and the aliases among its facts.
+  void Index(EntityId id, std::uint64_t key_hash);
+  std::uint64_t KeyHash(EntityId id) const;  // IndexKey of its current key
   Status Absorb(EntityId keep, EntityId gone);
   Status RecordConflict(EntityId a, EntityId b, const std::string& what);
   std::vector<std::string> PossibleMatches(EntityId rep);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/engine.h"
+#include "engine/entity_resolver.h"
 #include "graph/in_memory_store.h"
 #include "persistence/rocks_store.h"
 #include "tests/engine/engine_test_util.h"
@@ -125,6 +126,37 @@ TEST_P(IdentityResolutionTest, CloudAndEndpointViewsOfOneVmAreOneDeviceWithAllAl
   Incident inc = **store().GetIncident(*engine_->IncidentOf("acme/weft/cloud"));
   EXPECT_EQ(inc.entities,
             (std::vector<std::string>{"device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db"}));
+}
+
+TEST_P(IdentityResolutionTest, ANewEntityKeyedByALesserAliasIsStoredUnderItsCanonicalKey) {
+  // A source that keys a device by its Azure resource id although it also knows the MDE id: the
+  // new entity takes the canonical key, and a later sighting under either key finds it.
+  DeviceIds ids;
+  ids.mde_device_id = "73e7e2de709dff64ef64b1d0c30e67fab63279db";
+  ids.azure_resource_id = kVm;
+  EXPECT_TRUE(EntityResolver::HasCanonicalKey(*MakeDevice(ids, "test")));
+  UserIds user;
+  user.upn = "alice@contoso.com";
+  user.aad_object_id = "4e5f6a7b-0000-4000-8000-000000000001";
+  EXPECT_TRUE(EntityResolver::HasCanonicalKey(*MakeUser(user, "test")));
+  Alert first = WithDevice("first", 0, ids);
+  Entity& device = first.evidence[0].entity;
+  DeviceIds azure_only;
+  azure_only.azure_resource_id = kVm;
+  device.key = MakeDevice(azure_only, "test")->key;
+  ASSERT_NE(device.key, EntityResolver::CanonicalKey(device));
+  EXPECT_FALSE(EntityResolver::HasCanonicalKey(device));
+  Ingest({first});
+  std::vector<EntityRecord> devices = Devices();
+  ASSERT_EQ(devices.size(), 1u);
+  EXPECT_EQ(devices[0].entity.key, "device:mde:73e7e2de709dff64ef64b1d0c30e67fab63279db");
+  Ingest({WithDevice("by-azure", kMillisPerHour, azure_only)});
+  ids.hostname = "vm1";
+  Ingest({WithDevice("by-mde", 2 * kMillisPerHour, ids)});
+  EXPECT_EQ(Devices().size(), 1u);
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/first"), *engine_->IncidentOf("acme/weft/by-azure"));
+  EXPECT_EQ(*engine_->IncidentOf("acme/weft/first"), *engine_->IncidentOf("acme/weft/by-mde"));
+  ExpectRecorrelateChangesNothing();
 }
 
 TEST_P(IdentityResolutionTest, TwoDifferentStrongIdsOfOneTypeNeverMergeAndTheConflictIsRecorded) {
