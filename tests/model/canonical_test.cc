@@ -83,6 +83,8 @@ TEST(CanonicalTest, Ipv4LeadingZerosAreDropped) {
   EXPECT_EQ(NormalizeIp("010.001.002.003"), "10.1.2.3");
   EXPECT_EQ(NormalizeIp(" 192.168.000.001 "), "192.168.0.1");
   EXPECT_EQ(NormalizeIp("8.8.8.8"), "8.8.8.8");
+  EXPECT_EQ(NormalizeIp("255.0.09.100"), "255.0.9.100");  // one, two and three digits
+  EXPECT_EQ(NormalizeIp("0.0.0.1"), "0.0.0.1");
   for (const char* bad : {"256.1.1.1", "1.2.3", "1.2.3.4.5", "1.2.3.0001", "1..2.3", "a.b.c.d",
                           "1.2.3.4 x", "0.0.0.0", "000.000.000.000"}) {
     EXPECT_EQ(NormalizeIp(bad), std::nullopt) << bad;
@@ -104,6 +106,7 @@ TEST(CanonicalTest, Ipv6IsRfc5952) {
 TEST(CanonicalTest, Ipv4MappedIpv6BecomesIpv4) {
   EXPECT_EQ(NormalizeIp("::ffff:1.2.3.4"), "1.2.3.4");
   EXPECT_EQ(NormalizeIp("::FFFF:0102:0304"), "1.2.3.4");
+  EXPECT_EQ(NormalizeIp("::ffff:255.0.10.199"), "255.0.10.199");
   EXPECT_EQ(KeyOf(MakeIp("::ffff:10.0.0.5", "")), "ip:10.0.0.5");
 }
 
