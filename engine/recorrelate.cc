@@ -240,10 +240,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
       diff.merged.push_back(fresh.IncidentId(inc));
     else if (!id_in_use[inc])
       diff.created.push_back(fresh.IncidentId(inc));
-    if (!options.dry_run) {
-      std::uint32_t earliest = 0;
-      wb.incidents.push_back(fresh.BuildIncident(members, &earliest));
-    }
+    if (!options.dry_run) wb.incidents.push_back(fresh.BuildIncident(members, inc));
   }
   for (const ChangedOld& old : changed.list) {
     if (!in_range(old.first_activity, old.last_activity)) continue;

@@ -269,19 +269,18 @@ Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
 }
 
 Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& members,
-                                    std::uint32_t* earliest) {
+                                    std::uint32_t incident) {
   Incident inc;
-  std::uint32_t best = members.front();
-  std::uint32_t top = members.front();
+  const std::uint32_t earliest = incident_earliest[incident];
+  std::uint32_t top = earliest;
   std::vector<std::uint32_t> entity_reps;
-  inc.first_activity = alerts[best].first;
-  inc.last_activity = alerts[best].last;
-  inc.severity = alerts[best].severity;  // then raised to the highest member's
+  inc.first_activity = alerts[earliest].first;
+  inc.last_activity = alerts[earliest].last;
+  inc.severity = alerts[earliest].severity;  // then raised to the highest member's
   bool all_closed = true;
   inc.alert_keys.reserve(members.size());
   for (Correlator::AlertId m : members) {
     const AlertInfo& info = alerts[m];
-    if (Earlier(info, alerts[best])) best = m;
     if (info.severity > alerts[top].severity ||
         (info.severity == alerts[top].severity && Earlier(info, alerts[top]))) {
       top = m;
@@ -305,11 +304,10 @@ Incident EngineState::BuildIncident(const std::vector<Correlator::AlertId>& memb
     if (!resolver.IsLinkKey(e)) inc.entities.emplace_back(resolver.Key(e));
   }
   std::sort(inc.entities.begin(), inc.entities.end());
-  inc.id = FormatIncidentId(IncidentHashOf(best));
-  inc.tenant = tenants[alerts[best].tenant];
+  inc.id = IncidentId(incident);
+  inc.tenant = tenants[alerts[earliest].tenant];
   inc.status = all_closed ? IncidentStatus::kResolved : IncidentStatus::kActive;
   inc.title = titles[alerts[top].title];
-  *earliest = best;
   return inc;
 }
 
@@ -331,20 +329,15 @@ void EngineState::SettleIncidents(std::vector<Incident>* out) {
   for (Correlator::AlertId r : roots) {
     members.clear();
     correlator.Members(r, &members);
-    std::uint32_t earliest = 0;
-    if (out == nullptr) {
-      // A replay needs only each component's earliest alert, not its record.
-      earliest = members.front();
-      for (Correlator::AlertId m : members) {
-        if (Earlier(alerts[m], alerts[earliest])) earliest = m;
-      }
-    } else {
-      out->push_back(BuildIncident(members, &earliest));
+    std::uint32_t earliest = members.front();
+    for (Correlator::AlertId m : members) {
+      if (Earlier(alerts[m], alerts[earliest])) earliest = m;
     }
     const std::uint32_t idx = InternIncident(IncidentHashOf(earliest));
     incident_earliest[idx] = earliest;
     new_ids.push_back(idx);
     for (Correlator::AlertId m : members) alerts[m].incident = idx;
+    if (out != nullptr) out->push_back(BuildIncident(members, idx));  // a replay needs no record
   }
   if (out == nullptr) return;
   std::sort(new_ids.begin(), new_ids.end());

@@ -119,8 +119,8 @@ struct EngineState {
   void SettleIncidents(std::vector<Incident>* out);
   // Moves the entity changes of the batch into `wb`.
   Status CollectEntities(WriteBatch& wb);
-  // The record of the incident made of `members` (one component); *earliest = its earliest alert.
-  Incident BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t* earliest);
+  // The record of incident `incident` (interned, its earliest alert known), made of `members`.
+  Incident BuildIncident(const std::vector<Correlator::AlertId>& members, std::uint32_t incident);
 
   CorrelationConfig config;
   Correlator correlator;
