@@ -57,8 +57,11 @@ const IdStream& Stream(std::uint64_t records) {
       ids.time.push_back(g.alert.activity_time());
       std::vector<Correlator::EntityId> es;
       for (const Evidence& ev : g.alert.evidence) {
-        auto [e, added] = entities.emplace(g.alert.tenant + '\0' + ev.entity.key,
-                                           static_cast<Correlator::EntityId>(entities.size()));
+        std::string key = g.alert.tenant;  // not tenant + '\0' + key: GCC 12 -Wrestrict misfires
+        key.push_back('\0');
+        key.append(ev.entity.key);
+        auto [e, added] =
+            entities.emplace(std::move(key), static_cast<Correlator::EntityId>(entities.size()));
         if (added) {
           const bool private_ip =
               ev.entity.kind == EntityKind::kIp && ev.entity.properties.count("scope") != 0;

@@ -75,7 +75,8 @@ std::vector<Alert> RandomAlerts(std::mt19937_64& rng, int n, int tenants) {
       {40, 20, 10, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
   std::uniform_int_distribution<int> kind(0, 2);
   for (int i = 0; i < n; ++i) {
-    const std::string tenant = "t" + std::to_string(static_cast<int>(rng() % tenants));
+    // Not "t" + std::to_string(...): GCC 12's -Wrestrict misfires on a one-letter literal + string.
+    const std::string tenant = std::string("t").append(std::to_string(rng() % tenants));
     std::vector<std::string> keys;
     for (int e = entity_count(rng); e > 0; --e) {
       const int v = popularity(rng) + static_cast<int>(rng() % 3) * 20;
@@ -87,8 +88,8 @@ std::vector<Alert> RandomAlerts(std::mt19937_64& rng, int n, int tenants) {
           break;
       }
     }
-    out.push_back(
-        MakeTestAlert(tenant, "a" + std::to_string(i), time_h(rng) * kMillisPerHour, keys));
+    out.push_back(MakeTestAlert(tenant, std::string("a").append(std::to_string(i)),
+                                time_h(rng) * kMillisPerHour, keys));
   }
   return out;
 }
