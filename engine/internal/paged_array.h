@@ -2,9 +2,11 @@
 // PagedArray<T>: an append-only array of trivially copyable T in fixed 2 MiB pages. Growing never
 // copies or zero-fills what is already stored (a std::vector doubling copies everything and
 // touches twice the memory), and an element's address is stable. Index cost: one shift, one
-// mask and a load from the small page table. Pages after the first are 2 MiB-aligned and, on
-// Linux, advised as transparent huge pages: random access over a large array then costs far
-// fewer TLB misses and page faults. Not thread-safe.
+// mask and a load from the small page table. Every page is 2 MiB-aligned and, on Linux, advised
+// as a transparent huge page: random access over a large array then costs far fewer TLB misses
+// and page faults. The first page was 4 KiB-paged until round 13, to keep a small array's
+// resident memory small; but faulting it in 4 KiB at a time made half the time of a 100k-alert
+// correlation on a VM whose page faults cost ~12 us (docs/benchmarks.md). Not thread-safe.
 
 #include <bit>
 #include <cassert>
@@ -26,15 +28,12 @@ struct FreeDeleter {
 template <typename T>
 using Page = std::unique_ptr<T[], FreeDeleter>;
 
-// An uninitialised page of kHugePage bytes; `huge` asks the kernel to back it by one huge page.
-// Throws std::bad_alloc like the standard containers.
+// An uninitialised page of kHugePage bytes, advised as one huge page. Throws std::bad_alloc like
+// the standard containers.
 template <typename T>
-Page<T> AllocatePage(bool huge) {
+Page<T> AllocatePage() {
   static_assert(std::is_trivially_copyable_v<T> && kHugePage % sizeof(T) == 0);
-  if (huge) return Page<T>(static_cast<T*>(AllocateHuge(kHugePage)));
-  void* p = std::aligned_alloc(alignof(std::max_align_t), kHugePage);
-  if (p == nullptr) throw std::bad_alloc();
-  return Page<T>(static_cast<T*>(p));
+  return Page<T>(static_cast<T*>(AllocateHuge(kHugePage)));
 }
 
 template <typename T>
@@ -65,7 +64,7 @@ class PagedArray {
 
   void push_back(const T& value) {
     if ((size_ & (kPage - 1)) == 0 && (size_ >> kLog2Page) == pages_.size()) {
-      pages_.push_back(AllocatePage<T>(!pages_.empty()));
+      pages_.push_back(AllocatePage<T>());
     }
     pages_[size_ >> kLog2Page][size_ & (kPage - 1)] = value;
     ++size_;
@@ -75,7 +74,7 @@ class PagedArray {
   std::size_t Grow(std::size_t n) {
     const std::size_t first = size_;
     size_ += n;
-    while (pages_.size() * kPage < size_) pages_.push_back(AllocatePage<T>(!pages_.empty()));
+    while (pages_.size() * kPage < size_) pages_.push_back(AllocatePage<T>());
     return first;
   }
 

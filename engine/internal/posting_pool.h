@@ -3,9 +3,9 @@
 // id (4 bytes; the Correlator looks its time up when it needs the order). A list of n >= 2 lives in
 // a block of Capacity(n) slots (a power of two), addressed by a 32-bit offset, so an entity costs
 // no allocation of its own and a block freed by growth is reused by the next list of that size.
-// Blocks are carved from 2 MiB pages (paged_array.h) and never straddle one, so the arena grows
-// without copying; a block larger than a page is allocated on its own. Pointers from data() stay
-// valid until the block is freed. Not thread-safe.
+// Blocks are carved from 2 MiB huge pages (paged_array.h) and never straddle one, so the arena
+// grows without copying; a block larger than a page is allocated on its own. Pointers from
+// data() stay valid until the block is freed. Not thread-safe.
 
 #include <array>
 #include <bit>
@@ -91,7 +91,7 @@ class PostingPool {
       at += piece;
     }
     assert(pages_.size() < (kBig >> kLog2Page) && "posting pool below 2^31 slots");
-    pages_.push_back(AllocatePage<Slot>(!pages_.empty()));
+    pages_.push_back(AllocatePage<Slot>());
     used_ = 0;
   }
   std::uint32_t AllocateBig(std::uint32_t cap) {
