@@ -164,6 +164,7 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   poisoned_ = true;
   IngestResult result;
   WriteBatch wb;
+  wb.alerts.reserve(alerts.size());  // an Alert is large: moving it again on growth costs
   const std::uint32_t batch = ++batch_;
   // Alerts this batch writes: index -> its position in wb.alerts (a re-delivery merges there).
   absl::flat_hash_map<std::uint32_t, std::uint32_t> slot_of;

@@ -326,6 +326,7 @@ void EngineState::SettleIncidents(std::vector<Incident>* out) {
   std::sort(old_ids.begin(), old_ids.end());
   old_ids.erase(std::unique(old_ids.begin(), old_ids.end()), old_ids.end());
   std::vector<std::uint32_t> new_ids;
+  if (out != nullptr) out->reserve(out->size() + roots.size() + old_ids.size());
   for (Correlator::AlertId r : roots) {
     members.clear();
     correlator.Members(r, &members);
