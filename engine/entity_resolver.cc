@@ -43,6 +43,19 @@ bool UsesAliases(EntityKind kind) {
   return kind == EntityKind::kDevice || kind == EntityKind::kUser || kind == EntityKind::kFile;
 }
 
+// Whether a key names `a` the way CanonicalKey writes it: "kind:type:value", "user:value" for
+// a UPN.
+bool KeyNamesAlias(std::string_view key, EntityKind kind, const Alias& a) {
+  auto take = [&key](std::string_view part) {
+    if (key.substr(0, part.size()) != part) return false;
+    key.remove_prefix(part.size());
+    return true;
+  };
+  if (!take(EntityKindName(kind)) || !take(":")) return false;
+  if (!(kind == EntityKind::kUser && a.type == "upn") && !(take(a.type) && take(":"))) return false;
+  return key == a.value;
+}
+
 bool IsPrivateIp(const Entity& e) {
   return e.kind == EntityKind::kIp && e.properties.count("scope") != 0;
 }
@@ -93,23 +106,6 @@ const Alias* EntityResolver::KeyAlias(const Entity& e) {
   }
   return best;
 }
-
-namespace {
-
-// Whether a key names `a` the way CanonicalKey writes it: "kind:type:value", "user:value" for
-// a UPN.
-bool KeyNamesAlias(std::string_view key, EntityKind kind, const Alias& a) {
-  auto take = [&key](std::string_view part) {
-    if (key.substr(0, part.size()) != part) return false;
-    key.remove_prefix(part.size());
-    return true;
-  };
-  if (!take(EntityKindName(kind)) || !take(":")) return false;
-  if (!(kind == EntityKind::kUser && a.type == "upn") && !(take(a.type) && take(":"))) return false;
-  return key == a.value;
-}
-
-}  // namespace
 
 std::string EntityResolver::CanonicalKey(const Entity& e) {
   const Alias* best = KeyAlias(e);

@@ -40,6 +40,11 @@ inline void* AllocateHuge(std::size_t bytes) {
   return p;
 }
 
+// Releases what AllocateHuge (or malloc) returned, for std::unique_ptr.
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+
 template <typename T>
 class HugePageAllocator {
  public:

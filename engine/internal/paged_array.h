@@ -12,9 +12,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -22,9 +20,6 @@
 
 namespace weft::internal {
 
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
 template <typename T>
 using Page = std::unique_ptr<T[], FreeDeleter>;
 

@@ -54,9 +54,6 @@ class StringArena {
 
  private:
   static constexpr std::size_t kBlockSize = kHugePage;
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
   // Uninitialised bytes for a long string's own block; std::bad_alloc when out of memory.
   static void* AllocateBytes(std::size_t n) {
     void* p = std::malloc(n);
@@ -64,7 +61,7 @@ class StringArena {
     return p;
   }
 
-  std::vector<std::unique_ptr<char, Free>> blocks_;
+  std::vector<std::unique_ptr<char, FreeDeleter>> blocks_;
   char* current_ = nullptr;
   std::size_t used_ = 0;
   std::size_t bytes_ = 0;
