@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "persistence/internal/skip_list_rep.h"
+
 namespace weft::rocks {
 namespace {
 
@@ -50,6 +52,9 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
   db.max_log_file_size = 4 * kMiB;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.paranoid_checks = true;
+  // weft's memtable representation (skip_list_rep.h) takes one writer at a time; weft writes
+  // from one thread anyway (the committer), so RocksDB's concurrent memtable inserts buy nothing.
+  db.allow_concurrent_memtable_write = false;
   return db;
 }
 
@@ -100,6 +105,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
   // callgrind, 30k alerts durable: the skip list's searches 562M -> 245M instructions, the
   // committer's 1,406M -> 1,125M (docs/benchmarks.md, round 11).
   o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  // The skip list built with weft's flags: Debian's RocksDB keeps its assertions, which made
+  // most of the key comparisons of a memtable insert (ADR 0008).
+  static const auto kMemtableFactory = std::make_shared<SkipListRepFactory>();
+  o.memtable_factory = kMemtableFactory;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
