@@ -197,27 +197,30 @@ TEST(SkipListRepTest, ReadersSeeEveryFinishedWriteAndSortedScansWhileTheWriterIn
   });
   std::mt19937_64 rng(5);
   int scans = 0;
-  while (writing.load(std::memory_order_acquire)) {
-    const std::uint64_t done = written.load(std::memory_order_acquire);
-    if (done > 0) {
-      const std::string k = Key(rng() % done);
-      std::string value;
-      const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), k, &value);
-      ASSERT_TRUE(s.ok()) << k << ": " << s.ToString();
-      ASSERT_EQ(value, k);
-    }
-    if (rng() % 64 == 0) {
-      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-      std::string last;
-      std::uint64_t seen = 0;
-      for (it->SeekToFirst(); it->Valid(); it->Next(), ++seen) {
-        ASSERT_LT(last, it->key().ToString());
-        last = it->key().ToString();
+  auto read_while_writing = [&] {  // an assertion returns from here, and the writer is joined
+    for (std::uint64_t round = 0; round == 0 || writing.load(std::memory_order_acquire); ++round) {
+      const std::uint64_t done = written.load(std::memory_order_acquire);
+      if (done > 0) {
+        const std::string k = Key(rng() % done);
+        std::string value;
+        const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), k, &value);
+        ASSERT_TRUE(s.ok()) << k << ": " << s.ToString();
+        ASSERT_EQ(value, k);
       }
-      ASSERT_GE(seen, done);
-      ++scans;
+      if (round % 64 == 0) {
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+        std::string last;
+        std::uint64_t seen = 0;
+        for (it->SeekToFirst(); it->Valid(); it->Next(), ++seen) {
+          ASSERT_LT(last, it->key().ToString());
+          last = it->key().ToString();
+        }
+        ASSERT_GE(seen, done);
+        ++scans;
+      }
     }
-  }
+  };
+  read_while_writing();
   writer.join();
   EXPECT_GT(scans, 0);
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
