@@ -1,9 +1,12 @@
 #pragma once
-// InMemoryStore: a GraphStore held in ordered maps, for tests and for throw-away runs (eval,
-// bench). Same semantics as the RocksDB store except durability. Guarded by a mutex: safe for
-// concurrent use.
+// InMemoryStore: a GraphStore held in memory, for tests and for throw-away runs (eval, bench).
+// Same semantics as the RocksDB store except durability, scans included: they visit records in
+// key order, as RocksDB does. Alerts, entities and incidents are kept in hash maps and sorted when
+// scanned (an ingest writes and reads them by key, and scans are rare next to that; ordered maps
+// spent half of an in-memory ingest comparing keys); relations stay ordered for the prefix scans
+// of ForEachRelationFrom. Guarded by a mutex: safe for concurrent use.
 
-#include <map>
+#include <memory>
 #include <mutex>
 
 #include "graph/graph_store.h"
@@ -12,7 +15,8 @@ namespace weft {
 
 class InMemoryStore final : public GraphStore {
  public:
-  InMemoryStore() = default;
+  InMemoryStore();
+  ~InMemoryStore() override;
   InMemoryStore(const InMemoryStore&) = delete;
   InMemoryStore& operator=(const InMemoryStore&) = delete;
 
@@ -35,12 +39,9 @@ class InMemoryStore final : public GraphStore {
   Result<StoreStats> Stats() override;
 
  private:
+  struct Records;            // the maps (in_memory_store.cc)
   std::recursive_mutex mu_;  // recursive: a scan's visitor may read from the store
-  std::map<std::string, Alert, std::less<>> alerts_;
-  std::map<std::pair<std::string, std::string>, EntityRecord, std::less<>> entities_;
-  std::map<std::string, Relation, std::less<>> relations_;  // key: tenant \0 from \0 relation \0 to
-  std::map<std::string, Incident, std::less<>> incidents_;
-  std::map<std::string, std::string, std::less<>> meta_;
+  std::unique_ptr<Records> records_;
 };
 
 // The key under which a relation is stored: tenant \0 from \0 relation \0 to.
