@@ -9,8 +9,8 @@
 namespace weft {
 
 struct InMemoryStore::Records {
-  // Node maps: a record keeps its address while others are added, so a scan's visitor may read
-  // the store (and a scan's sorted list of records stays valid).
+  // Node maps: a record keeps its address while others are added, so the sorted list of
+  // records a scan visits stays valid whatever its visitor reads.
   absl::node_hash_map<std::string, Alert> alerts;
   absl::node_hash_map<std::pair<std::string, std::string>, EntityRecord> entities;
   std::map<std::string, Relation, std::less<>> relations;  // key: tenant \0 from \0 relation \0 to
@@ -38,10 +38,10 @@ std::vector<const typename Map::value_type*> InKeyOrder(const Map& map, Keep kee
 // Debian's Abseil has its own string_view, which its string maps look up by.
 absl::string_view View(std::string_view s) { return {s.data(), s.size()}; }
 
-// Visits `records` in order until `visit` says stop.
-template <typename Records, typename Visit>
-void VisitAll(const Records& records, const Visit& visit) {
-  for (const auto* kv : records) {
+// Visits the records `sorted` points to, in order, until `visit` says stop.
+template <typename Sorted, typename Visit>
+void VisitAll(const Sorted& sorted, const Visit& visit) {
+  for (const auto* kv : sorted) {
     if (!visit(kv->second)) break;
   }
 }
