@@ -13,22 +13,20 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "bench/scratch_dir.h"
 #include "persistence/internal/skip_list_rep.h"
 
 namespace weft {
 namespace {
 
+// A RocksDB opened in a scratch directory with either memtable representation.
 class ScratchDb {
  public:
   explicit ScratchDb(bool weft_rep) {
-    char tmpl[] = "/tmp/weft-memtable-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) abort();
-    path_ = tmpl;
     rocksdb::Options o;
     o.create_if_missing = true;
     o.write_buffer_size = 16 << 20;  // the alerts column family's
@@ -38,20 +36,14 @@ class ScratchDb {
       o.memtable_factory = std::make_shared<rocks::SkipListRepFactory>();
     }
     rocksdb::DB* db = nullptr;
-    if (!rocksdb::DB::Open(o, path_, &db).ok()) abort();
+    if (!rocksdb::DB::Open(o, dir_.store(), &db).ok()) abort();
     db_.reset(db);
   }
-  ~ScratchDb() {
-    db_.reset();
-    std::filesystem::remove_all(path_);
-  }
-  ScratchDb(const ScratchDb&) = delete;
-  ScratchDb& operator=(const ScratchDb&) = delete;
   rocksdb::DB* db() { return db_.get(); }
 
  private:
-  std::string path_;
-  std::unique_ptr<rocksdb::DB> db_;
+  bench::ScratchDir dir_{"memtable_bench"};
+  std::unique_ptr<rocksdb::DB> db_;  // closed before dir_ is removed (members go in reverse)
 };
 
 // An alert key: a tenant and a source, then a scattered provider id.

@@ -10,31 +10,14 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/scratch_dir.h"
 #include "model/alert.h"
 #include "persistence/rocks_store.h"
 
 namespace weft {
 namespace {
 
-// A fresh directory, removed with its contents when the benchmark ends.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "weft_store_bench_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string store() const { return path_ + "/store"; }
-
- private:
-  std::string path_;
-};
+using bench::ScratchDir;
 
 // A realistic alert: ~3 evidence entities (device, user, ip) with aliases and properties,
 // MITRE tags, a provenance. About 460 bytes encoded.
@@ -96,7 +79,7 @@ void Fill(GraphStore& store, std::int64_t alerts) {
 
 // Applies batches of state.range(0) new alerts; items/s = alerts/s.
 void ApplyBatches(benchmark::State& state, bool sync) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   RocksStoreOptions options;
   options.sync = sync;
   std::unique_ptr<GraphStore> store = Open(dir.store(), options);
@@ -135,7 +118,7 @@ BENCHMARK(BM_ApplyBatchSync)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealT
 // the compactions off lightly; this is the shape the memtable insert hint is for. The store
 // grows by 2.8 records per alert across iterations; items/s = alerts/s.
 void BM_ApplyShapedBatch(benchmark::State& state) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   std::unique_ptr<GraphStore> store = Open(dir.store());
   const std::int64_t n = state.range(0);
   std::uint64_t next = 0;
@@ -179,7 +162,7 @@ BENCHMARK(BM_ApplyShapedBatch)->Arg(1000)->Iterations(300)->Unit(benchmark::kMil
 
 // Opens (and closes) a store holding state.range(0) alerts.
 void BM_Reopen(benchmark::State& state) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   {
     std::unique_ptr<GraphStore> store = Open(dir.store());
     Fill(*store, state.range(0));
@@ -193,7 +176,7 @@ BENCHMARK(BM_Reopen)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->Us
 
 // Scans (and decodes) every alert of a store with state.range(0) alerts; items/s = alerts/s.
 void BM_ScanAlerts(benchmark::State& state) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   std::unique_ptr<GraphStore> store = Open(dir.store());
   Fill(*store, state.range(0));
   std::int64_t seen = 0;
@@ -211,7 +194,7 @@ BENCHMARK(BM_ScanAlerts)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)
 
 // One tenant out of four: the prefix seek skips the other three quarters.
 void BM_ScanOneTenant(benchmark::State& state) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   std::unique_ptr<GraphStore> store = Open(dir.store());
   Fill(*store, state.range(0));
   std::int64_t seen = 0;
@@ -227,7 +210,7 @@ void BM_ScanOneTenant(benchmark::State& state) {
 BENCHMARK(BM_ScanOneTenant)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_GetAlert(benchmark::State& state) {
-  ScratchDir dir;
+  ScratchDir dir("store_bench");
   std::unique_ptr<GraphStore> store = Open(dir.store());
   Fill(*store, state.range(0));
   std::int64_t i = 0;
