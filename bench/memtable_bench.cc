@@ -1,7 +1,7 @@
 // The memtable representation on its own: RocksDB's skip list (as Debian builds it, assertions
-// on) against weft's (persistence/internal/skip_list_rep.h, ADR 0008), in one binary. Each
-// iteration writes one batch of state.range(1) records at scattered keys in key order, as
-// RocksStore::Apply writes a column family's part of a batch, with the WAL off so the memtable
+// on) against weft's sorted runs (persistence/internal/sorted_runs_rep.h, ADR 0009), in one
+// binary. Each iteration writes one batch of state.range(1) records at scattered keys in key order,
+// as RocksStore::Apply writes a column family's part of a batch, with the WAL off so the memtable
 // insert is most of the cost; items/s = records/s. range(0): 0 = RocksDB's, 1 = weft's.
 
 #include <benchmark/benchmark.h>
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "bench/scratch_dir.h"
-#include "persistence/internal/skip_list_rep.h"
+#include "persistence/internal/sorted_runs_rep.h"
 
 namespace weft {
 namespace {
@@ -33,7 +33,7 @@ class ScratchDb {
     o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
     if (weft_rep) {
       o.allow_concurrent_memtable_write = false;
-      o.memtable_factory = std::make_shared<rocks::SkipListRepFactory>();
+      o.memtable_factory = std::make_shared<rocks::SortedRunsRepFactory>();
     }
     rocksdb::DB* db = nullptr;
     if (!rocksdb::DB::Open(o, dir_.store(), &db).ok()) abort();

@@ -106,12 +106,10 @@ Status RocksStore::Apply(const WriteBatch& batch) {
   // Same order of effects as InMemoryStore::Apply: within a batch, deletes come before upserts
   // of the same kind, and a later upsert of a key replaces an earlier one.
   //
-  // Upserts of one kind go in key order: the memtable's insert hint (rocks_options.cc) starts
-  // each insert from the previous one's position, so the next key costs a climb as high as the
-  // gap between them instead of a full descent (the skip list is the largest cost of a durable
-  // batch; without the hint, order alone saved only cache misses). Order inside a kind only
-  // matters for equal keys, which keep their batch order (stable sort), so the later upsert
-  // still wins.
+  // Upserts of one kind go in key order: the memtable (sorted_runs_rep.h) then appends the
+  // batch's part of each family as one sorted run, one comparison an insert, where a key out of
+  // order starts a new run to merge. Order inside a kind only matters for equal keys, which keep
+  // their batch order (stable sort), so the later upsert still wins.
   // One buffer reused by every batch: growing a fresh one by doubling copied it again and again
   // (memmove was the largest single cost of a durable commit), and a fresh large buffer each
   // time cost the kernel's page zeroing as much again.

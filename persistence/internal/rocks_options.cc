@@ -2,12 +2,11 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
 #include <algorithm>
 
-#include "persistence/internal/skip_list_rep.h"
+#include "persistence/internal/sorted_runs_rep.h"
 
 namespace weft::rocks {
 namespace {
@@ -52,7 +51,7 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
   db.max_log_file_size = 4 * kMiB;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.paranoid_checks = true;
-  // weft's memtable representation (skip_list_rep.h) takes one writer at a time; weft writes
+  // weft's memtable representation (sorted_runs_rep.h) takes one writer at a time; weft writes
   // from one thread anyway (the committer), so RocksDB's concurrent memtable inserts buy nothing.
   db.allow_concurrent_memtable_write = false;
   return db;
@@ -98,16 +97,10 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb:
   // store unchanged within noise (the Bloom filters keep point reads to one run).
   o.level0_file_num_compaction_trigger = 8;
   o.compression = ChosenCompression();
-  // Every key shares the empty prefix, so the memtable keeps one insert hint: the skip list
-  // position of the previous insert. Apply writes each family's keys of a batch in key order,
-  // so an insert climbs from that position only as far as the gap to the next key instead of
-  // descending from the top (RocksDB uses the hint for a single writer; weft has one). In
-  // callgrind, 30k alerts durable: the skip list's searches 562M -> 245M instructions, the
-  // committer's 1,406M -> 1,125M (docs/benchmarks.md, round 11).
-  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
-  // The skip list built with weft's flags: Debian's RocksDB keeps its assertions, which made
-  // most of the key comparisons of a memtable insert (ADR 0008).
-  static const auto kMemtableFactory = std::make_shared<SkipListRepFactory>();
+  // A memtable of sorted runs (ADR 0009): Apply writes each family's keys of a batch in key
+  // order, so a batch's inserts are appends to one run, merged with the others in sequential
+  // passes, where a skip list searched cache-missing nodes for every insert.
+  static const auto kMemtableFactory = std::make_shared<SortedRunsRepFactory>();
   o.memtable_factory = kMemtableFactory;
 
   rocksdb::BlockBasedTableOptions table;

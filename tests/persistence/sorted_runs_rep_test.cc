@@ -1,14 +1,14 @@
 // The memtable representation weft's column families use, driven through a real RocksDB: what
-// it stores must be what a std::map stores, in order both ways, while readers run beside the
-// writer and while memtables are flushed.
+// it stores must be what a std::map stores, in order both ways and across changes of direction,
+// whatever the runs its batches make, while readers run beside the writer and while memtables
+// are flushed.
 
-#include "persistence/internal/skip_list_rep.h"
+#include "persistence/internal/sorted_runs_rep.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -41,8 +41,7 @@ rocksdb::Options RepOptions(std::size_t write_buffer_size) {
   rocksdb::Options o;
   o.create_if_missing = true;
   o.allow_concurrent_memtable_write = false;
-  o.memtable_factory = std::make_shared<SkipListRepFactory>();
-  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  o.memtable_factory = std::make_shared<SortedRunsRepFactory>();
   o.write_buffer_size = write_buffer_size;
   return o;
 }
@@ -54,15 +53,17 @@ std::unique_ptr<rocksdb::DB> OpenDb(const std::string& path, std::size_t write_b
   return std::unique_ptr<rocksdb::DB>(db);
 }
 
-// Random batches of puts (new keys and overwrites) and deletes, each batch's keys in key order
-// (as RocksStore::Apply writes them) or in arrival order, mirrored into `model`.
+// Random batches of puts (new keys and overwrites) and deletes, mirrored into `model`. A batch's
+// keys come in key order (as RocksStore::Apply writes them: one run), in arrival order (runs of
+// a few keys) or alone (a run of one), so merges of runs of every size happen.
 void WriteRandomBatches(rocksdb::DB* db, std::map<std::string, std::string>* model, int batches,
                         std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   for (int b = 0; b < batches; ++b) {
     std::vector<std::string> keys;
-    for (int i = 0; i < 200; ++i) keys.push_back(Key(rng() % 5000));
-    if (b % 2 == 0) std::sort(keys.begin(), keys.end());
+    const int size = b % 3 == 2 ? 1 : 200;
+    for (int i = 0; i < size; ++i) keys.push_back(Key(rng() % 5000));
+    if (b % 3 == 0) std::sort(keys.begin(), keys.end());
     rocksdb::WriteBatch wb;
     for (const std::string& k : keys) {
       if (rng() % 7 == 0) {
@@ -113,6 +114,27 @@ void ExpectSameAsModel(rocksdb::DB* db, const std::map<std::string, std::string>
       ASSERT_EQ(it->key().ToString(), std::prev(le)->first);
     }
 
+    // Steps both ways from the target, changing direction at random, against the map.
+    std::mt19937_64 rng(n);
+    it->Seek(target);
+    auto at = model.lower_bound(target);
+    for (int step = 0; step < 12 && it->Valid(); ++step) {
+      if (rng() % 2 == 0) {
+        it->Next();
+        ++at;
+        ASSERT_EQ(it->Valid(), at != model.end()) << target << " step " << step;
+      } else {
+        it->Prev();
+        const bool before = at != model.begin();
+        if (before) --at;
+        ASSERT_EQ(it->Valid(), before) << target << " step " << step;
+        if (!before) break;
+      }
+      if (it->Valid()) {
+        ASSERT_EQ(it->key().ToString(), at->first) << target << " step " << step;
+      }
+    }
+
     std::string value;
     const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), Key(n), &value);
     const auto found = model.find(Key(n));
@@ -125,16 +147,16 @@ void ExpectSameAsModel(rocksdb::DB* db, const std::map<std::string, std::string>
   }
 }
 
-TEST(SkipListRepTest, EveryColumnFamilyOfAStoreUsesIt) {
+TEST(SortedRunsRepTest, EveryColumnFamilyOfAStoreUsesIt) {
   const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(1 << 20);
   for (int cf = 0; cf < kCfCount; ++cf) {
     const rocksdb::ColumnFamilyOptions o = MakeCfOptions(static_cast<Cf>(cf), cache);
-    EXPECT_STREQ(o.memtable_factory->Name(), SkipListRepFactory().Name()) << kCfNames[cf];
+    EXPECT_STREQ(o.memtable_factory->Name(), SortedRunsRepFactory().Name()) << kCfNames[cf];
   }
   EXPECT_FALSE(MakeDbOptions(RocksStoreOptions(), true).allow_concurrent_memtable_write);
 }
 
-TEST(SkipListRepTest, AMemtableHoldsWhatAMapHoldsInOrderBothWays) {
+TEST(SortedRunsRepTest, AMemtableHoldsWhatAMapHoldsInOrderBothWays) {
   TempDir dir;
   std::unique_ptr<rocksdb::DB> db = OpenDb(dir.Sub("db"), 64 << 20);  // never flushes
   std::map<std::string, std::string> model;
@@ -142,7 +164,7 @@ TEST(SkipListRepTest, AMemtableHoldsWhatAMapHoldsInOrderBothWays) {
   ExpectSameAsModel(db.get(), model);
 }
 
-TEST(SkipListRepTest, FlushedMemtablesAndAReopenKeepEveryRecord) {
+TEST(SortedRunsRepTest, FlushedMemtablesAndAReopenKeepEveryRecord) {
   TempDir dir;
   std::map<std::string, std::string> model;
   {
@@ -154,7 +176,7 @@ TEST(SkipListRepTest, FlushedMemtablesAndAReopenKeepEveryRecord) {
   ExpectSameAsModel(db.get(), model);
 }
 
-TEST(SkipListRepTest, AnOpenIteratorStaysSortedWhileInsertsContinue) {
+TEST(SortedRunsRepTest, AnOpenIteratorStaysSortedWhileInsertsContinue) {
   TempDir dir;
   std::unique_ptr<rocksdb::DB> db = OpenDb(dir.Sub("db"), 64 << 20);
   std::map<std::string, std::string> model;
@@ -174,7 +196,7 @@ TEST(SkipListRepTest, AnOpenIteratorStaysSortedWhileInsertsContinue) {
 
 // A reader scanning and reading point keys while the writer inserts: every key the writer has
 // finished writing is visible, and every scan is in strictly increasing key order.
-TEST(SkipListRepTest, ReadersSeeEveryFinishedWriteAndSortedScansWhileTheWriterInserts) {
+TEST(SortedRunsRepTest, ReadersSeeEveryFinishedWriteAndSortedScansWhileTheWriterInserts) {
   TempDir dir;
   std::unique_ptr<rocksdb::DB> db = OpenDb(dir.Sub("db"), 256 << 10);
   constexpr std::uint64_t kKeys = 40000;
