@@ -59,11 +59,11 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options, bool create) 
 
 rocksdb::ColumnFamilyOptions MakeCfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
-  // Small memtables: a batch's inserts land in a skip list whose nodes stay in the CPU caches.
-  // With 128 MiB alert memtables (~140k alerts each) every insert walked cache-missing levels
-  // and the skip list was the largest cost of a durable batch; 32 MiB took 1M-alert durable
-  // ingest from 31k to 49k alerts/s (docs/benchmarks.md) and bounds the memory they hold.
-  // Entities and incidents are rewritten often and smaller still; meta is tiny.
+  // Small memtables bound the memory they hold. Until round 15 they also kept the skip list a
+  // batch inserted into in the CPU caches (128 -> 32 MiB took 1M-alert durable ingest from 31k
+  // to 49k alerts/s); with sorted runs, 32 MiB alert memtables measured no faster than 16
+  // (docs/benchmarks.md). Entities and incidents are rewritten often and smaller still; meta is
+  // tiny.
   switch (cf) {
     case Cf::kAlerts:
       o.write_buffer_size = 16 * kMiB;
