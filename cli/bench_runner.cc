@@ -287,7 +287,7 @@ Result<BenchReport> Runner::Run() {
   for (const std::string& s : o_.skip) {
     if (kStages.count(s) == 0) return Status::InvalidArgument("--skip: unknown stage '" + s + "'");
   }
-  WEFT_ASSIGN_OR_RETURN(scratch_, ScratchDir::Create());
+  WEFT_ASSIGN_OR_RETURN(scratch_, weft::bench::ScratchDir::Create("bench"));
   auto& info = report_.info;
   info.emplace_back("machine.cores", std::to_string(std::thread::hardware_concurrency()));
   info.emplace_back("machine.cpu_model", CpuModel());

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "bench/generator/generator.h"
+#include "bench/scratch_dir.h"
 #include "cli/bench_runner.h"
 #include "engine/correlator.h"
 #include "engine/engine.h"
@@ -34,28 +34,6 @@ inline constexpr std::size_t kWindowBatches = 16;
 inline double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-// A fresh temporary directory, removed with its contents on destruction.
-class ScratchDir {
- public:
-  static Result<std::unique_ptr<ScratchDir>> Create() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "weft_bench_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr)
-      return Status::IOError("cannot create a temporary directory in " + tmpl);
-    return std::make_unique<ScratchDir>(tmpl);
-  }
-  explicit ScratchDir(std::string path) : path_(std::move(path)) {}
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Counts what the importer hands over; keeps nothing.
 class CountingSink final : public ImportSink {
@@ -160,7 +138,7 @@ class Runner {
   const BenchOptions& o_;
   std::ostream& progress_;
   BenchReport report_;
-  std::unique_ptr<ScratchDir> scratch_;
+  std::unique_ptr<weft::bench::ScratchDir> scratch_;
   std::string store_dir_;
   std::unique_ptr<GraphStore> store_;
   std::unordered_map<std::string, std::uint64_t> tenant_alerts_;
