@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -16,9 +17,9 @@ namespace {
 using rocksdb::Slice;
 using KeyComparator = rocksdb::MemTableRep::KeyComparator;
 
-// Runs merge while the one before is no larger, so their sizes strictly decrease from the
-// oldest and there are at most log2(entries) + 1 sealed runs, plus the open one.
-constexpr int kMaxRuns = 40;
+// Runs merge while the one before is at most twice as large, so each sealed run is more than
+// twice the next: with 32-bit sizes there are at most 32 sealed runs, plus the open one.
+constexpr int kMaxRuns = 33;
 constexpr std::uint32_t kFirstCapacity = 64;
 
 // Entries in key order. The open run grows by appends (its size is the publication); a sealed
@@ -216,14 +217,18 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
     Publish();
   }
 
-  // The open run joins the sealed ones, merged into its elders while they are no larger.
+  // The open run joins the sealed ones, merged into its elders while they are at most twice
+  // its size. Merging only elders no larger would keep sizes merely decreasing: batches of 39,
+  // 38, ..., 1 keys would stay 39 runs for 780 entries, each searched by every read. With the
+  // factor 2 a merge grows every entry's run by half at least, so an entry is copied at most
+  // log1.5(entries / run) times.
   void Seal() {
     const std::uint32_t n = open_->size.load(std::memory_order_relaxed);
     next_capacity_ = std::bit_ceil(std::max(n, kFirstCapacity));
     sealed_.push_back(open_);
     open_ = nullptr;
-    while (sealed_.size() >= 2 && (Size(sealed_[sealed_.size() - 2]) <= Size(sealed_.back()) ||
-                                   sealed_.size() >= kMaxRuns)) {
+    while (sealed_.size() >= 2 &&
+           Size(sealed_[sealed_.size() - 2]) <= 2 * std::uint64_t{Size(sealed_.back())}) {
       Run* merged = Merge(*sealed_[sealed_.size() - 2], *sealed_.back());
       sealed_.pop_back();
       sealed_.back() = merged;
@@ -246,6 +251,7 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
   static std::uint32_t Size(const Run* r) { return r->size.load(std::memory_order_relaxed); }
 
   void Publish() {
+    assert(sealed_.size() < kMaxRuns && "each sealed run is more than twice the next");
     auto* v = new (Carve(sizeof(View), alignof(View))) View();
     for (const Run* r : sealed_) v->runs[v->count++] = r;
     if (open_ != nullptr) v->runs[v->count++] = open_;

@@ -8,8 +8,8 @@
 // insert (the largest cost of a durable commit); here an insert that continues the run is an
 // append and one comparison with the previous entry, which is still in the cache. A key smaller
 // than its predecessor starts a new run. When a run is sealed, it is merged with the run before
-// it while that one is no larger: each entry is copied about log2(entries / run) times, in
-// sequential passes, and a memtable holds at most log2(entries) + 2 runs.
+// it while that one is at most twice its size: each entry is copied at most log1.5(entries /
+// run) times, in sequential passes, and a memtable holds at most log2(entries) + 2 runs.
 //
 // Reads binary-search every run (a point read) or merge them (an iterator, in both directions).
 //

@@ -164,6 +164,28 @@ TEST(SortedRunsRepTest, AMemtableHoldsWhatAMapHoldsInOrderBothWays) {
   ExpectSameAsModel(db.get(), model);
 }
 
+// Sorted batches of 60, 59, ..., 1 keys: runs of ever smaller sizes, which merge into their
+// elders long before they could pile up.
+TEST(SortedRunsRepTest, BatchesOfShrinkingSizeMergeAndReadBack) {
+  TempDir dir;
+  std::unique_ptr<rocksdb::DB> db = OpenDb(dir.Sub("db"), 64 << 20);  // never flushes
+  std::map<std::string, std::string> model;
+  std::uint64_t next = 0;
+  for (int size = 60; size >= 1; --size) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < size; ++i) keys.push_back(Key(next++ * 7 % 5000));
+    std::sort(keys.begin(), keys.end());
+    rocksdb::WriteBatch wb;
+    for (const std::string& k : keys) {
+      const std::string v = "v" + std::to_string(size);
+      ASSERT_TRUE(wb.Put(k, v).ok());
+      model[k] = v;
+    }
+    ASSERT_TRUE(db->Write(rocksdb::WriteOptions(), &wb).ok());
+  }
+  ExpectSameAsModel(db.get(), model);
+}
+
 TEST(SortedRunsRepTest, FlushedMemtablesAndAReopenKeepEveryRecord) {
   TempDir dir;
   std::map<std::string, std::string> model;
