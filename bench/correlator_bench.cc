@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench/generator/generator.h"
+#include "bench/union_find_floor.h"
 #include "engine/correlator.h"
 
 namespace weft {
@@ -27,7 +28,7 @@ struct IdStream {
   std::vector<Timestamp> time;
   std::vector<std::vector<Correlator::EntityId>> entities;
   std::vector<Correlator::TenantId> entity_tenant;
-  std::vector<bool> entity_correlating;
+  std::vector<std::uint8_t> entity_correlating;
 };
 
 // The distinct, ingestible alerts of a `records`-record stream, as ids (cached per size).
@@ -67,7 +68,7 @@ const IdStream& Stream(std::uint64_t records) {
               ev.entity.kind == EntityKind::kIp && ev.entity.properties.count("scope") != 0;
           ids.entity_tenant.push_back(t);
           ids.entity_correlating.push_back(
-              config.Correlates(ev.entity.kind, ev.entity.key, private_ip));
+              config.Correlates(ev.entity.kind, ev.entity.key, private_ip) ? 1 : 0);
         }
         es.push_back(e->second);
       }
@@ -86,7 +87,7 @@ void BM_CorrelatorAddAlert(benchmark::State& state) {
     for (std::size_t i = 0; i < ids.tenant.size(); ++i) {
       for (Correlator::EntityId e : ids.entities[i]) {
         for (; next_entity <= e; ++next_entity) {
-          c.AddEntity(ids.entity_tenant[next_entity], ids.entity_correlating[next_entity]);
+          c.AddEntity(ids.entity_tenant[next_entity], ids.entity_correlating[next_entity] != 0);
         }
       }
       benchmark::DoNotOptimize(c.AddAlert(ids.tenant[i], ids.time[i], ids.entities[i]));
@@ -103,6 +104,26 @@ void BM_CorrelatorAddAlert(benchmark::State& state) {
   state.counters["last_dirty_roots"] = static_cast<double>(incidents);
 }
 BENCHMARK(BM_CorrelatorAddAlert)
+    ->RangeMultiplier(10)
+    ->Range(10'000, 1'000'000)
+    ->Unit(benchmark::kMillisecond);
+
+// The same stream through the hand-written union-find floor (bench/union_find_floor.h): what
+// `weft bench` reports the correlator's rate against (correlate_floor_ratio).
+void BM_UnionFindFloor(benchmark::State& state) {
+  const IdStream& ids = Stream(static_cast<std::uint64_t>(state.range(0)));
+  const Timestamp window = *CorrelationConfig{}.window;
+  std::size_t components = 0;
+  for (auto _ : state) {
+    weft::bench::UnionFindFloor floor(ids.entity_correlating, ids.tenant.size(), window);
+    for (std::size_t i = 0; i < ids.tenant.size(); ++i) floor.Add(ids.time[i], ids.entities[i]);
+    components = floor.Components();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(ids.tenant.size()));
+  state.counters["alerts"] = static_cast<double>(ids.tenant.size());
+  state.counters["components"] = static_cast<double>(components);
+}
+BENCHMARK(BM_UnionFindFloor)
     ->RangeMultiplier(10)
     ->Range(10'000, 1'000'000)
     ->Unit(benchmark::kMillisecond);

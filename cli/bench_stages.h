@@ -120,13 +120,15 @@ class Runner {
   Status EndToEnd(const std::string& format, const std::string& dir);
   Status CollectIds(IdStream& ids);
   // The correlate stage: kCorrelateRuns timed runs of CorrelateOnce, each on memory returned to
-  // the system, so every run pays its page faults as the first one does.
+  // the system, so every run pays its page faults as the first one does; each after a run of
+  // the union-find floor (FloorOnce) on the same ids, whose rate is the yardstick.
   void Correlate(const IdStream& ids);
   struct CorrelateRun {
     double seconds = 0;
     std::size_t incidents = 0, multi_alert_incidents = 0, dirty_roots = 0;
   };
   static CorrelateRun CorrelateOnce(const IdStream& ids);
+  static CorrelateRun FloorOnce(const IdStream& ids);
   Status Durable();
   Status Quality(Engine& engine);
   Status Recorrelate();
