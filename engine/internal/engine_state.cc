@@ -370,6 +370,12 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   resolver.Reserve(stats.entities);
   alerts.reserve(stats.alerts);
   alert_index.Reserve(stats.alerts);
+  // About one incident id per stored incident record (redirects included): growing the id table
+  // by doubling rehashed it and touched fresh pages about twice over.
+  const std::size_t stored_incidents = std::min(stats.incidents, stats.alerts);
+  incident_index.reserve(stored_incidents);
+  incident_hashes.reserve(stored_incidents);
+  incident_earliest.reserve(stored_incidents);
   // Each run of records (a read-ahead chunk) has the table entries it will touch prefetched
   // before any of it is added: the tables are larger than the caches, and the misses of a run
   // then overlap instead of coming one after another (docs/benchmarks.md, round 6).
