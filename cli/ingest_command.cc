@@ -19,7 +19,9 @@ void AddIngestCommand(CLI::App& app, CommandContext& ctx) {
       "not ingested (see --min-severity). Bad records are reported on stderr with file, record\n"
       "and reason, and appended to --rejects; the rest still goes in.\n"
       "Exit code: 0 all accepted, 1 some records rejected, 2 usage error.\n\n"
-      "Example:\n  weft ingest --db ./weft.db --rejects rejects.jsonl alerts/ guardduty.ndjson.gz");
+      "Example:\n  weft ingest --db ./weft.db --rejects rejects.jsonl alerts/ guardduty.ndjson.gz\n"
+      "A live stream on stdin, each alert ingested within 250 ms of its arrival:\n"
+      "  my-collector | weft ingest --db ./weft.db --max-delay 250ms -");
   cmd->add_option("paths", opts->paths, "Files, directories (recursive) or - for stdin")
       ->required();
   cmd->add_option("--db", opts->db, "Store directory")->capture_default_str();
@@ -37,6 +39,10 @@ void AddIngestCommand(CLI::App& app, CommandContext& ctx) {
                   "Correlation rules (JSON); must match the store's rules")
       ->check(CLI::ExistingFile);
   cmd->add_option("--batch-size", opts->batch_size, "Alerts per atomic batch")
+      ->capture_default_str();
+  cmd->add_option("--max-delay", opts->max_delay,
+                  "Longest an alert waits for its batch to fill (e.g. 1s, 250ms, 0ms); a stream "
+                  "on stdin that pauses is ingested this long after its last alert")
       ->capture_default_str();
   cmd->add_flag("--json", *json_out, "Print the summary as one JSON object");
   cmd->callback([opts, json_out, &ctx] {

@@ -22,26 +22,35 @@ Timestamp NowMillis() {
       .count();
 }
 
-}  // namespace
-
-Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) {
+// The importer's options from the command line's, checked before anything is opened.
+Result<ImportOptions> ImportOptionsOf(const IngestSettings& settings) {
   ImportOptions options;
   options.format = settings.format;
   options.default_tenant = settings.tenant;
   options.batch_size = settings.batch_size;
+  const std::optional<Timestamp> max_delay = ParseDuration(settings.max_delay);
+  if (!max_delay || *max_delay < 0)
+    return Status::InvalidArgument("--max-delay: not a duration: '" + settings.max_delay +
+                                   "' (e.g. 1s, 250ms)");
+  options.max_delay = std::chrono::milliseconds(*max_delay);
   std::optional<Severity> floor = ParseSeverity(settings.min_severity);
   if (!floor)
     return Status::InvalidArgument("--min-severity: unknown severity '" + settings.min_severity +
                                    "'");
   options.min_severity = *floor;
+  if (!settings.tenants_file.empty()) {
+    WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(settings.tenants_file));
+  }
+  return options;
+}
+
+Result<IngestReport> IngestWith(Engine& engine, const IngestSettings& settings,
+                                ImportOptions options) {
   // A progress line on stderr when it is a terminal, fed by the importer as it reads.
   ProgressLine progress(std::cerr, isatty(2) ? InputBytes(settings.paths) : 0, isatty(2) != 0);
   options.progress = [&progress](const ImportCounts& c) {
     progress.Update(c.bytes, c.alerts, c.rejected);
   };
-  if (!settings.tenants_file.empty()) {
-    WEFT_ASSIGN_OR_RETURN(options.tenants, TenantMap::Load(settings.tenants_file));
-  }
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Importer> importer, Importer::Create(options));
   std::unique_ptr<std::ofstream> rejects;
   if (!settings.rejects_file.empty()) {
@@ -81,7 +90,16 @@ Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) 
   return report;
 }
 
+}  // namespace
+
+Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) {
+  WEFT_ASSIGN_OR_RETURN(ImportOptions options, ImportOptionsOf(settings));
+  return IngestWith(engine, settings, std::move(options));
+}
+
 Result<IngestReport> RunIngest(const IngestSettings& settings) {
+  // Bad options are reported before the store is opened (or created).
+  WEFT_ASSIGN_OR_RETURN(ImportOptions options, ImportOptionsOf(settings));
   std::optional<CorrelationConfig> config;
   if (!settings.config_file.empty()) {
     WEFT_ASSIGN_OR_RETURN(config, LoadConfigFile(settings.config_file));
@@ -90,7 +108,7 @@ Result<IngestReport> RunIngest(const IngestSettings& settings) {
   // Each batch commits on the store's thread while the engine prepares the next one.
   store = std::make_unique<PipelinedStore>(std::move(store));
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store, config));
-  return IngestInto(*engine, settings);
+  return IngestWith(*engine, settings, std::move(options));
 }
 
 std::string IngestReportJson(const IngestReport& r) {

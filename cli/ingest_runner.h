@@ -22,7 +22,8 @@ struct IngestSettings {
   std::string rejects_file;
   std::string config_file;
   std::size_t batch_size = 1000;
-  bool quiet_rejects = false;  // do not print each reject on stderr (counted all the same)
+  std::string max_delay = "1s";  // a duration: the longest an alert waits in a batch
+  bool quiet_rejects = false;    // do not print each reject on stderr (counted all the same)
 };
 
 struct IngestReport {

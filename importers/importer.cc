@@ -97,6 +97,7 @@ class Importer::Impl {
   }
 
   Status Flush(ImportSink& sink) {
+    batch_deadline_ = Clock::time_point::max();
     if (batch_.alerts.empty() && batch_.relations.empty()) return Status::Ok();
     ImportBatch out = std::move(batch_);
     batch_ = ImportBatch();
@@ -121,6 +122,9 @@ class Importer::Impl {
   ImportCounts counts_;
   std::function<void(const RejectedRecord&)> reject_handler_;
   ImportBatch batch_;
+  using Clock = std::chrono::steady_clock;
+  // When batch_ goes to the sink even if not full: max_delay after its first record.
+  Clock::time_point batch_deadline_ = Clock::time_point::max();
 
  private:
   // Resets reader_ when a file is done, whatever the exit path.
@@ -142,6 +146,9 @@ class Importer::Impl {
                           importers::InputReader::Open(path));
     reader_ = reader.get();
     ReaderScope scope{this};
+    // A stream's read that would wait past the batch's deadline hands the batch over first.
+    reader->set_wait_policy({.deadline = [this] { return batch_deadline_; },
+                             .expired = [this, &sink] { return Flush(sink); }});
     std::string line;
     bool too_long = false;
     std::size_t line_no = 0;
@@ -379,6 +386,7 @@ class Importer::Impl {
       return Status::Ok();
     }
     counts_.skipped_non_alerts += out.skipped_non_alerts;
+    const std::size_t batched = batch_.alerts.size() + batch_.relations.size();
     for (Alert& alert : out.alerts) {
       if (Status s = FinalizeAlert(alert); !s.ok()) {
         Reject(path, where, s.message(), raw.empty() ? j.dump() : std::string(raw));
@@ -397,7 +405,13 @@ class Importer::Impl {
       ++counts_.relations;
       batch_.relations.push_back(std::move(r));
     }
-    if (batch_.alerts.size() + batch_.relations.size() >= options_.batch_size) return Flush(sink);
+    const std::size_t now_batched = batch_.alerts.size() + batch_.relations.size();
+    if (now_batched >= options_.batch_size) return Flush(sink);
+    if (now_batched > batched) {  // the batch has records: it goes at its deadline at the latest
+      const Clock::time_point now = Clock::now();
+      if (batched == 0) batch_deadline_ = now + options_.max_delay;
+      if (now >= batch_deadline_) return Flush(sink);
+    }
     Tick();
     return Status::Ok();
   }

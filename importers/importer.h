@@ -4,9 +4,13 @@
 // ImportSink in batches. Bad records are rejected one by one (file, record, reason) and the
 // rest of the input still goes in. Inputs are files, directories (recursively), or "-" for
 // stdin; JSON documents, JSON arrays, JSON lines, CSV, each optionally gzip-compressed. JSON
-// lines and CSV stream: memory is bounded by the batch size, not the file size.
+// lines and CSV stream: memory is bounded by the batch size, not the file size. A stream
+// (stdin, a pipe or FIFO, a socket) is read as it arrives, and no alert waits in a batch longer
+// than ImportOptions::max_delay: a pipeline that sends a few alerts and pauses has them ingested
+// then, not once a batch has filled.
 // An Importer is not thread-safe; use one per thread.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -41,8 +45,12 @@ struct ImportOptions {
   std::string format = "auto";  // "auto" or one of FormatNames()
   std::string default_tenant;  // used when a record names no tenant and the map has none; "" = none
   TenantMap tenants;
-  Severity min_severity = Severity::kLow;   // alerts below are counted, not ingested (default low)
-  std::size_t batch_size = 1000;            // alerts per ImportSink::Consume call
+  Severity min_severity = Severity::kLow;  // alerts below are counted, not ingested (default low)
+  std::size_t batch_size = 1000;           // alerts per ImportSink::Consume call
+  // The longest an alert waits in a batch that is not full: a batch goes to the sink once its
+  // first record is this old (checked as records arrive, and by a read of a stream that would
+  // wait past it), so a stream that pauses or trickles has its alerts ingested within this time.
+  std::chrono::milliseconds max_delay{1000};
   std::size_t max_record_bytes = 64 << 20;  // a longer record (line, document) is rejected; 64 MiB
   std::size_t max_field_bytes = 4 << 20;    // a longer string value is rejected; 4 MiB
   int max_depth = 64;                       // deeper JSON nesting is rejected
@@ -94,8 +102,9 @@ class Importer {
   // Called for every rejected record (after it is counted). Default: none.
   void set_reject_handler(std::function<void(const RejectedRecord&)> handler);
 
-  // Imports a file, a directory (recursively, sorted by path) or "-" (stdin), sending full
-  // batches to `sink`. IOError when the path cannot be read; a bad record is not an error.
+  // Imports a file, a directory (recursively, sorted by path) or "-" (stdin), sending batches
+  // to `sink` when full or max_delay old. IOError when the path cannot be read; a bad record is
+  // not an error.
   Status ImportPath(const std::string& path, ImportSink& sink);
   // Imports an in-memory document or JSON lines, named `name` in messages (for tests and tools).
   Status ImportText(std::string_view text, const std::string& name, ImportSink& sink);

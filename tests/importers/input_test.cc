@@ -1,18 +1,22 @@
 // Input features of weft::Importer: gzip-compressed files, directories (recursive, sorted, data
-// files only), "-" for stdin, bounded memory on a big JSON-lines stream, and a line over the
-// record limit rejected without buffering it.
+// files only), "-" for stdin, a stream's alerts handed over when it pauses (plain and gzip),
+// bounded memory on a big JSON-lines stream, and a line over the record limit rejected without
+// buffering it.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,6 +113,55 @@ void WithStdinFrom(const std::function<void(const std::function<bool(std::string
   ::close(saved);
   writer.join();
 }
+
+// Records the size of each batch, for a writer waiting to see its alerts arrive.
+class BatchLog final : public ImportSink {
+ public:
+  Status Consume(ImportBatch batch) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sizes_.push_back(batch.alerts.size());
+    alerts_ += batch.alerts.size();
+    arrived_.notify_all();
+    return Status::Ok();
+  }
+  // Whether `n` alerts arrived within 10 s.
+  bool WaitFor(std::size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return arrived_.wait_for(lock, std::chrono::seconds(10), [&] { return alerts_ >= n; });
+  }
+  std::vector<std::size_t> sizes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sizes_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<std::size_t> sizes_;
+  std::size_t alerts_ = 0;
+};
+
+// gzip members of text, compressed as a streaming writer would send them.
+class GzipWriter {
+ public:
+  GzipWriter() { deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); }
+  ~GzipWriter() { deflateEnd(&z_); }
+  // `text` compressed and flushed (Z_SYNC_FLUSH) or ending its member (Z_FINISH).
+  std::string Compress(const std::string& text, int flush) {
+    std::string out(deflateBound(&z_, text.size()) + 64, '\0');
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z_.avail_in = static_cast<uInt>(text.size());
+    z_.next_out = reinterpret_cast<Bytef*>(out.data());
+    z_.avail_out = static_cast<uInt>(out.size());
+    EXPECT_NE(deflate(&z_, flush), Z_STREAM_ERROR);
+    out.resize(out.size() - z_.avail_out);
+    if (flush == Z_FINISH) deflateReset(&z_);  // the next text begins a new member
+    return out;
+  }
+
+ private:
+  z_stream z_{};
+};
 
 class InputTest : public ::testing::Test {
  protected:
@@ -209,6 +262,107 @@ TEST_F(InputTest, GzipOnStdinIsDetectedFromTheContent) {
   Imported r;
   WithStdinFrom([&](const auto& write) { write(gz); }, [&] { r = ImportPath("-"); });
   EXPECT_EQ(ProviderIds(r.alerts), (std::vector<std::string>{"z1", "z2"}));
+}
+
+// A pipeline that sends a few alerts and waits must see them ingested (handed to the sink)
+// max_delay later, while the stream is still open, not once a batch of 1,000 has filled or the
+// stream ended.
+TEST_F(InputTest, AStreamThatPausesHandsOverWhatItSent) {
+  BatchLog sink;
+  ImportOptions options;
+  options.max_delay = std::chrono::milliseconds(50);
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  bool first_two_while_open = false, third_while_open = false;
+  WithStdinFrom(
+      [&](const auto& write) {
+        if (!write(WeftLine("p1") + "\n" + WeftLine("p2") + "\n")) return;
+        first_two_while_open = sink.WaitFor(2);
+        if (!write(WeftLine("p3") + "\n")) return;
+        third_while_open = sink.WaitFor(3);
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  EXPECT_TRUE(first_two_while_open);
+  EXPECT_TRUE(third_while_open);
+  EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2, 1}));
+}
+
+// A stream that never pauses for max_delay (a line every 10 ms, max_delay 50 ms) still has its
+// batches handed over by age, not only at 1,000 alerts or its end.
+TEST_F(InputTest, ATrickleIsHandedOverByAgeWithoutAPause) {
+  BatchLog sink;
+  ImportOptions options;
+  options.max_delay = std::chrono::milliseconds(50);
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  constexpr int kLines = 30;
+  bool first_while_open = false;
+  WithStdinFrom(
+      [&](const auto& write) {
+        for (int i = 0; i < kLines; ++i) {
+          if (!write(WeftLine("t" + std::to_string(i)) + "\n")) return;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        first_while_open = !sink.sizes().empty();
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  EXPECT_TRUE(first_while_open);
+  const std::vector<std::size_t> sizes = sink.sizes();
+  EXPECT_GE(sizes.size(), 2u);
+  std::size_t total = 0;
+  for (std::size_t n : sizes) total += n;
+  EXPECT_EQ(total, static_cast<std::size_t>(kLines));
+}
+
+// The age bound holds where no read waits (a file): with max_delay 0 each alert goes alone.
+TEST_F(InputTest, MaxDelayZeroHandsOverEachAlertAlone) {
+  const std::string path =
+      Write("three.jsonl", WeftLine("z0") + "\n" + WeftLine("z1") + "\n" + WeftLine("z2") + "\n");
+  BatchLog sink;
+  ImportOptions options;
+  options.max_delay = std::chrono::milliseconds(0);
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  ASSERT_TRUE((*importer)->ImportPath(path, sink).ok());
+  ASSERT_TRUE((*importer)->Flush(sink).ok());
+  EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{1, 1, 1}));
+}
+
+// The same through gzip: flushed data inflates as it arrives, and a second member continues
+// the stream.
+TEST_F(InputTest, AGzipStreamThatPausesHandsOverWhatItSent) {
+  BatchLog sink;
+  ImportOptions options;
+  options.max_delay = std::chrono::milliseconds(50);
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  GzipWriter gz;
+  bool flushed_while_open = false, finished_member_while_open = false,
+       second_member_while_open = false;
+  WithStdinFrom(
+      [&](const auto& write) {
+        if (!write(gz.Compress(WeftLine("g1") + "\n" + WeftLine("g2") + "\n", Z_SYNC_FLUSH)))
+          return;
+        flushed_while_open = sink.WaitFor(2);
+        if (!write(gz.Compress(WeftLine("g3") + "\n", Z_FINISH))) return;
+        finished_member_while_open = sink.WaitFor(3);
+        if (!write(gz.Compress(WeftLine("g4") + "\n", Z_FINISH))) return;
+        second_member_while_open = sink.WaitFor(4);
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  EXPECT_TRUE(flushed_while_open);
+  EXPECT_TRUE(finished_member_while_open);
+  EXPECT_TRUE(second_member_while_open);
+  EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2, 1, 1}));
 }
 
 TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {

@@ -1,0 +1,78 @@
+// `weft ingest -` fed by a live stream: an alert sent while the stream stays open is in an
+// incident, read by a second process, within --max-delay and a commit; and a --max-delay that is
+// not a duration is a usage error that creates no store.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "tests/cli/cli_test_util.h"
+
+namespace {
+
+using weft::clitest::JsonLines;
+using weft::clitest::RunResult;
+using weft::clitest::Weft;
+
+namespace fs = std::filesystem;
+
+class LiveIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("weft-live-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+std::string AlertLine(const std::string& id, const std::string& ip) {
+  return R"({"tenant":"live","id":")" + id +
+         R"(","time":"2026-01-01T00:00:00Z","severity":"high","title":"probe","entities":[{"kind":"ip","id":")" +
+         ip + R"(","role":"related"}]})" + "\n";
+}
+
+// How many incidents `weft incidents --json` lists (a read-only open, beside the ingest).
+std::size_t IncidentCount(const std::string& db) {
+  const RunResult r = Weft("incidents --json --limit 0 --db " + db);
+  return r.code == 0 ? JsonLines(r.out).size() : 0;
+}
+
+TEST_F(LiveIngestTest, AnAlertOnAnOpenStreamIsIngestedWithinMaxDelay) {
+  const std::string db = (dir_ / "live.db").string();
+  FILE* stream = popen((std::string(WEFT_BINARY) + " ingest --max-delay 100ms --db " + db + " - >" +
+                        (dir_ / "out.txt").string() + " 2>&1")
+                           .c_str(),
+                       "w");
+  ASSERT_NE(stream, nullptr);
+  ASSERT_GE(std::fputs(AlertLine("first", "203.0.113.7").c_str(), stream), 0);
+  ASSERT_EQ(std::fflush(stream), 0);
+  // The stream stays open: the alert must be ingested by age, not at the stream's end.
+  std::size_t seen = 0;
+  for (int i = 0; i < 100 && seen == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = IncidentCount(db);
+  }
+  EXPECT_EQ(seen, 1u) << "no incident 10 s after an alert was sent on an open stream";
+  ASSERT_GE(std::fputs(AlertLine("second", "198.51.100.9").c_str(), stream), 0);
+  const int status = pclose(stream);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(IncidentCount(db), 2u);
+}
+
+TEST_F(LiveIngestTest, MaxDelayThatIsNotADurationIsAUsageErrorAndCreatesNoStore) {
+  const std::string db = (dir_ / "never.db").string();
+  const RunResult r = Weft("ingest --max-delay soon --db " + db + " - </dev/null");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--max-delay: not a duration: 'soon'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(db));
+}
+
+}  // namespace
