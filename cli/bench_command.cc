@@ -43,7 +43,7 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option(
       "--skip", args->skip,
       "Comma-separated stages to leave out: parse, e2e, correlate, engine, durable, naive,\n"
-      "recorrelate, reopen, paths, quality (e2e ingests the files the parse stage wrote)");
+      "recorrelate, reopen, paths, quality, live (e2e ingests the files the parse stage wrote)");
   cmd->add_option("--parse-cap", o.parse_cap, "Records parsed at most")->default_val(o.parse_cap);
   cmd->add_option("--naive-cap", o.naive_cap, "Records through the naive layout at most")
       ->default_val(o.naive_cap);
@@ -52,6 +52,16 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--path-queries", o.path_queries, "Shortest-path queries (k=5: a fifth)")
       ->default_val(o.path_queries)
       ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--live-alerts", o.live_alerts,
+                  "Records of the live stage: sent through a pipe at --live-rate, each timed "
+                  "until durable")
+      ->default_val(o.live_alerts);
+  cmd->add_option("--live-rate", o.live_rate, "Records a second the live stage sends")
+      ->default_val(o.live_rate)
+      ->check(CLI::Range(1.0, 1e7));
+  cmd->add_option("--live-max-delay", o.live_max_delay,
+                  "The live stage's `weft ingest --max-delay`")
+      ->default_val(o.live_max_delay);
   cmd->add_flag("--json", args->json, "Print the figures as one JSON object on stdout");
   cmd->callback([args, &ctx] {
     std::stringstream list(args->skip);

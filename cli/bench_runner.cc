@@ -307,9 +307,9 @@ Status Runner::EngineInMemory() {
 
 Result<BenchReport> Runner::Run() {
   if (o_.alerts == 0) return Status::InvalidArgument("--alerts must be at least 1");
-  static const std::set<std::string> kStages = {"parse",   "e2e",    "correlate",   "engine",
-                                                "durable", "naive",  "recorrelate", "reopen",
-                                                "paths",   "quality"};
+  static const std::set<std::string> kStages = {"parse",   "e2e",     "correlate",   "engine",
+                                                "durable", "naive",   "recorrelate", "reopen",
+                                                "paths",   "quality", "live"};
   for (const std::string& s : o_.skip) {
     if (kStages.count(s) == 0) return Status::InvalidArgument("--skip: unknown stage '" + s + "'");
   }
@@ -345,6 +345,7 @@ Result<BenchReport> Runner::Run() {
   }
   if (!Skipped("naive")) WEFT_RETURN_IF_ERROR(Naive());
   if (!Skipped("engine")) WEFT_RETURN_IF_ERROR(EngineInMemory());
+  if (!Skipped("live")) WEFT_RETURN_IF_ERROR(Live());
   Add("process_max_rss_mb", MaxRssMb(), "MB");
   Add("bench_wall_s", Since(start), "s");
   return std::move(report_);

@@ -24,8 +24,8 @@ struct BenchOptions {
   int tenants = 4;                // tenants of the generated stream
   std::uint64_t seed = 1;
   std::string db;  // durable store directory; "" = a temporary one, removed after
-  // Stages to leave out: "parse", "correlate", "engine", "durable", "naive", "recorrelate",
-  // "reopen", "paths", "quality" (the last four need "durable").
+  // Stages to leave out: "parse", "e2e", "correlate", "engine", "durable", "naive",
+  // "recorrelate", "reopen", "paths", "quality" (the last four need "durable"), "live".
   std::set<std::string> skip;
   std::uint64_t parse_cap = 1000000;  // records parsed at most (the rate needs no more); default 1M
   std::uint64_t naive_cap = 1000000;  // records written through the naive layout at most; 1M
@@ -35,6 +35,11 @@ struct BenchOptions {
   std::uint64_t engine_cap = 200000;
   std::uint64_t quality_cap = 2000000;  // quality is scored only up to this many records; 2M
   int path_queries = 1000;              // shortest-path queries (k = 5: a fifth of them)
+  // The live stage: records sent through a pipe into `weft ingest -`'s path at a steady rate,
+  // each timed from its scheduled arrival until its batch is durable.
+  std::uint64_t live_alerts = 10000;  // records (at most --alerts)
+  double live_rate = 2000;            // records a second
+  std::string live_max_delay = "250ms";
 };
 
 // One measured figure: a JSON key, its value and unit, and the stage that produced it.

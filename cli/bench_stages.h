@@ -135,6 +135,8 @@ class Runner {
   Status Reopen();
   Status Paths();
   Status Naive();
+  // The live stage (bench_live_stage.cc).
+  Status Live();
   Status EngineInMemory();
 
   const BenchOptions& o_;

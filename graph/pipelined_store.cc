@@ -85,9 +85,10 @@ class PipelinedStore::InFlight {
   absl::flat_hash_map<std::string_view, std::size_t> meta_;
 };
 
-PipelinedStore::PipelinedStore(GraphStore& inner, std::size_t depth)
+PipelinedStore::PipelinedStore(GraphStore& inner, std::size_t depth, CommitListener on_commit)
     : inner_(inner),
       depth_(std::max<std::size_t>(depth, 1)),
+      on_commit_(std::move(on_commit)),
       committer_([this] { CommitLoop(); }) {}
 
 PipelinedStore::PipelinedStore(std::unique_ptr<GraphStore> inner, std::size_t depth)
@@ -117,6 +118,7 @@ void PipelinedStore::CommitLoop() {
     lock.unlock();
     const double cpu_start = ThreadCpuSeconds();
     Status s = write ? inner_.Apply(batch->batch()) : Status::Ok();
+    if (write && s.ok() && on_commit_) on_commit_(batch->batch());
     lock.lock();
     if (!s.ok() && failed_.ok()) failed_ = std::move(s);
     queue_.pop_front();  // readers holding `batch` still answer from it: the same values

@@ -18,6 +18,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -36,8 +37,15 @@ class PipelinedStore final : public GraphStore {
   // memory.
   static constexpr std::size_t kDefaultDepth = 2;
 
+  // Called on the committing thread with each batch once the inner store has applied it (it is
+  // durable then), in submission order, before Sync or a later ApplyAsync can report it: what a
+  // server acknowledging its sources per batch, or a benchmark timing each alert, needs. It must
+  // not call this store.
+  using CommitListener = std::function<void(const WriteBatch&)>;
+
   // `inner` must outlive this store. At most `depth` (at least 1) batches are in flight.
-  explicit PipelinedStore(GraphStore& inner, std::size_t depth = kDefaultDepth);
+  explicit PipelinedStore(GraphStore& inner, std::size_t depth = kDefaultDepth,
+                          CommitListener on_commit = {});
   explicit PipelinedStore(std::unique_ptr<GraphStore> inner,
                           std::size_t depth = kDefaultDepth);  // owns it
   std::size_t depth() const { return depth_; }
@@ -100,6 +108,7 @@ class PipelinedStore final : public GraphStore {
   mutable std::mutex mu_;
   std::condition_variable changed_;
   const std::size_t depth_;
+  const CommitListener on_commit_;
   std::deque<std::shared_ptr<const InFlight>> queue_;  // guarded by mu_; oldest first
   bool stopping_ = false;                              // guarded by mu_
   Status failed_;                                      // guarded by mu_; the first failed commit

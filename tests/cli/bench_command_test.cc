@@ -46,7 +46,11 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
                           "quality_pairwise_recall",
                           "quality_bcubed_f1",
                           "e2e_ingest_alerts_per_s",
-                          "e2e_ingest_json_alerts_per_s"}) {
+                          "e2e_ingest_json_alerts_per_s",
+                          "correlate_floor_alerts_per_s",
+                          "correlate_floor_ratio",
+                          "live_alert_p50_ms",
+                          "live_alert_p99_ms"}) {
     ASSERT_TRUE(j.contains(key)) << key;
     ASSERT_TRUE(j[key].is_number()) << key;
     EXPECT_GT(j[key].get<double>(), 0) << key;
@@ -79,6 +83,14 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
   EXPECT_GT(j["durable_alerts"].get<double>(), 1500);
   EXPECT_LT(j["durable_alerts"].get<double>(), 2000);
   EXPECT_EQ(j["recorrelate_changed"].get<double>(), 0);  // same rules: a dry run changes nothing
+  // The live stage sent every record (2,000 at 2,000 a second) and timed each ingested one from
+  // its arrival to its batch's commit; the 250 ms max delay bounds a batch's age, so no alert
+  // takes seconds even on a loaded machine.
+  EXPECT_GT(j["live_alerts"].get<double>(), 1500);
+  EXPECT_LT(j["live_alerts"].get<double>(), 2000);
+  EXPECT_LE(j["live_alert_p50_ms"].get<double>(), j["live_alert_p99_ms"].get<double>());
+  EXPECT_LT(j["live_alert_p99_ms"].get<double>(), 10'000);
+  EXPECT_GT(j["live_batches"].get<double>(), 1);
   EXPECT_EQ(j["machine"]["build_type"].is_string(), true);
   EXPECT_GE(j["machine"]["cores"].get<double>(), 1);
   EXPECT_EQ(j["options"]["alerts"].get<double>(), 2000);
@@ -88,9 +100,9 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
   const std::string args = "--alerts 1500 --seed 9 --skip parse,naive,engine,paths";
   const nlohmann::json a = BenchJson(args);
   const nlohmann::json b = BenchJson(args);
-  for (const char* key :
-       {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts", "store_incidents",
-        "quality_pairwise_precision", "quality_pairwise_recall", "quality_bcubed_f1"}) {
+  for (const char* key : {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts",
+                          "store_incidents", "quality_pairwise_precision",
+                          "quality_pairwise_recall", "quality_bcubed_f1", "live_alerts"}) {
     ASSERT_TRUE(a.contains(key)) << key;
     EXPECT_EQ(a[key], b[key]) << key;
   }

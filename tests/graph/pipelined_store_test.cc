@@ -1,5 +1,6 @@
 // PipelinedStore: reads see the batch in flight (upserts and deletes), scans wait for it, a
-// failed commit is sticky, and Sync means durable in the store underneath.
+// failed commit is sticky, Sync means durable in the store underneath, and the commit listener
+// hears of each durable batch in order.
 
 #include "graph/pipelined_store.h"
 
@@ -10,6 +11,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "graph/in_memory_store.h"
 #include "tests/graph/forwarding_store.h"
@@ -220,6 +222,33 @@ TEST(PipelinedStoreTest, WithDepthTwoAFailureDropsTheQueuedBatchUnwritten) {
   EXPECT_EQ(store.Sync().code(), StatusCode::kIOError);
   EXPECT_EQ(store.Stats().value().alerts, 0u);  // neither batch reached the store
   EXPECT_FALSE(gated.GetAlert("contoso/a2").value().has_value());
+}
+
+TEST(PipelinedStoreTest, TheCommitListenerSeesEachDurableBatchInOrderAndNoFailedOne) {
+  GatedStore gated;
+  // Written on the committing thread; read here after Sync, which waits for it.
+  std::vector<std::string> seen;
+  std::vector<bool> stored_when_seen;
+  PipelinedStore store(gated, /*depth=*/2, [&](const WriteBatch& batch) {
+    for (const Alert& a : batch.alerts) {
+      seen.push_back(a.key);
+      stored_when_seen.push_back(gated.GetAlert(a.key).value().has_value());
+    }
+  });
+  for (const char* key : {"a1", "a2", "a3"}) {
+    WriteBatch b;
+    b.alerts.push_back(MakeAlert(key, "t"));
+    ASSERT_TRUE(store.ApplyAsync(std::move(b)).ok());
+  }
+  ASSERT_TRUE(store.Sync().ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"contoso/a1", "contoso/a2", "contoso/a3"}));
+  EXPECT_EQ(stored_when_seen, (std::vector<bool>{true, true, true}));
+  gated.FailNext();
+  WriteBatch doomed;
+  doomed.alerts.push_back(MakeAlert("a4", "lost"));
+  ASSERT_TRUE(store.ApplyAsync(std::move(doomed)).ok());
+  EXPECT_FALSE(store.Sync().ok());
+  EXPECT_EQ(seen.size(), 3u);  // the failed batch is not reported
 }
 
 TEST(PipelinedStoreTest, DestructionWaitsForTheBatchInFlight) {
