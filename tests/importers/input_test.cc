@@ -163,6 +163,21 @@ class GzipWriter {
   z_stream z_{};
 };
 
+// Imports stdin, fed by `produce` (which may wait on `sink` to see its alerts arrive), into
+// `sink` with `max_delay`.
+void ImportStdinInto(
+    BatchLog& sink, std::chrono::milliseconds max_delay,
+    const std::function<void(const std::function<bool(std::string_view)>&)>& produce) {
+  ImportOptions options;
+  options.max_delay = max_delay;
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  WithStdinFrom(produce, [&] {
+    ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+    ASSERT_TRUE((*importer)->Flush(sink).ok());
+  });
+}
+
 class InputTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -269,23 +284,14 @@ TEST_F(InputTest, GzipOnStdinIsDetectedFromTheContent) {
 // stream ended; what arrived together goes together.
 TEST_F(InputTest, AStreamThatPausesHandsOverWhatItSent) {
   BatchLog sink;
-  ImportOptions options;
-  // Long enough that a loaded machine does not split what arrived together, short for a test.
-  options.max_delay = std::chrono::milliseconds(200);
-  auto importer = Importer::Create(options);
-  ASSERT_TRUE(importer.ok());
   bool first_two_while_open = false, third_while_open = false;
-  WithStdinFrom(
-      [&](const auto& write) {
-        if (!write(WeftLine("p1") + "\n" + WeftLine("p2") + "\n")) return;
-        first_two_while_open = sink.WaitFor(2);
-        if (!write(WeftLine("p3") + "\n")) return;
-        third_while_open = sink.WaitFor(3);
-      },
-      [&] {
-        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
-        ASSERT_TRUE((*importer)->Flush(sink).ok());
-      });
+  // 200 ms: long enough that a loaded machine does not split what arrived together.
+  ImportStdinInto(sink, std::chrono::milliseconds(200), [&](const auto& write) {
+    if (!write(WeftLine("p1") + "\n" + WeftLine("p2") + "\n")) return;
+    first_two_while_open = sink.WaitFor(2);
+    if (!write(WeftLine("p3") + "\n")) return;
+    third_while_open = sink.WaitFor(3);
+  });
   EXPECT_TRUE(first_two_while_open);
   EXPECT_TRUE(third_while_open);
   EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2, 1}));
@@ -295,24 +301,15 @@ TEST_F(InputTest, AStreamThatPausesHandsOverWhatItSent) {
 // batches handed over by age, not only at 1,000 alerts or its end.
 TEST_F(InputTest, ATrickleIsHandedOverByAgeWithoutAPause) {
   BatchLog sink;
-  ImportOptions options;
-  options.max_delay = std::chrono::milliseconds(50);
-  auto importer = Importer::Create(options);
-  ASSERT_TRUE(importer.ok());
   constexpr int kLines = 30;
   bool first_while_open = false;
-  WithStdinFrom(
-      [&](const auto& write) {
-        for (int i = 0; i < kLines; ++i) {
-          if (!write(WeftLine("t" + std::to_string(i)) + "\n")) return;
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        first_while_open = !sink.sizes().empty();
-      },
-      [&] {
-        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
-        ASSERT_TRUE((*importer)->Flush(sink).ok());
-      });
+  ImportStdinInto(sink, std::chrono::milliseconds(50), [&](const auto& write) {
+    for (int i = 0; i < kLines; ++i) {
+      if (!write(WeftLine("t" + std::to_string(i)) + "\n")) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    first_while_open = !sink.sizes().empty();
+  });
   EXPECT_TRUE(first_while_open);
   const std::vector<std::size_t> sizes = sink.sizes();
   EXPECT_GE(sizes.size(), 2u);
@@ -339,27 +336,17 @@ TEST_F(InputTest, MaxDelayZeroHandsOverEachAlertAlone) {
 // the stream.
 TEST_F(InputTest, AGzipStreamThatPausesHandsOverWhatItSent) {
   BatchLog sink;
-  ImportOptions options;
-  options.max_delay = std::chrono::milliseconds(200);
-  auto importer = Importer::Create(options);
-  ASSERT_TRUE(importer.ok());
   GzipWriter gz;
   bool flushed_while_open = false, finished_member_while_open = false,
        second_member_while_open = false;
-  WithStdinFrom(
-      [&](const auto& write) {
-        if (!write(gz.Compress(WeftLine("g1") + "\n" + WeftLine("g2") + "\n", Z_SYNC_FLUSH)))
-          return;
-        flushed_while_open = sink.WaitFor(2);
-        if (!write(gz.Compress(WeftLine("g3") + "\n", Z_FINISH))) return;
-        finished_member_while_open = sink.WaitFor(3);
-        if (!write(gz.Compress(WeftLine("g4") + "\n", Z_FINISH))) return;
-        second_member_while_open = sink.WaitFor(4);
-      },
-      [&] {
-        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
-        ASSERT_TRUE((*importer)->Flush(sink).ok());
-      });
+  ImportStdinInto(sink, std::chrono::milliseconds(200), [&](const auto& write) {
+    if (!write(gz.Compress(WeftLine("g1") + "\n" + WeftLine("g2") + "\n", Z_SYNC_FLUSH))) return;
+    flushed_while_open = sink.WaitFor(2);
+    if (!write(gz.Compress(WeftLine("g3") + "\n", Z_FINISH))) return;
+    finished_member_while_open = sink.WaitFor(3);
+    if (!write(gz.Compress(WeftLine("g4") + "\n", Z_FINISH))) return;
+    second_member_while_open = sink.WaitFor(4);
+  });
   EXPECT_TRUE(flushed_while_open);
   EXPECT_TRUE(finished_member_while_open);
   EXPECT_TRUE(second_member_while_open);
