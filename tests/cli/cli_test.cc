@@ -23,17 +23,8 @@ using weft::clitest::Weft;
 
 namespace fs = std::filesystem;
 
-class CliTest : public ::testing::Test {
+class CliTest : public weft::clitest::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("weft-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   std::string IngestSamples(const std::string& db) {
     const std::string samples = WEFT_SAMPLES_DIR;
     RunResult r = Weft("ingest --json --db " + db + " --tenants " + samples +
@@ -41,7 +32,6 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(r.code, 0) << r.out;
     return r.out;
   }
-  fs::path dir_;
 };
 
 TEST_F(CliTest, HelpListsTheCommandsAndUsageErrorsExitTwo) {

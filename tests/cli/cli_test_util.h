@@ -1,7 +1,9 @@
 #pragma once
-// Running the weft binary from CLI tests: exit code, stdout and stderr, and JSON-lines parsing.
-// WEFT_BINARY is a compile definition of the cli test binary.
+// Running the weft binary from CLI tests: exit code, stdout and stderr, JSON-lines parsing, and
+// a fixture with a directory of its own. WEFT_BINARY is a compile definition of the cli test
+// binary.
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,5 +57,22 @@ inline std::vector<nlohmann::json> JsonLines(const std::string& text) {
   }
   return out;
 }
+
+// A test with an empty directory of its own (named after the process and the test), removed
+// afterwards.
+class ScratchDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("weft-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name() + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
 
 }  // namespace weft::clitest

@@ -20,18 +20,7 @@ using weft::clitest::Weft;
 
 namespace fs = std::filesystem;
 
-class LiveIngestTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("weft-live-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using LiveIngestTest = weft::clitest::ScratchDirTest;
 
 std::string AlertLine(const std::string& id, const std::string& ip) {
   return R"({"tenant":"live","id":")" + id +

@@ -25,24 +25,14 @@ using weft::clitest::Weft;
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-class StoryCommandTest : public ::testing::Test {
+class StoryCommandTest : public weft::clitest::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("weft-story-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
   void IngestSamples(const std::string& db) {
     const std::string samples = WEFT_SAMPLES_DIR;
     RunResult r = Weft("ingest --json --db " + db + " --tenants " + samples +
                        "/tenants.json --tenant demo " + samples + "/alerts");
     ASSERT_EQ(r.code, 0) << r.err;
   }
-  fs::path dir_;
 };
 
 TEST_F(StoryCommandTest, ShowOfAMergedIncidentIdSaysWhereItWentAndShowsTheTargetStory) {
