@@ -7,6 +7,7 @@
 // batch that holds it returns (PipelinedStore's commit listener): arrival to durable.
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,15 +57,12 @@ Status Runner::Live() {
   }
   if (lines.empty()) return Status::Internal("the generator wrote no weft records in " + dir);
 
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("cannot create a pipe");
-  const std::string pipe_path = "/dev/fd/" + std::to_string(fds[0]);
-
   // Arrival of line i (0-based): start + i / rate. Latencies are filled on the committing thread
   // and read after the ingest's Sync.
   const auto gap = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(1.0 / o_.live_rate));
   Clock::time_point start;
+  std::string pipe_path;  // the records' file in their provenance, once the pipe exists
   std::vector<double> latency_ms(lines.size(), -1);
   auto on_commit = [&](const WriteBatch& batch) {
     const Clock::time_point now = Clock::now();
@@ -81,10 +79,18 @@ Status Runner::Live() {
   auto store = std::make_unique<PipelinedStore>(*rocks, PipelinedStore::kDefaultDepth, on_commit);
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store, CorrelationConfig{}));
 
-  ::signal(SIGPIPE, SIG_IGN);  // a failed ingest closes the pipe: the writer then stops
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError("cannot create a pipe");
+  pipe_path = "/dev/fd/" + std::to_string(fds[0]);
   start = Clock::now();
   std::atomic<std::uint64_t> sent{0};
   std::thread writer([&, fd = fds[1]] {
+    // A failed ingest closes the pipe: the writer's next write then fails with EPIPE and it stops.
+    // SIGPIPE is blocked on this thread only, so the process keeps its own handling of it.
+    sigset_t pipe_signal;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       std::this_thread::sleep_until(start + gap * static_cast<long>(i));
       std::string_view rest = lines[i];
