@@ -1,3 +1,4 @@
+#include <csignal>
 #include <fstream>
 #include <iostream>
 
@@ -58,6 +59,11 @@ void AddIngestCommand(CLI::App& app, CommandContext& ctx) {
       PrintIngestReport(*report, std::cout);
     }
     ctx.exit_code = report->counts.rejected > 0 ? 1 : 0;
+    if (report->stop_signal != 0) {
+      std::cerr << "weft: stopped by " << (report->stop_signal == SIGINT ? "SIGINT" : "SIGTERM")
+                << "; every alert read before it is committed\n";
+      ctx.exit_code = 128 + report->stop_signal;
+    }
   });
 }
 

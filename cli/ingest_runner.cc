@@ -1,8 +1,13 @@
 #include "cli/ingest_runner.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -90,6 +95,61 @@ Result<IngestReport> IngestWith(Engine& engine, const IngestSettings& settings,
   return report;
 }
 
+// The handler's state: what `weft ingest` stops on SIGINT or SIGTERM (async-signal-safe).
+StopRequest* g_stop = nullptr;
+int g_wake_write = -1;
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void OnStopSignal(int signo) {
+  if (g_stop->requested.load()) {  // a second signal: stop at once, as without the handler
+    ::signal(signo, SIG_DFL);
+    ::raise(signo);
+    return;
+  }
+  g_stop_signal.store(signo);
+  g_stop->requested.store(true);
+  const char byte = 1;
+  (void)!::write(g_wake_write, &byte, 1);
+}
+
+// While alive, SIGINT and SIGTERM request a graceful stop of the import through `stop` instead
+// of killing the process (a second one kills it); the previous handlers come back after.
+class StopOnSignals {
+ public:
+  static Result<std::unique_ptr<StopOnSignals>> Install(StopRequest* stop) {
+    int wake[2];
+    if (::pipe2(wake, O_CLOEXEC) != 0)
+      return Status::IOError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    std::unique_ptr<StopOnSignals> guard(new StopOnSignals(wake));
+    stop->wake_fd = wake[0];
+    g_stop = stop;
+    g_wake_write = wake[1];
+    g_stop_signal.store(0);
+    struct sigaction action {};
+    action.sa_handler = OnStopSignal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &guard->old_int_);
+    sigaction(SIGTERM, &action, &guard->old_term_);
+    return guard;
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+    g_stop = nullptr;
+    g_wake_write = -1;
+    ::close(wake_[0]);
+    ::close(wake_[1]);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  explicit StopOnSignals(const int wake[2]) : wake_{wake[0], wake[1]} {}
+  int wake_[2];
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
 }  // namespace
 
 Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings) {
@@ -108,7 +168,12 @@ Result<IngestReport> RunIngest(const IngestSettings& settings) {
   // Each batch commits on the store's thread while the engine prepares the next one.
   store = std::make_unique<PipelinedStore>(std::move(store));
   WEFT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(*store, config));
-  return IngestWith(*engine, settings, std::move(options));
+  StopRequest stop;
+  WEFT_ASSIGN_OR_RETURN(std::unique_ptr<StopOnSignals> on_signals, StopOnSignals::Install(&stop));
+  options.stop = &stop;
+  WEFT_ASSIGN_OR_RETURN(IngestReport report, IngestWith(*engine, settings, std::move(options)));
+  if (stop.requested) report.stop_signal = g_stop_signal.load();
+  return report;
 }
 
 std::string IngestReportJson(const IngestReport& r) {

@@ -31,9 +31,11 @@ struct IngestReport {
   IngestResult totals;
   std::size_t batches = 0;
   double seconds = 0;
+  int stop_signal = 0;  // the signal that ended the ingest early (everything read is committed)
 };
 
-// Opens the store in settings.db and ingests every path.
+// Opens the store in settings.db and ingests every path. SIGINT and SIGTERM stop it gracefully:
+// reading ends, what was read is committed, and stop_signal says which signal came.
 Result<IngestReport> RunIngest(const IngestSettings& settings);
 // Ingests into an already open store and engine (demo, eval).
 Result<IngestReport> IngestInto(Engine& engine, const IngestSettings& settings);

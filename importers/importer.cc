@@ -66,7 +66,10 @@ class Importer::Impl {
       }
       if (ec) return Status::IOError("cannot list directory '" + path + "': " + ec.message());
       std::sort(files.begin(), files.end());
-      for (const std::string& f : files) WEFT_RETURN_IF_ERROR(ImportFile(f, sink));
+      for (const std::string& f : files) {
+        if (StopRequested()) break;
+        WEFT_RETURN_IF_ERROR(ImportFile(f, sink));
+      }
       return Status::Ok();
     }
     if (path != "-" && !fs::exists(path, ec))
@@ -95,6 +98,15 @@ class Importer::Impl {
     }
     return Status::Ok();
   }
+
+  // Whether options_.stop asks to end early; remembered, so that stopped() can say so.
+  bool StopRequested() {
+    if (options_.stop == nullptr || !options_.stop->requested.load(std::memory_order_relaxed))
+      return false;
+    stopped_ = true;
+    return true;
+  }
+  bool stopped_ = false;
 
   Status Flush(ImportSink& sink) {
     batch_deadline_ = Clock::time_point::max();
@@ -146,9 +158,12 @@ class Importer::Impl {
                           importers::InputReader::Open(path));
     reader_ = reader.get();
     ReaderScope scope{this};
-    // A stream's read that would wait past the batch's deadline hands the batch over first.
+    // A stream's read that would wait past the batch's deadline hands the batch over first, and
+    // one that waits ends on a stop.
     reader->set_wait_policy({.deadline = [this] { return batch_deadline_; },
-                             .expired = [this, &sink] { return Flush(sink); }});
+                             .expired = [this, &sink] { return Flush(sink); },
+                             .wake_fd = options_.stop != nullptr ? options_.stop->wake_fd : -1,
+                             .stopped = [this] { return StopRequested(); }});
     std::string line;
     bool too_long = false;
     std::size_t line_no = 0;
@@ -189,7 +204,7 @@ class Importer::Impl {
     std::string line;
     bool too_long = false;
     std::size_t line_no = first_no;
-    while (true) {
+    while (!StopRequested()) {
       WEFT_ASSIGN_OR_RETURN(bool more,
                             reader.NextLine(&line, options_.max_record_bytes, &too_long));
       if (!more) return Status::Ok();
@@ -205,6 +220,7 @@ class Importer::Impl {
       if (Trim(line).empty()) continue;
       WEFT_RETURN_IF_ERROR(ProcessLine(line, path, line_no, sink));
     }
+    return Status::Ok();  // stopped
   }
 
   Status ProcessLine(std::string_view line, const std::string& path, std::size_t line_no,
@@ -277,7 +293,7 @@ class Importer::Impl {
     std::string line;
     bool too_long = false;
     std::size_t row = 1;
-    while (true) {
+    while (!StopRequested()) {
       WEFT_ASSIGN_OR_RETURN(bool more,
                             reader.NextLine(&line, options_.max_record_bytes, &too_long));
       if (!more) return Status::Ok();
@@ -293,6 +309,7 @@ class Importer::Impl {
       if (Trim(line).empty()) continue;
       WEFT_RETURN_IF_ERROR(ProcessCsvRow(header, line, too_long, path, row, sink));
     }
+    return Status::Ok();  // stopped
   }
 
   Status ProcessCsvText(std::string_view text, const std::string& name, ImportSink& sink) {
@@ -485,6 +502,7 @@ Status Importer::ImportText(std::string_view text, const std::string& name, Impo
 }
 
 Status Importer::Flush(ImportSink& sink) { return impl_->Flush(sink); }
+bool Importer::stopped() const { return impl_->stopped_; }
 
 const ImportCounts& Importer::counts() const { return impl_->counts_; }
 

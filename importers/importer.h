@@ -10,6 +10,7 @@
 // then, not once a batch has filled.
 // An Importer is not thread-safe; use one per thread.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -41,6 +42,16 @@ class TenantMap {
 
 struct ImportCounts;
 
+// A request to end an import early, for a graceful stop (`weft ingest` on SIGINT or SIGTERM):
+// once `requested` is set, reading ends as at the end of the input, at the next record of a file
+// or at once on a stream that waits, and what was read so far still goes to the sink. Whoever
+// sets it then writes a byte to the pipe whose read end is `wake_fd`, which wakes a read that
+// waits on a stream. Setting the flag and writing the byte are async-signal-safe.
+struct StopRequest {
+  std::atomic<bool> requested{false};
+  int wake_fd = -1;
+};
+
 struct ImportOptions {
   std::string format = "auto";  // "auto" or one of FormatNames()
   std::string default_tenant;  // used when a record names no tenant and the map has none; "" = none
@@ -51,6 +62,7 @@ struct ImportOptions {
   // first record is this old (checked as records arrive, and by a read of a stream that would
   // wait past it), so a stream that pauses or trickles has its alerts ingested within this time.
   std::chrono::milliseconds max_delay{1000};
+  const StopRequest* stop = nullptr;        // none: read every input to its end
   std::size_t max_record_bytes = 64 << 20;  // a longer record (line, document) is rejected; 64 MiB
   std::size_t max_field_bytes = 4 << 20;    // a longer string value is rejected; 4 MiB
   int max_depth = 64;                       // deeper JSON nesting is rejected
@@ -112,6 +124,8 @@ class Importer {
   Status Flush(ImportSink& sink);
 
   const ImportCounts& counts() const;
+  // Whether an import ended early on options.stop.
+  bool stopped() const;
 
  private:
   class Impl;

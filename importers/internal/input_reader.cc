@@ -63,7 +63,11 @@ class InputReader::Stream {
       begin_ = 0;
       if (end_ == raw_.size()) raw_.resize(raw_.size() * 2);
     }
-    WEFT_RETURN_IF_ERROR(WaitUntilReadable(wait));
+    WEFT_ASSIGN_OR_RETURN(const bool readable, WaitUntilReadable(wait));
+    if (!readable) {  // stopped: the input ends here
+      eof_ = stopped_ = true;
+      return false;
+    }
     while (true) {
       const ssize_t n = ::read(fd_, raw_.data() + end_, raw_.size() - end_);
       if (n > 0) {
@@ -80,22 +84,30 @@ class InputReader::Stream {
   }
 
   // Waits for input until the policy's deadline, runs its handler each time one passes, and
-  // returns once input (or the end, or an error) is there or no deadline is left.
-  Status WaitUntilReadable(const WaitPolicy& wait) {
-    if (!wait.deadline) return Status::Ok();
+  // returns true once input (or the end, or an error) is there or no deadline is left; false
+  // when the policy stops the stream.
+  Result<bool> WaitUntilReadable(const WaitPolicy& wait) {
+    const bool stoppable = wait.wake_fd >= 0 && wait.stopped;
     while (true) {
-      const Clock::time_point deadline = wait.deadline();
-      if (deadline == Clock::time_point::max()) return Status::Ok();
-      const Clock::time_point now = Clock::now();
-      const auto ms = deadline <= now
-                          ? 0
-                          : std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-      pollfd p{fd_, POLLIN, 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(ms, INT32_MAX)));
-      if (ready > 0) return Status::Ok();
+      if (stoppable && wait.stopped()) return false;
+      const Clock::time_point deadline = wait.deadline ? wait.deadline() : Clock::time_point::max();
+      if (deadline == Clock::time_point::max() && !stoppable) return true;
+      int timeout_ms = -1;  // no deadline: wait for input or a stop
+      if (deadline != Clock::time_point::max()) {
+        const Clock::time_point now = Clock::now();
+        timeout_ms = deadline <= now
+                         ? 0
+                         : static_cast<int>(std::min<std::int64_t>(
+                               std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count(),
+                               INT32_MAX));
+      }
+      pollfd p[2] = {{fd_, POLLIN, 0}, {wait.wake_fd, POLLIN, 0}};
+      const int ready = ::poll(p, stoppable ? 2 : 1, timeout_ms);
       if (ready < 0 && errno != EINTR)
         return Status::IOError("waiting for '" + path_ + "': " + std::strerror(errno));
       if (ready == 0) WEFT_RETURN_IF_ERROR(wait.expired());
+      if (ready > 0 && p[0].revents != 0) return true;
+      // Interrupted, a deadline passed, or only the wake-up: look again.
     }
   }
 
@@ -123,6 +135,7 @@ class InputReader::Stream {
       }
       if (begin_ == end_) {
         WEFT_ASSIGN_OR_RETURN(const bool more, FetchRaw(wait));
+        if (!more && stopped_) return std::size_t{0};  // a stop ends it mid-member
         if (!more) return Status::IOError("reading '" + path_ + "': unexpected end of gzip data");
       }
       z_.next_in = reinterpret_cast<Bytef*>(raw_.data() + begin_);
@@ -147,6 +160,7 @@ class InputReader::Stream {
   std::string raw_;  // bytes read, not yet consumed: [begin_, end_)
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
+  bool stopped_ = false;  // the wait policy ended the stream
   bool decided_ = false;  // whether the stream is gzip is known
   bool inflating_ = false;
   bool member_done_ = false;

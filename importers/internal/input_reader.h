@@ -34,9 +34,13 @@ class InputReader {
   // = as long as it takes). When the deadline passes with nothing to read, `expired()` runs (a
   // non-OK status stops the read: NextLine and ReadRest return it) and the read goes on under
   // the deadline the policy then gives. Regular files never wait, so they never ask.
+  // A stop: when `stopped()` is true, a read of a stream that would wait returns the end of the
+  // input instead; `wake_fd` (the read end of a pipe written to on a stop) wakes one that waits.
   struct WaitPolicy {
     std::function<Clock::time_point()> deadline;
     std::function<Status()> expired;
+    int wake_fd = -1;
+    std::function<bool()> stopped;
   };
   void set_wait_policy(WaitPolicy policy) { wait_ = std::move(policy); }
 

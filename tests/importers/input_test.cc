@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -351,6 +352,61 @@ TEST_F(InputTest, AGzipStreamThatPausesHandsOverWhatItSent) {
   EXPECT_TRUE(finished_member_while_open);
   EXPECT_TRUE(second_member_while_open);
   EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2, 1, 1}));
+}
+
+// A stop (weft ingest on SIGTERM) ends the import of a stream that stays open: what was read
+// still goes to the sink, and the import returns without waiting for the stream's end.
+TEST_F(InputTest, AStopEndsAStreamThatStaysOpen) {
+  int wake[2];
+  ASSERT_EQ(::pipe(wake), 0);
+  StopRequest stop;
+  stop.wake_fd = wake[0];
+  ImportOptions options;
+  options.max_delay = std::chrono::milliseconds(50);
+  options.stop = &stop;
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  BatchLog sink;
+  std::atomic<bool> returned{false};
+  bool read_while_open = false, returned_while_open = false;
+  WithStdinFrom(
+      [&](const auto& write) {
+        if (!write(WeftLine("s1") + "\n" + WeftLine("s2") + "\n")) return;
+        read_while_open = sink.WaitFor(2);
+        stop.requested = true;
+        ASSERT_EQ(::write(wake[1], "x", 1), 1);
+        for (int i = 0; i < 1000 && !returned; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        returned_while_open = returned;
+      },
+      [&] {
+        ASSERT_TRUE((*importer)->ImportPath("-", sink).ok());
+        returned = true;
+        ASSERT_TRUE((*importer)->Flush(sink).ok());
+      });
+  ::close(wake[0]);
+  ::close(wake[1]);
+  EXPECT_TRUE(read_while_open);
+  EXPECT_TRUE(returned_while_open);
+  EXPECT_TRUE((*importer)->stopped());
+  EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2}));
+}
+
+// On a file a stop ends the import at the next record.
+TEST_F(InputTest, AStopEndsAFileAtTheNextRecord) {
+  const std::string path = Write("two.jsonl", WeftLine("f1") + "\n" + WeftLine("f2") + "\n");
+  StopRequest stop;
+  stop.requested = true;
+  ImportOptions options;
+  options.stop = &stop;
+  auto importer = Importer::Create(options);
+  ASSERT_TRUE(importer.ok());
+  BatchLog sink;
+  ASSERT_TRUE((*importer)->ImportPath(path, sink).ok());
+  ASSERT_TRUE((*importer)->Flush(sink).ok());
+  EXPECT_TRUE((*importer)->stopped());
+  // The first line decides the file's form and goes in; nothing after it is read.
+  EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{1}));
 }
 
 TEST_F(InputTest, MemoryStaysBoundedOnABigJsonLinesStream) {
