@@ -182,6 +182,7 @@ class Importer::Impl {
       bool rest_too_long = false;
       WEFT_ASSIGN_OR_RETURN(std::string rest,
                             reader->ReadRest(options_.max_record_bytes, &rest_too_long));
+      if (reader->stopped()) return Status::Ok();  // a document cut short by a stop is dropped
       std::string text = line + "\n" + rest;
       if (too_long || rest_too_long || text.size() > options_.max_record_bytes) {
         Reject(path, "document",

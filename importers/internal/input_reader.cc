@@ -29,6 +29,8 @@ class InputReader::Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
+  bool stopped() const { return stopped_; }
+
   // Reads up to `cap` bytes of content into `out`: how many, 0 at the end of input. A read that
   // waits for the stream follows `wait`.
   Result<std::size_t> Read(char* out, std::size_t cap, const WaitPolicy& wait) {
@@ -192,6 +194,8 @@ Result<std::unique_ptr<InputReader>> InputReader::Open(const std::string& path) 
 InputReader::InputReader(gzFile file, std::unique_ptr<Stream> stream, std::string path)
     : file_(file), stream_(std::move(stream)), path_(std::move(path)) {}
 
+bool InputReader::stopped() const { return stream_ != nullptr && stream_->stopped(); }
+
 InputReader::~InputReader() {
   if (file_ != nullptr) gzclose(file_);
 }
@@ -252,6 +256,10 @@ Result<bool> InputReader::NextLine(std::string* line, std::size_t max_bytes, boo
     }
     pos_ = buffer_.size();
     WEFT_ASSIGN_OR_RETURN(const bool more, Fill());
+    if (!more && stopped()) {  // a stop cut the stream: a line without its end is not a record
+      line->clear();
+      return false;
+    }
     if (!more) {
       if (!line->empty() && line->back() == '\r') line->pop_back();
       return !line->empty() || *too_long;

@@ -51,6 +51,8 @@ class InputReader {
   // Reads everything that remains, up to max_bytes (then *too_long is set).
   Result<std::string> ReadRest(std::size_t max_bytes, bool* too_long);
   std::size_t bytes_read() const { return bytes_read_; }
+  // Whether the wait policy stopped the stream (its input then ended early, possibly mid-record).
+  bool stopped() const;
 
  private:
   class Stream;  // a stream's bytes as they arrive, inflated when gzip

@@ -355,7 +355,8 @@ TEST_F(InputTest, AGzipStreamThatPausesHandsOverWhatItSent) {
 }
 
 // A stop (weft ingest on SIGTERM) ends the import of a stream that stays open: what was read
-// still goes to the sink, and the import returns without waiting for the stream's end.
+// still goes to the sink, a record the stop cut is dropped without a reject, and the import
+// returns without waiting for the stream's end.
 TEST_F(InputTest, AStopEndsAStreamThatStaysOpen) {
   int wake[2];
   ASSERT_EQ(::pipe(wake), 0);
@@ -371,7 +372,9 @@ TEST_F(InputTest, AStopEndsAStreamThatStaysOpen) {
   bool read_while_open = false, returned_while_open = false;
   WithStdinFrom(
       [&](const auto& write) {
-        if (!write(WeftLine("s1") + "\n" + WeftLine("s2") + "\n")) return;
+        // Two records and the start of a third, which the stop cuts: not a record, no reject.
+        if (!write(WeftLine("s1") + "\n" + WeftLine("s2") + "\n" + R"({"tenant":"contoso","id)"))
+          return;
         read_while_open = sink.WaitFor(2);
         stop.requested = true;
         ASSERT_EQ(::write(wake[1], "x", 1), 1);
@@ -390,6 +393,7 @@ TEST_F(InputTest, AStopEndsAStreamThatStaysOpen) {
   EXPECT_TRUE(returned_while_open);
   EXPECT_TRUE((*importer)->stopped());
   EXPECT_EQ(sink.sizes(), (std::vector<std::size_t>{2}));
+  EXPECT_EQ((*importer)->counts().rejected, 0u);
 }
 
 // On a file a stop ends the import at the next record.
