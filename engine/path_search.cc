@@ -19,9 +19,17 @@ struct Mark {
   std::int32_t fwd = 0;
   std::int32_t bwd = 0;
 };
-constexpr std::int32_t kUnset = -1;   // not reached from that side
-constexpr std::int32_t kBanned = -2;  // excluded from this search (Yen's root path)
-constexpr std::int32_t kDead = -3;    // forward: on no shortest path (path extraction)
+constexpr std::int32_t kUnset = -1;     // not reached from that side
+constexpr std::int32_t kBanned = -2;    // excluded from this search (Yen's root path)
+constexpr std::int32_t kDead = -3;      // forward: on no shortest path (path extraction)
+constexpr std::int32_t kCrossing = -4;  // backward: at the last forward level, steps across
+
+// A step from a node at the last forward level to one at the last backward level.
+struct Crossing {
+  NodeId tail, head;
+  std::uint64_t step;  // step id (edge << 1 | reversed)
+  std::uint64_t rank;  // position among the tail's steps (PathSearch::StepRank)
+};
 
 // Per-thread marks and frontiers. Begin() starts a search: bumping the generation invalidates
 // every mark at once, so a search costs what it touches, not the graph size.
@@ -29,6 +37,14 @@ struct Scratch {
   std::vector<Mark> marks;
   std::vector<NodeId> fwd_frontier, bwd_frontier, next;
   std::uint32_t gen = 0;
+  // Where the last search met (PathSearch::Meet): complete levels forward 0..a and backward
+  // 0..b, every step across, which side's expansion found them, and the backward level b - 1
+  // with the cost of its expansion.
+  std::int32_t a = 0, b = 0;
+  std::vector<Crossing> crossings;
+  bool met_forward = false;
+  std::vector<NodeId> bwd_below;
+  std::uint64_t bwd_below_cost = 0;
 
   void Begin(std::size_t nodes) {
     if (marks.size() < nodes)
@@ -51,6 +67,10 @@ struct Scratch {
 Scratch& ThreadScratch() {
   thread_local Scratch scratch;
   return scratch;
+}
+
+PathSearch::Step StepOf(NodeId to, std::uint64_t step_id) {
+  return PathSearch::Step{to, static_cast<std::uint32_t>(step_id >> 1), (step_id & 1) != 0};
 }
 
 }  // namespace
@@ -192,6 +212,65 @@ bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn)
   return false;
 }
 
+bool PathSearch::Meet(const Query& q, int limit) const {
+  Scratch& sc = ThreadScratch();
+  sc.fwd_frontier.assign(1, q.start);
+  sc.bwd_frontier.assign(1, t_);
+  std::uint64_t fwd_cost = ForwardCost(q.start), bwd_cost = BackwardCost(t_);
+  sc.bwd_below.clear();
+  sc.crossings.clear();
+  // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
+  // path is longer than a + b; the first step from one side's frontier to the other's gives length
+  // a + b + 1. The level that finds it is scanned to its end, marking nothing more, to record
+  // every such step across (the path walk picks among them); the last level the budget allows
+  // only looks for them.
+  std::int32_t& a = sc.a;
+  std::int32_t& b = sc.b;
+  a = b = 0;
+  while (a + b < limit) {
+    const bool last = a + b + 1 == limit;
+    sc.next.clear();
+    std::uint64_t next_cost = 0;
+    const bool forward = fwd_cost <= bwd_cost;
+    std::vector<NodeId>& frontier = forward ? sc.fwd_frontier : sc.bwd_frontier;
+    const std::int32_t d = (forward ? a : b) + 1;
+    const std::int32_t across = forward ? b : a;  // the other side's frontier level
+    for (NodeId u : frontier) {
+      ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
+        // The step's tail is u forward, v backward; only steps out of the start can be banned.
+        const NodeId tail = forward ? u : v;
+        if (q.StepBanned(tail, step)) return false;
+        if ((forward ? sc.Bwd(v) : sc.Fwd(v)) == across) {
+          sc.crossings.push_back(Crossing{tail, forward ? v : u, step, StepRank(step)});
+          return false;
+        }
+        if (last || !sc.crossings.empty()) return false;
+        Mark& m = sc.Touch(v);
+        std::int32_t& mine = forward ? m.fwd : m.bwd;
+        if (mine != kUnset) return false;
+        mine = d;
+        sc.next.push_back(v);
+        next_cost += forward ? ForwardCost(v) : BackwardCost(v);
+        return false;
+      });
+    }
+    if (!sc.crossings.empty()) {
+      sc.met_forward = forward;
+      return true;
+    }
+    if (last) return false;
+    if (!forward) {
+      sc.bwd_below.swap(frontier);
+      sc.bwd_below_cost = bwd_cost;
+    }
+    frontier.swap(sc.next);
+    (forward ? fwd_cost : bwd_cost) = next_cost;
+    ++(forward ? a : b);
+    if (frontier.empty()) return false;
+  }
+  return false;
+}
+
 std::optional<PathSearch::VPath> PathSearch::Shortest(
     NodeId start, int base_depth, int limit, const std::vector<NodeId>& banned_nodes,
     const std::vector<std::uint64_t>& banned_steps) const {
@@ -201,61 +280,31 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
   for (NodeId b : banned_nodes) sc.Touch(b) = Mark{sc.gen, kBanned, kBanned};
   sc.Touch(start).fwd = 0;
   sc.Touch(t_).bwd = 0;
-  sc.fwd_frontier.assign(1, start);
-  sc.bwd_frontier.assign(1, t_);
-  std::uint64_t fwd_cost = ForwardCost(start), bwd_cost = BackwardCost(t_);
-
-  // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
-  // path is longer than a + b; the first node reached from both gives length a + b + 1. The last
-  // level the budget allows only looks for a meet: it marks nothing and costs nothing.
-  int a = 0, b = 0;
-  bool met = false;
-  while (!met && a + b < limit) {
-    const bool last = a + b + 1 == limit;
-    sc.next.clear();
-    std::uint64_t next_cost = 0;
-    const bool forward = fwd_cost <= bwd_cost;
-    std::vector<NodeId>& frontier = forward ? sc.fwd_frontier : sc.bwd_frontier;
-    const std::int32_t d = (forward ? a : b) + 1;
-    for (NodeId u : frontier) {
-      met = ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
-        // The step's tail is u forward, v backward; only steps out of the start can be banned.
-        if (q.StepBanned(forward ? u : v, step)) return false;
-        if (last) return (forward ? sc.Bwd(v) : sc.Fwd(v)) >= 0;
-        Mark& m = sc.Touch(v);
-        std::int32_t& mine = forward ? m.fwd : m.bwd;
-        if (mine != kUnset) return false;
-        mine = d;
-        if ((forward ? m.bwd : m.fwd) >= 0) return true;
-        sc.next.push_back(v);
-        next_cost += forward ? ForwardCost(v) : BackwardCost(v);
-        return false;
-      });
-      if (met) break;
-    }
-    if (met || last) break;
-    frontier.swap(sc.next);
-    (forward ? fwd_cost : bwd_cost) = next_cost;
-    ++(forward ? a : b);
-    if (frontier.empty()) return std::nullopt;
-  }
-  if (!met) return std::nullopt;
+  if (!Meet(q, limit)) return std::nullopt;
 
   // The shortest paths have a + b + 1 steps: positions 0..a are forward levels, a+1.. backward
-  // levels b, b-1, .., 0. Walk them in enumeration order, depth first, marking forward nodes
-  // that lead nowhere: the first complete path is the lexicographically smallest.
+  // levels b, b-1, .., 0. Walk the forward levels in enumeration order, depth first, marking
+  // nodes that lead nowhere: the first complete path is the lexicographically smallest. The walk
+  // enters only the nodes of level a that have a step across (marked kCrossing): trying the others
+  // (a hub among them) could cost three times the search itself.
+  const std::int32_t a = sc.a;
+  for (const Crossing& c : sc.crossings) sc.marks[c.tail].bwd = kCrossing;
   VPath p;
   p.nodes.push_back(start);
-  auto forward = [&](auto& self, NodeId u, std::int32_t i) -> bool {
-    return ForEachStep(q, u, [&](const Step& st) {
-      if (q.StepBanned(u, StepId(st))) return false;
-      if (i == a) {
-        if (sc.Bwd(st.to) != b) return false;
-        p.steps.push_back(st);
-        p.nodes.push_back(st.to);
-        return true;
+  auto walk = [&](auto& self, NodeId u, std::int32_t i) -> bool {
+    if (i == a) {  // u has a step across: take its first
+      const Crossing* first = nullptr;
+      for (const Crossing& c : sc.crossings) {
+        if (c.tail == u && (first == nullptr || c.rank < first->rank)) first = &c;
       }
-      if (sc.Fwd(st.to) != i + 1) return false;
+      assert(first != nullptr && "a node marked kCrossing has a step across");
+      p.steps.push_back(StepOf(first->head, first->step));
+      p.nodes.push_back(first->head);
+      return true;
+    }
+    return ForEachStep(q, u, [&](const Step& st) {
+      if (q.StepBanned(u, StepId(st)) || sc.Fwd(st.to) != i + 1) return false;
+      if (i + 1 == a && sc.Bwd(st.to) != kCrossing) return false;
       p.steps.push_back(st);
       p.nodes.push_back(st.to);
       if (self(self, st.to, i + 1)) return true;
@@ -265,19 +314,37 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
       return false;
     });
   };
-  const bool found = forward(forward, start, 0);
+  const bool found = walk(walk, start, 0);
   assert(found && "bidirectional search met but no path was walked");
   if (!found) return std::nullopt;
-  for (std::int32_t rest = b; rest > 0; --rest) {
+
+  // The backward levels: from each node, its first step one level closer to T.
+  for (std::int32_t rest = sc.b; rest > 0; --rest) {
     const NodeId u = p.nodes.back();
-    const bool stepped = ForEachStep(q, u, [&](const Step& st) {
-      if (sc.Bwd(st.to) != rest - 1 || q.StepBanned(u, StepId(st))) return false;
-      p.steps.push_back(st);
-      p.nodes.push_back(st.to);
-      return true;
-    });
-    assert(stepped && "a node at backward distance d has a step to distance d - 1");
-    if (!stepped) return std::nullopt;
+    std::optional<Step> down;
+    if (rest == sc.b && sc.met_forward && ForwardCost(u) > sc.bwd_below_cost) {
+      // u, on the backward frontier, was never expanded and has more steps than the level below
+      // it had (a hub): scan that level's steps up instead, keeping u's first.
+      std::uint64_t best = 0;
+      for (NodeId w : sc.bwd_below) {
+        ForEachAdjacent(q, w, false, [&](NodeId v, std::uint64_t step) {
+          if (v != u || q.StepBanned(u, step) || (down && StepRank(step) >= best)) return false;
+          down = StepOf(w, step);
+          best = StepRank(step);
+          return false;
+        });
+      }
+    } else {
+      ForEachStep(q, u, [&](const Step& st) {
+        if (sc.Bwd(st.to) != rest - 1 || q.StepBanned(u, StepId(st))) return false;
+        down = st;
+        return true;
+      });
+    }
+    assert(down && "a node at backward distance d has a step to distance d - 1");
+    if (!down) return std::nullopt;
+    p.steps.push_back(*down);
+    p.nodes.push_back(down->to);
   }
   return p;
 }

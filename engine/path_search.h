@@ -12,7 +12,10 @@
 // whose next level touches fewer edges, then picks, among all shortest paths, the one whose step
 // sequence is lexicographically smallest in enumeration order (out edges in CSR order, then in
 // edges, then the step to T): exactly the path a FIFO BFS keeping the first-discovered parent
-// returns. k paths are Yen's algorithm with the same search for spur paths.
+// returns. Picking it costs no more than the search: the level that meets is scanned to its end
+// to record every step across, so the walk never tries the unexpanded side's nodes (a hub among
+// them cost up to three times the search). k paths are Yen's algorithm with the same search for
+// spur paths.
 //
 // Threading: a PathSearch is used by one thread. Per-node marks live in a thread_local scratch
 // (dense arrays stamped with a generation counter, reset in O(1) per search), so concurrent
@@ -67,6 +70,10 @@ class PathSearch {
                                 const std::vector<NodeId>& banned_nodes,
                                 const std::vector<std::uint64_t>& banned_steps) const;
 
+  // The bidirectional BFS of Shortest: true when it found steps across within `limit`; where and
+  // which are left in the thread's scratch.
+  bool Meet(const Query& q, int limit) const;
+
   bool EdgeOk(std::uint32_t e) const {
     return (all_relations_ || allowed_[g_.edge_relation_[e]]) &&
            (options_.as_of == kNoTime || g_.edge_valid_from_[e] <= options_.as_of);
@@ -75,6 +82,13 @@ class PathSearch {
     return (static_cast<std::uint64_t>(edge) << 1) | (reversed ? 1 : 0);
   }
   static std::uint64_t StepId(const Step& s) { return StepId(s.edge, s.reversed); }
+  // Orders the steps out of one node as ForEachStep enumerates them: out edges by id, then
+  // reversed in edges by id (a node's in edges are stored in edge order), then virtual steps.
+  std::uint64_t StepRank(std::uint64_t step_id) const {
+    const std::uint64_t edge = step_id >> 1;
+    const std::uint64_t kind = edge >= e_ ? 2 : (step_id & 1);
+    return kind << 32 | edge;
+  }
   // Index of `u` in sources_ / targets_, or -1.
   std::int64_t SourceIndex(NodeId u) const;
   std::int64_t TargetIndex(NodeId u) const;
