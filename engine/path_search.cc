@@ -38,8 +38,9 @@ struct Scratch {
   std::vector<NodeId> fwd_frontier, bwd_frontier, next;
   std::uint32_t gen = 0;
   // Where the last search met (PathSearch::Meet): complete levels forward 0..a and backward
-  // 0..b, every step across, which side's expansion found them, and the backward level b - 1
-  // with the cost of its expansion.
+  // 0..b, which side's expansion found a step across, the steps across it found (every one when
+  // the backward side met, the first otherwise), and the backward level b - 1 with the cost of
+  // its expansion.
   std::int32_t a = 0, b = 0;
   std::vector<Crossing> crossings;
   bool met_forward = false;
@@ -221,9 +222,11 @@ bool PathSearch::Meet(const Query& q, int limit) const {
   sc.crossings.clear();
   // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
   // path is longer than a + b; the first step from one side's frontier to the other's gives length
-  // a + b + 1. The level that finds it is scanned to its end, marking nothing more, to record
-  // every such step across (the path walk picks among them); the last level the budget allows
-  // only looks for them.
+  // a + b + 1. Found by a forward expansion, the first such step is the answer's: a frontier
+  // holds its nodes in the order a FIFO search discovers them, and each node's steps are scanned
+  // in enumeration order. Found by a backward expansion, the level is scanned to its end, marking
+  // nothing more, to record every step across, for the path walk to pick the first. The last
+  // level the budget allows only looks for steps across.
   std::int32_t& a = sc.a;
   std::int32_t& b = sc.b;
   a = b = 0;
@@ -236,13 +239,13 @@ bool PathSearch::Meet(const Query& q, int limit) const {
     const std::int32_t d = (forward ? a : b) + 1;
     const std::int32_t across = forward ? b : a;  // the other side's frontier level
     for (NodeId u : frontier) {
-      ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
+      const bool stop = ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
         // The step's tail is u forward, v backward; only steps out of the start can be banned.
         const NodeId tail = forward ? u : v;
         if (q.StepBanned(tail, step)) return false;
         if ((forward ? sc.Bwd(v) : sc.Fwd(v)) == across) {
           sc.crossings.push_back(Crossing{tail, forward ? v : u, step, StepRank(step)});
-          return false;
+          return forward;
         }
         if (last || !sc.crossings.empty()) return false;
         Mark& m = sc.Touch(v);
@@ -253,6 +256,7 @@ bool PathSearch::Meet(const Query& q, int limit) const {
         next_cost += forward ? ForwardCost(v) : BackwardCost(v);
         return false;
       });
+      if (stop) break;
     }
     if (!sc.crossings.empty()) {
       sc.met_forward = forward;
@@ -285,9 +289,10 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
   // The shortest paths have a + b + 1 steps: positions 0..a are forward levels, a+1.. backward
   // levels b, b-1, .., 0. Walk the forward levels in enumeration order, depth first, marking
   // nodes that lead nowhere: the first complete path is the lexicographically smallest. The walk
-  // enters only the nodes of level a that have a step across (marked kCrossing): trying the others
-  // (a hub among them) could cost three times the search itself.
-  const std::int32_t a = sc.a;
+  // enters only the nodes of level a that have a step across (marked kCrossing) and takes the
+  // first of their steps across; trying level a's nodes for one instead (when the backward side
+  // met, the side the search avoided: hubs perhaps) cost up to three times the search itself.
+  const std::int32_t a = sc.a, b = sc.b;
   for (const Crossing& c : sc.crossings) sc.marks[c.tail].bwd = kCrossing;
   VPath p;
   p.nodes.push_back(start);
@@ -319,10 +324,10 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
   if (!found) return std::nullopt;
 
   // The backward levels: from each node, its first step one level closer to T.
-  for (std::int32_t rest = sc.b; rest > 0; --rest) {
+  for (std::int32_t rest = b; rest > 0; --rest) {
     const NodeId u = p.nodes.back();
     std::optional<Step> down;
-    if (rest == sc.b && sc.met_forward && ForwardCost(u) > sc.bwd_below_cost) {
+    if (rest == b && sc.met_forward && ForwardCost(u) > sc.bwd_below_cost) {
       // u, on the backward frontier, was never expanded and has more steps than the level below
       // it had (a hub): scan that level's steps up instead, keeping u's first.
       std::uint64_t best = 0;

@@ -12,10 +12,11 @@
 // whose next level touches fewer edges, then picks, among all shortest paths, the one whose step
 // sequence is lexicographically smallest in enumeration order (out edges in CSR order, then in
 // edges, then the step to T): exactly the path a FIFO BFS keeping the first-discovered parent
-// returns. Picking it costs no more than the search: the level that meets is scanned to its end
-// to record every step across, so the walk never tries the unexpanded side's nodes (a hub among
-// them cost up to three times the search). k paths are Yen's algorithm with the same search for
-// spur paths.
+// returns. Picking it costs no more than the levels the search chose to expand: the walk never
+// scans a node of the side the search avoided (hubs perhaps; that cost up to three times the
+// search). When the forward side meets, its first step across is the answer's; when the backward
+// side meets, its level is scanned to its end to record every step across. k paths are Yen's
+// algorithm with the same search for spur paths.
 //
 // Threading: a PathSearch is used by one thread. Per-node marks live in a thread_local scratch
 // (dense arrays stamped with a generation counter, reset in O(1) per search), so concurrent
