@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <numeric>
 
 #include "model/canonical.h"
 
@@ -33,6 +34,11 @@ double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(i, v.size() - 1)];
+}
+
+double Mean(const std::vector<double>& v) {
+  if (v.empty()) return 0;
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
 double MaxRssMb() {

@@ -10,6 +10,8 @@ namespace weft::cli {
 
 // The p-quantile (0..1) of `v`, nearest rank; 0 for an empty vector.
 double Percentile(std::vector<double> v, double p);
+// The arithmetic mean of `v`; 0 for an empty vector.
+double Mean(const std::vector<double>& v);
 // Peak resident memory since the last ResetPeak (VmHWM), in MB; ru_maxrss when /proc is missing.
 double PeakRssMb();
 // Resident memory high-water mark of the whole process (getrusage ru_maxrss), in MB.

@@ -322,7 +322,8 @@ std::vector<PathGraph::NodeId> FindAll(const PathGraph& g, const std::vector<std
 Result<std::vector<AttackPath>> PathGraph::KShortestPaths(const std::vector<std::string>& sources,
                                                           const std::vector<std::string>& targets,
                                                           std::size_t k,
-                                                          const TraversalOptions& options) const {
+                                                          const TraversalOptions& options,
+                                                          PathQueryStats* stats) const {
   if (k == 0) return Status::InvalidArgument("k must be at least 1");
   if (options.max_hops < 1) return Status::InvalidArgument("max hops must be at least 1");
   std::vector<NodeId> s = FindAll(*this, sources);
@@ -332,6 +333,7 @@ Result<std::vector<AttackPath>> PathGraph::KShortestPaths(const std::vector<std:
   PathSearch search(*this, std::move(s), std::move(t), options);
   std::vector<AttackPath> out;
   for (const PathSearch::VPath& v : search.Yen(k)) out.push_back(search.ToAttackPath(v));
+  if (stats != nullptr) stats->steps_scanned += search.steps_scanned();
   return out;
 }
 

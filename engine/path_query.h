@@ -96,6 +96,13 @@ struct AttackPath {
   std::size_t length() const { return hops.size(); }
 };
 
+// What a path query cost in work: the steps (edges, either way) its searches scanned.
+// Deterministic for one graph and query, so a benchmark can compare it where wall time drifts
+// with the host.
+struct PathQueryStats {
+  std::uint64_t steps_scanned = 0;
+};
+
 struct Reached {
   std::string key;
   int distance = 0;
@@ -136,11 +143,11 @@ class PathGraph {
   // equal as sequences of nodes and relations, each at most options.max_hops long. A key that is
   // both a source and a target gives no zero-length path. InvalidArgument when k == 0 or
   // max_hops < 1; NotFound when no source or no target is in the graph (unknown keys among
-  // several are skipped).
+  // several are skipped). With `stats`, adds the query's work to it.
   Result<std::vector<AttackPath>> KShortestPaths(const std::vector<std::string>& sources,
                                                  const std::vector<std::string>& targets,
-                                                 std::size_t k,
-                                                 const TraversalOptions& options) const;
+                                                 std::size_t k, const TraversalOptions& options,
+                                                 PathQueryStats* stats = nullptr) const;
   // Entities reachable from `sources` within `hops` hops (sources excluded), by distance then key.
   // options.max_hops is ignored. NotFound when no source is in the graph.
   Result<std::vector<Reached>> Reach(const std::vector<std::string>& sources, int hops,

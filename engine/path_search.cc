@@ -148,7 +148,11 @@ bool PathSearch::TStepAllowed(const Query& q, NodeId x) const {
 }
 
 template <typename F>
-bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& fn) const {
+bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& visit) const {
+  auto fn = [&](const Step& st) {
+    ++steps_scanned_;
+    return visit(st);
+  };
   if (u == s_) {
     for (std::size_t i = 0; i < sources_.size(); ++i) {
       if (fn(Step{sources_[i], e_ + static_cast<std::uint32_t>(i), false})) return true;
@@ -173,7 +177,11 @@ bool PathSearch::ForEachStep(const Query& q, NodeId u, F&& fn) const {
 }
 
 template <typename F>
-bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& fn) const {
+bool PathSearch::ForEachAdjacent(const Query& q, NodeId u, bool forward, F&& visit) const {
+  auto fn = [&](NodeId v, std::uint64_t step) {
+    ++steps_scanned_;
+    return visit(v, step);
+  };
   const std::uint32_t first_extra =
       e_ + (forward ? 0 : static_cast<std::uint32_t>(sources_.size()));
   if (u == (forward ? s_ : t_)) {  // S -> every source, every target -> T

@@ -61,6 +61,8 @@ class PathSearch {
   // Entities within `hops` hops of the sources, by distance then key.
   std::vector<Reached> Reach(int hops) const;
   AttackPath ToAttackPath(const VPath& v) const;
+  // Steps the searches so far scanned (PathQueryStats).
+  std::uint64_t steps_scanned() const { return steps_scanned_; }
 
  private:
   struct Query;  // one bidirectional search: start, bans, budget
@@ -117,6 +119,7 @@ class PathSearch {
   bool all_relations_ = true;
   NodeId n_ = 0, s_ = 0, t_ = 0;
   std::uint32_t e_ = 0;
+  mutable std::uint64_t steps_scanned_ = 0;
 };
 
 }  // namespace weft

@@ -2,7 +2,8 @@
 // keeping each node's first-discovered parent finds, whichever side of its bidirectional search
 // met the other. This test runs that FIFO search here, over the same enumeration order (sources
 // by node id; a node's out edges by target id, then its in edges by source id, then the step into
-// the virtual target), on graphs with hubs, and compares whole paths.
+// the virtual target), on graphs with hubs, and compares whole paths. Picking that path must not
+// cost more than the search: a hub on the side the search avoided is never scanned.
 
 #include <gtest/gtest.h>
 
@@ -142,6 +143,40 @@ TEST(PathTieBreakTest, ShortestPathIsTheFifoBfsPathOnHubGraphs) {
     }
   }
   EXPECT_GT(found, 500);
+}
+
+// s -> hub (1,000 leaves), s -> m -> t, and ten more edges into t: the search expands s's side
+// to {hub, m} (cheaper than t's eleven in edges), then t's side meets m. The hub comes first in
+// s's steps, but it has no step across: choosing the path must not scan its 1,000 edges.
+TEST(PathTieBreakTest, PickingThePathNeverScansAHubTheSearchAvoided) {
+  auto rel = [](const std::string& from, const std::string& to) {
+    Relation r;
+    r.tenant = "t";
+    r.from = from;
+    r.to = to;
+    r.relation = "runs_on";
+    return r;
+  };
+  std::vector<Relation> rels = {rel("device:mde:s", "device:mde:hub"),
+                                rel("device:mde:s", "device:mde:m"),
+                                rel("device:mde:m", "device:mde:t")};
+  for (int i = 0; i < 1000; ++i) rels.push_back(rel("device:mde:hub", Node(i)));
+  for (int i = 1000; i < 1010; ++i) rels.push_back(rel(Node(i), "device:mde:t"));
+  PathGraph g = PathGraph::Build(rels);
+  PathQueryStats stats;
+  Result<std::vector<AttackPath>> got =
+      g.KShortestPaths({"device:mde:s"}, {"device:mde:t"}, 1, {}, &stats);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].nodes,
+            (std::vector<std::string>{"device:mde:s", "device:mde:m", "device:mde:t"}));
+  EXPECT_GT(stats.steps_scanned, 0u);
+  EXPECT_LT(stats.steps_scanned, 100u);
+
+  // The same query costs the same again; the stats add up over queries.
+  const std::uint64_t once = stats.steps_scanned;
+  ASSERT_TRUE(g.KShortestPaths({"device:mde:s"}, {"device:mde:t"}, 1, {}, &stats).ok());
+  EXPECT_EQ(stats.steps_scanned, 2 * once);
 }
 
 }  // namespace
