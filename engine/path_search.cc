@@ -44,6 +44,12 @@ struct Scratch {
   std::int32_t a = 0, b = 0;
   std::vector<Crossing> crossings;
   bool met_forward = false;
+  // Whether `crossings` holds every step across the walk may take (always when the forward side
+  // met). If not, the backward level's scan stopped at bwd_frontier[resume], and the walk may
+  // scan up to walk_budget steps (what the rest of that level costs) looking for one itself.
+  bool crossings_complete = false;
+  std::size_t resume = 0;
+  std::uint64_t walk_budget = 0;
   std::vector<NodeId> bwd_below;
   std::uint64_t bwd_below_cost = 0;
 
@@ -230,11 +236,11 @@ bool PathSearch::Meet(const Query& q, int limit) const {
   sc.crossings.clear();
   // Complete levels: forward 0..a, backward 0..b. No node is reached from both sides, so every
   // path is longer than a + b; the first step from one side's frontier to the other's gives length
-  // a + b + 1. Found by a forward expansion, the first such step is the answer's: a frontier
-  // holds its nodes in the order a FIFO search discovers them, and each node's steps are scanned
-  // in enumeration order. Found by a backward expansion, the level is scanned to its end, marking
-  // nothing more, to record every step across, for the path walk to pick the first. The last
-  // level the budget allows only looks for steps across.
+  // a + b + 1, and the search stops at it. Found by a forward expansion, that step is the
+  // answer's: a frontier holds its nodes in the order a FIFO search discovers them, and each
+  // node's steps are scanned in enumeration order. Found by a backward expansion, it is one of
+  // possibly many; the path walk finds the one it needs (StepAcross). The last level the budget
+  // allows only looks for steps across.
   std::int32_t& a = sc.a;
   std::int32_t& b = sc.b;
   a = b = 0;
@@ -246,16 +252,18 @@ bool PathSearch::Meet(const Query& q, int limit) const {
     std::vector<NodeId>& frontier = forward ? sc.fwd_frontier : sc.bwd_frontier;
     const std::int32_t d = (forward ? a : b) + 1;
     const std::int32_t across = forward ? b : a;  // the other side's frontier level
-    for (NodeId u : frontier) {
-      const bool stop = ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
+    std::uint64_t scanned_cost = 0;               // of the frontier's nodes scanned to their end
+    for (std::size_t j = 0; j < frontier.size(); ++j) {
+      const NodeId u = frontier[j];
+      const bool met = ForEachAdjacent(q, u, forward, [&](NodeId v, std::uint64_t step) {
         // The step's tail is u forward, v backward; only steps out of the start can be banned.
         const NodeId tail = forward ? u : v;
         if (q.StepBanned(tail, step)) return false;
         if ((forward ? sc.Bwd(v) : sc.Fwd(v)) == across) {
           sc.crossings.push_back(Crossing{tail, forward ? v : u, step, StepRank(step)});
-          return forward;
+          return true;
         }
-        if (last || !sc.crossings.empty()) return false;
+        if (last) return false;
         Mark& m = sc.Touch(v);
         std::int32_t& mine = forward ? m.fwd : m.bwd;
         if (mine != kUnset) return false;
@@ -264,11 +272,14 @@ bool PathSearch::Meet(const Query& q, int limit) const {
         next_cost += forward ? ForwardCost(v) : BackwardCost(v);
         return false;
       });
-      if (stop) break;
-    }
-    if (!sc.crossings.empty()) {
-      sc.met_forward = forward;
-      return true;
+      if (met) {
+        sc.met_forward = forward;
+        sc.crossings_complete = forward;
+        sc.resume = j;
+        sc.walk_budget = (forward ? fwd_cost : bwd_cost) - scanned_cost;
+        return true;
+      }
+      scanned_cost += forward ? ForwardCost(u) : BackwardCost(u);
     }
     if (last) return false;
     if (!forward) {
@@ -281,6 +292,54 @@ bool PathSearch::Meet(const Query& q, int limit) const {
     if (frontier.empty()) return false;
   }
   return false;
+}
+
+void PathSearch::MarkCrossingTails() const {
+  Scratch& sc = ThreadScratch();
+  for (const Crossing& c : sc.crossings) sc.marks[c.tail].bwd = kCrossing;
+}
+
+void PathSearch::FinishCrossings(const Query& q) const {
+  Scratch& sc = ThreadScratch();
+  for (std::size_t j = sc.resume; j < sc.bwd_frontier.size(); ++j) {
+    const NodeId u = sc.bwd_frontier[j];
+    ForEachAdjacent(q, u, false, [&](NodeId v, std::uint64_t step) {
+      if (!q.StepBanned(v, step) && sc.Fwd(v) == sc.a)
+        sc.crossings.push_back(Crossing{v, u, step, StepRank(step)});
+      return false;
+    });
+  }
+  sc.crossings_complete = true;
+  MarkCrossingTails();
+}
+
+// Scanning u's own steps is what the walk did until round 17; with u on the side the search
+// avoided (a hub, perhaps) it cost up to three times the search. So u is scanned only while
+// the scans stay within what finishing the backward level costs; past that the level is
+// finished, every step across is known, and u's is looked up. The walk's cost at level a stays
+// under twice the meeting level's.
+std::optional<PathSearch::Step> PathSearch::StepAcross(const Query& q, NodeId u) const {
+  Scratch& sc = ThreadScratch();
+  if (!sc.crossings_complete) {
+    const std::uint64_t cost = ForwardCost(u);
+    if (cost <= sc.walk_budget) {
+      sc.walk_budget -= cost;
+      std::optional<Step> across;
+      ForEachStep(q, u, [&](const Step& st) {
+        if (q.StepBanned(u, StepId(st)) || sc.Bwd(st.to) != sc.b) return false;
+        across = st;
+        return true;
+      });
+      return across;
+    }
+    FinishCrossings(q);
+  }
+  if (sc.Bwd(u) != kCrossing) return std::nullopt;
+  const Crossing* first = nullptr;
+  for (const Crossing& c : sc.crossings) {
+    if (c.tail == u && (first == nullptr || c.rank < first->rank)) first = &c;
+  }
+  return StepOf(first->head, first->step);
 }
 
 std::optional<PathSearch::VPath> PathSearch::Shortest(
@@ -296,28 +355,24 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
 
   // The shortest paths have a + b + 1 steps: positions 0..a are forward levels, a+1.. backward
   // levels b, b-1, .., 0. Walk the forward levels in enumeration order, depth first, marking
-  // nodes that lead nowhere: the first complete path is the lexicographically smallest. The walk
-  // enters only the nodes of level a that have a step across (marked kCrossing) and takes the
-  // first of their steps across; trying level a's nodes for one instead (when the backward side
-  // met, the side the search avoided: hubs perhaps) cost up to three times the search itself.
+  // nodes that lead nowhere: the first complete path is the lexicographically smallest. Once the
+  // steps across are all known, the walk enters only the nodes of level a that have one (marked
+  // kCrossing).
   const std::int32_t a = sc.a, b = sc.b;
-  for (const Crossing& c : sc.crossings) sc.marks[c.tail].bwd = kCrossing;
+  if (sc.crossings_complete) MarkCrossingTails();
   VPath p;
   p.nodes.push_back(start);
   auto walk = [&](auto& self, NodeId u, std::int32_t i) -> bool {
-    if (i == a) {  // u has a step across: take its first
-      const Crossing* first = nullptr;
-      for (const Crossing& c : sc.crossings) {
-        if (c.tail == u && (first == nullptr || c.rank < first->rank)) first = &c;
-      }
-      assert(first != nullptr && "a node marked kCrossing has a step across");
-      p.steps.push_back(StepOf(first->head, first->step));
-      p.nodes.push_back(first->head);
+    if (i == a) {
+      const std::optional<Step> across = StepAcross(q, u);
+      if (!across) return false;
+      p.steps.push_back(*across);
+      p.nodes.push_back(across->to);
       return true;
     }
     return ForEachStep(q, u, [&](const Step& st) {
       if (q.StepBanned(u, StepId(st)) || sc.Fwd(st.to) != i + 1) return false;
-      if (i + 1 == a && sc.Bwd(st.to) != kCrossing) return false;
+      if (i + 1 == a && sc.crossings_complete && sc.Bwd(st.to) != kCrossing) return false;
       p.steps.push_back(st);
       p.nodes.push_back(st.to);
       if (self(self, st.to, i + 1)) return true;

@@ -12,11 +12,13 @@
 // whose next level touches fewer edges, then picks, among all shortest paths, the one whose step
 // sequence is lexicographically smallest in enumeration order (out edges in CSR order, then in
 // edges, then the step to T): exactly the path a FIFO BFS keeping the first-discovered parent
-// returns. Picking it costs no more than the levels the search chose to expand: the walk never
-// scans a node of the side the search avoided (hubs perhaps; that cost up to three times the
-// search). When the forward side meets, its first step across is the answer's; when the backward
-// side meets, its level is scanned to its end to record every step across. k paths are Yen's
-// algorithm with the same search for spur paths.
+// returns. When the forward side meets, its first step across is the answer's. When the
+// backward side meets, the walk looks for the step across of each last-level forward node it
+// reaches by scanning that node's steps only while the scans cost less than the rest of the
+// backward level; then it finishes that level's scan instead, which records every step across.
+// Picking the path thus costs at most twice the level the search met on; scanning the forward
+// nodes without that bound (the side the search avoided: hubs, perhaps) cost up to three times
+// the whole search. k paths are Yen's algorithm with the same search for spur paths.
 //
 // Threading: a PathSearch is used by one thread. Per-node marks live in a thread_local scratch
 // (dense arrays stamped with a generation counter, reset in O(1) per search), so concurrent
@@ -73,9 +75,15 @@ class PathSearch {
                                 const std::vector<NodeId>& banned_nodes,
                                 const std::vector<std::uint64_t>& banned_steps) const;
 
-  // The bidirectional BFS of Shortest: true when it found steps across within `limit`; where and
-  // which are left in the thread's scratch.
+  // The bidirectional BFS of Shortest: true when it found a step across within `limit`; where
+  // and which are left in the thread's scratch.
   bool Meet(const Query& q, int limit) const;
+  // The path walk's step from `u`, a node of the last forward level, to the last backward level:
+  // the first in u's enumeration order, or none.
+  std::optional<Step> StepAcross(const Query& q, NodeId u) const;
+  // Scans the rest of the backward level the search met on, recording every step across.
+  void FinishCrossings(const Query& q) const;
+  void MarkCrossingTails() const;  // as kCrossing, in the scratch
 
   bool EdgeOk(std::uint32_t e) const {
     return (all_relations_ || allowed_[g_.edge_relation_[e]]) &&
