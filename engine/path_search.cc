@@ -38,9 +38,9 @@ struct Scratch {
   std::vector<NodeId> fwd_frontier, bwd_frontier, next;
   std::uint32_t gen = 0;
   // Where the last search met (PathSearch::Meet): complete levels forward 0..a and backward
-  // 0..b, which side's expansion found a step across, the steps across it found (every one when
-  // the backward side met, the first otherwise), and the backward level b - 1 with the cost of
-  // its expansion.
+  // 0..b, which side's expansion found a step across, the steps across known (the first found;
+  // every one once FinishCrossings has run), and the backward level b - 1 with the cost of its
+  // expansion.
   std::int32_t a = 0, b = 0;
   std::vector<Crossing> crossings;
   bool met_forward = false;
@@ -301,6 +301,8 @@ void PathSearch::MarkCrossingTails() const {
 
 void PathSearch::FinishCrossings(const Query& q) const {
   Scratch& sc = ThreadScratch();
+  // From the node the search stopped at, whole: its first step across is recorded twice, which
+  // the lookup of a tail's first step does not mind.
   for (std::size_t j = sc.resume; j < sc.bwd_frontier.size(); ++j) {
     const NodeId u = sc.bwd_frontier[j];
     ForEachAdjacent(q, u, false, [&](NodeId v, std::uint64_t step) {
