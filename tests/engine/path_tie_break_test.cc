@@ -23,6 +23,15 @@ namespace {
 
 std::string Node(int i) { return "device:mde:n" + std::to_string(i); }
 
+Relation Rel(const std::string& from, const std::string& to) {
+  Relation r;
+  r.tenant = "t";
+  r.from = from;
+  r.to = to;
+  r.relation = "runs_on";
+  return r;
+}
+
 // One relation per ordered pair (so edge order is node order), hubs on a third of the edges.
 std::vector<Relation> HubGraph(std::mt19937& rng, int nodes, int edges, int hubs) {
   std::uniform_int_distribution<int> pick(0, nodes - 1);
@@ -34,12 +43,7 @@ std::vector<Relation> HubGraph(std::mt19937& rng, int nodes, int edges, int hubs
     int b = pick(rng);
     if (i % 2 == 1) std::swap(a, b);
     if (a == b || !pairs.insert({a, b}).second) continue;
-    Relation r;
-    r.tenant = "t";
-    r.from = Node(a);
-    r.to = Node(b);
-    r.relation = "runs_on";
-    rels.push_back(r);
+    rels.push_back(Rel(Node(a), Node(b)));
   }
   return rels;
 }
@@ -151,19 +155,11 @@ TEST(PathTieBreakTest, ShortestPathIsTheFifoBfsPathOnHubGraphs) {
 // s's steps, but it has no step across: choosing the path must not scan its 1,000 edges when
 // finishing t's level costs 12.
 TEST(PathTieBreakTest, PickingThePathSkipsAHubTheSearchAvoided) {
-  auto rel = [](const std::string& from, const std::string& to) {
-    Relation r;
-    r.tenant = "t";
-    r.from = from;
-    r.to = to;
-    r.relation = "runs_on";
-    return r;
-  };
-  std::vector<Relation> rels = {rel("device:mde:s", "device:mde:hub"),
-                                rel("device:mde:s", "device:mde:m"),
-                                rel("device:mde:m", "device:mde:t")};
-  for (int i = 0; i < 1000; ++i) rels.push_back(rel("device:mde:hub", Node(i)));
-  for (int i = 1000; i < 1010; ++i) rels.push_back(rel(Node(i), "device:mde:t"));
+  std::vector<Relation> rels = {Rel("device:mde:s", "device:mde:hub"),
+                                Rel("device:mde:s", "device:mde:m"),
+                                Rel("device:mde:m", "device:mde:t")};
+  for (int i = 0; i < 1000; ++i) rels.push_back(Rel("device:mde:hub", Node(i)));
+  for (int i = 1000; i < 1010; ++i) rels.push_back(Rel(Node(i), "device:mde:t"));
   PathGraph g = PathGraph::Build(rels);
   PathQueryStats stats;
   Result<std::vector<AttackPath>> got =
