@@ -1,5 +1,5 @@
-// Store benchmarks: write throughput of big batches, reopen time and full scans of the RocksDB
-// GraphStore (persistence/). Numbers and the machine they came from are in
+// Store benchmarks: write throughput of big batches, reopen time, full scans and the WAL
+// checksum of the RocksDB GraphStore (persistence/). Numbers and the machine they came from are in
 // docs/adr/0002-storage-layout.md. Run a Release build:
 //   ./build/release/bench/weft_store_bench --benchmark_counters_tabular=true
 
@@ -12,6 +12,7 @@
 
 #include "bench/scratch_dir.h"
 #include "model/alert.h"
+#include "persistence/interpose/crc32c.h"
 #include "persistence/rocks_store.h"
 
 namespace weft {
@@ -223,6 +224,24 @@ void BM_GetAlert(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_GetAlert)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// The WAL checksum of one record fragment (RocksDB's log writer checksums up to 32 KiB at a
+// time): arg 0 weft's crc32 instruction, arg 1 the library's own table-driven code (ADR 0011).
+void BM_WalChecksum(benchmark::State& state) {
+  const auto checksum = state.range(0) == 0 ? rocks::Crc32cExtend : rocks::RocksDbOwnCrc32cExtend;
+  std::string fragment(32 * 1024, '\0');
+  for (std::size_t i = 0; i < fragment.size(); ++i) fragment[i] = static_cast<char>(i * 131 + 7);
+  std::uint32_t crc = 0;
+  for (auto _ : state) {
+    crc = checksum(crc, fragment.data(), fragment.size());
+    benchmark::DoNotOptimize(crc);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fragment.size()));
+  state.SetLabel(state.range(0) == 0 ? (rocks::Crc32cUsesHardware() ? "weft, crc32 instruction"
+                                                                    : "weft, the library's code")
+                                     : "RocksDB's own");
+}
+BENCHMARK(BM_WalChecksum)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace weft
