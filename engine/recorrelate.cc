@@ -1,7 +1,8 @@
 // Engine::Recorrelate: rebuilds every incident from the stored entities and alerts under new rules
 // and applies (or only reports) the difference from the stored incidents. Memory stays that of
 // one engine: the stored incidents are kept as numbers, read on a second thread while the engine
-// state is replayed, and only the incidents that change are built as records.
+// state is replayed (their ids and alert keys alone, in place: GraphStore::ForEachIncidentMembers),
+// and only the incidents that change are built as records.
 //
 // An incident is unchanged when a stored incident has its id and the same fingerprint of its
 // alert keys (a sum of 64-bit key hashes, so it needs no order, and of their number). Matching the
@@ -61,17 +62,18 @@ Status ReadStoredIncidents(GraphStore& store, std::vector<OldIncident>* out) {
   WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
   out->reserve(stats.incidents);
   Status bad_id;
-  WEFT_RETURN_IF_ERROR(store.ForEachIncident("", [&](const Incident& i) {
-    if (!Stored(i)) return true;
+  WEFT_RETURN_IF_ERROR(store.ForEachIncidentMembers("", [&](const IncidentMembers& i) {
+    if (i.status == IncidentStatus::kRedirected) return true;
     const std::optional<std::uint64_t> id = ParseIncidentId(i.id);
     if (!id) {
-      bad_id =
-          Status::Corruption("stored incident '" + i.id + "' does not have a weft incident id");
+      bad_id = Status::Corruption("stored incident '" + std::string(i.id) +
+                                  "' does not have a weft incident id");
       return false;
     }
     OldIncident& old = out->emplace_back();
     old.id = *id;
-    for (const std::string& k : i.alert_keys) old.fingerprint += StoredKeyHash(i.tenant, k);
+    for (std::string_view k : i.alert_keys)
+      old.fingerprint += i.keys_under_tenant ? KeyHash(i.tenant, k) : StoredKeyHash(i.tenant, k);
     old.fingerprint += i.alert_keys.size() * kSizeMix;
     return true;
   }));

@@ -1,5 +1,7 @@
 #include "graph/graph_store.h"
 
+#include <algorithm>
+
 namespace weft {
 
 Status GraphStore::ForEachAlertSummary(std::string_view tenant,
@@ -26,6 +28,26 @@ Status GraphStore::ForEachAlertSummaryNaming(
     std::string_view tenant, std::span<const std::string>,
     const std::function<bool(const AlertSummary&)>& visit) {
   return ForEachAlertSummary(tenant, visit);
+}
+
+Status GraphStore::ForEachIncidentMembers(
+    std::string_view tenant, const std::function<bool(const IncidentMembers&)>& visit) {
+  std::vector<std::string_view> keys;
+  return ForEachIncident(tenant, [&](const Incident& i) {
+    IncidentMembers m;
+    m.id = i.id;
+    m.tenant = i.tenant;
+    m.status = i.status;
+    const std::size_t prefix = i.tenant.size() + 1;
+    m.keys_under_tenant = std::all_of(i.alert_keys.begin(), i.alert_keys.end(), [&](auto& k) {
+      return k.size() >= prefix && k.starts_with(i.tenant) && k[i.tenant.size()] == '/';
+    });
+    keys.clear();
+    for (const std::string& k : i.alert_keys)
+      keys.push_back(std::string_view(k).substr(m.keys_under_tenant ? prefix : 0));
+    m.alert_keys = keys;
+    return visit(m);
+  });
 }
 
 Status GraphStore::ForEachIncidentHolding(std::string_view tenant, std::span<const std::string>,

@@ -74,6 +74,18 @@ struct AlertSummary {
   Result<Alert> (*decode_record)(std::string_view key, std::string_view record) = nullptr;
 };
 
+// What a re-correlation compares of a stored incident: its id, tenant, status and alert keys,
+// with no titles, entities or verdicts. Views are valid only during the visit that passes it.
+// The alert keys come as the store keeps them: with `keys_under_tenant`, each is the part after
+// "<tenant>/" (where every key weft writes begins); without, whole.
+struct IncidentMembers {
+  std::string_view id;
+  std::string_view tenant;
+  IncidentStatus status = IncidentStatus::kActive;
+  bool keys_under_tenant = false;
+  std::span<const std::string_view> alert_keys;
+};
+
 // Statistics for reports and benchmarks.
 struct StoreStats {
   std::uint64_t alerts = 0;
@@ -137,6 +149,10 @@ class GraphStore {
   virtual Status ForEachAlertSummaryNaming(std::string_view tenant,
                                            std::span<const std::string> entity_keys,
                                            const std::function<bool(const AlertSummary&)>& visit);
+  // ForEachIncident reduced to IncidentMembers. Stores that can read them without decoding the
+  // whole incident override it (a re-correlation reads every stored incident this way).
+  virtual Status ForEachIncidentMembers(std::string_view tenant,
+                                        const std::function<bool(const IncidentMembers&)>& visit);
   // ForEachIncident narrowed the same way to the incidents that may hold one of `alert_keys`.
   virtual Status ForEachIncidentHolding(std::string_view tenant,
                                         std::span<const std::string> alert_keys,

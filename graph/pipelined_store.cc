@@ -228,6 +228,12 @@ Status PipelinedStore::ForEachAlertSummaryNaming(
   return inner_.ForEachAlertSummaryNaming(tenant, entity_keys, visit);
 }
 
+Status PipelinedStore::ForEachIncidentMembers(
+    std::string_view tenant, const std::function<bool(const IncidentMembers&)>& visit) {
+  WaitIdle();
+  return inner_.ForEachIncidentMembers(tenant, visit);
+}
+
 Status PipelinedStore::ForEachIncidentHolding(std::string_view tenant,
                                               std::span<const std::string> alert_keys,
                                               const std::function<bool(const Incident&)>& visit) {

@@ -71,6 +71,8 @@ class PipelinedStore final : public GraphStore {
   Status ForEachAlertSummaryNaming(std::string_view tenant,
                                    std::span<const std::string> entity_keys,
                                    const std::function<bool(const AlertSummary&)>& visit) override;
+  Status ForEachIncidentMembers(std::string_view tenant,
+                                const std::function<bool(const IncidentMembers&)>& visit) override;
   Status ForEachIncidentHolding(std::string_view tenant, std::span<const std::string> alert_keys,
                                 const std::function<bool(const Incident&)>& visit) override;
   Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,

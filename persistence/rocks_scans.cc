@@ -271,6 +271,23 @@ Status RocksStore::ForEachIncident(std::string_view tenant,
       [tenant](const Incident& i) { return tenant.empty() || i.tenant == tenant; }, visit);
 }
 
+Status RocksStore::ForEachIncidentMembers(
+    std::string_view tenant, const std::function<bool(const IncidentMembers&)>& visit) {
+  // Read in place on the calling thread: no string of the record is copied.
+  std::vector<std::string_view> keys;
+  IncidentMembers members;
+  Status bad;
+  WEFT_RETURN_IF_ERROR(
+      ScanRaw(Cf::kIncidents, "", [&](std::string_view id, std::string_view value) {
+        if (Status st = codec::DecodeIncidentMembers(id, value, keys, members); !st.ok()) {
+          bad = st.WithContext("incident '" + ShownKey(id) + "' in " + dir_);
+          return false;
+        }
+        return (!tenant.empty() && members.tenant != tenant) || visit(members);
+      }));
+  return bad;
+}
+
 Status RocksStore::ForEachIncidentHolding(std::string_view tenant,
                                           std::span<const std::string> alert_keys,
                                           const std::function<bool(const Incident&)>& visit) {

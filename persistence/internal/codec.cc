@@ -368,31 +368,64 @@ Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes) {
   return i;
 }
 
-bool IncidentListsAlert(
-    std::string_view bytes,
-    const std::function<bool(std::string_view tenant, bool under, std::string_view key)>& wanted) {
-  Reader r(bytes, "incident");
+namespace {
+
+// The fields of an encoded incident up to its alert keys, as views (the others read past); the
+// reader is left at the keys' count. `id` is the record's store key (version 3 keeps it there).
+struct IncidentHead {
+  std::string_view id, tenant;
+  IncidentStatus status = IncidentStatus::kActive;
+  bool keys_under_tenant = false;
+};
+IncidentHead ReadIncidentHead(Reader& r, std::string_view id) {
+  IncidentHead head;
+  head.id = id;
   const std::uint8_t version = r.Version(1, kIncidentCodecVersion);
-  std::string_view tenant, skipped;
-  if (version < 3) r.View("id", skipped);
-  r.View("tenant", tenant);
-  IncidentStatus status{};
+  if (version < 3) r.View("id", head.id);
+  r.View("tenant", head.tenant);
+  std::string_view skipped;
   Severity severity{};
   Timestamp time = kNoTime;
-  r.Enum("status", status, IncidentStatus::kRedirected);
+  r.Enum("status", head.status, IncidentStatus::kRedirected);
   r.View("redirected_to", skipped);
   r.Enum("severity", severity, Severity::kHigh);
   r.View("classification", skipped);
   r.View("determination", skipped);
   r.Time("first_activity", time);
   r.Time("last_activity", time);
-  bool under = false;
-  if (version >= 2) r.Enum("alert_keys", under, true);
+  if (version >= 2) r.Enum("alert_keys", head.keys_under_tenant, true);
+  return head;
+}
+
+}  // namespace
+
+Status DecodeIncidentMembers(std::string_view id, std::string_view bytes,
+                             std::vector<std::string_view>& keys, IncidentMembers& members) {
+  Reader r(bytes, "incident");
+  const IncidentHead head = ReadIncidentHead(r, id);
+  std::size_t n = 0;
+  r.Count("alert_keys", n);
+  keys.clear();
+  for (std::size_t i = 0; i < n && r.ok(); ++i) r.View("alert_keys", keys.emplace_back());
+  WEFT_RETURN_IF_ERROR(r.status());
+  members.id = head.id;
+  members.tenant = head.tenant;
+  members.status = head.status;
+  members.keys_under_tenant = head.keys_under_tenant;
+  members.alert_keys = keys;
+  return Status::Ok();
+}
+
+bool IncidentListsAlert(
+    std::string_view bytes,
+    const std::function<bool(std::string_view tenant, bool under, std::string_view key)>& wanted) {
+  Reader r(bytes, "incident");
+  const IncidentHead head = ReadIncidentHead(r, "");
   std::size_t n = 0;
   r.Count("alert_keys", n);
   for (std::size_t i = 0; i < n && r.ok(); ++i) {
     std::string_view key;
-    if (r.View("alert_keys", key) && wanted(tenant, under, key)) return true;
+    if (r.View("alert_keys", key) && wanted(head.tenant, head.keys_under_tenant, key)) return true;
   }
   return !r.ok();
 }

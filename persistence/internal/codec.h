@@ -59,6 +59,11 @@ Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_vie
                                         std::string_view bytes);
 Result<Relation> DecodeRelation(std::string_view bytes);
 Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes);
+// The members of an encoded incident stored under `id`, reading only the fields up to its alert
+// keys: views into `id` and `bytes`, the keys' in `keys` (reused between calls). Corruption, as
+// DecodeIncident's, when those fields do not read; the fields after them are not checked.
+Status DecodeIncidentMembers(std::string_view id, std::string_view bytes,
+                             std::vector<std::string_view>& keys, IncidentMembers& members);
 // Whether an encoded incident lists an alert key that `wanted` accepts, reading only the fields
 // up to its alert keys (a scan for the incidents of a few alerts skips the rest unread).
 // `wanted` gets each key as the record holds it: with `under`, the part after "<tenant>/";

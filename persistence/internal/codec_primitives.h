@@ -306,6 +306,8 @@ class Reader {
   }
 
   bool ok() const { return ok_; }
+  // What went wrong so far (OK when nothing did), for a reader that stops before the end.
+  const Status& status() const { return status_; }
 
  private:
   // The `n` bytes at the read position, whose length field began at `start`.

@@ -70,6 +70,8 @@ class RocksStore final : public GraphStore {
                           const std::function<bool(std::span<const EntityRecord>)>& visit) override;
   Status ForEachEntityOfKind(std::string_view tenant, EntityKind kind,
                              const std::function<bool(const EntityRecord&)>& visit) override;
+  Status ForEachIncidentMembers(std::string_view tenant,
+                                const std::function<bool(const IncidentMembers&)>& visit) override;
   Status ForEachIncidentHolding(std::string_view tenant, std::span<const std::string> alert_keys,
                                 const std::function<bool(const Incident&)>& visit) override;
   Status ForEachAlertSummaryRun(

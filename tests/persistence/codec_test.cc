@@ -151,6 +151,49 @@ TEST(CodecTest, IncidentListsAlertSeesTheKeysOfEveryVersionAndForm) {
   EXPECT_TRUE(lists("\x09", "nothing"));
 }
 
+// DecodeIncidentMembers reads the id, tenant, status and alert keys of every version as views,
+// the keys under the tenant or whole as the record keeps them, and reports what does not read.
+TEST(CodecTest, IncidentMembersOfEveryVersionAndForm) {
+  Incident i = FullIncident(3);  // keys "contoso/m365/da6371", "contoso/m365/da6372"
+  i.status = IncidentStatus::kResolved;
+  std::vector<std::string_view> keys;
+  auto members_of = [&](std::string_view id, const std::string& bytes) {
+    IncidentMembers m;
+    const Status st = DecodeIncidentMembers(id, bytes, keys, m);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    std::vector<std::string> whole;
+    for (std::string_view k : m.alert_keys)
+      whole.push_back(m.keys_under_tenant ? std::string(m.tenant) + "/" + std::string(k)
+                                          : std::string(k));
+    EXPECT_EQ(m.id, i.id);
+    EXPECT_EQ(m.tenant, i.tenant);
+    EXPECT_EQ(m.status, i.status);
+    return std::make_pair(m.keys_under_tenant, whole);
+  };
+  const std::string v3 = EncodeIncident(i);
+  EXPECT_EQ(members_of(i.id, v3), std::make_pair(true, i.alert_keys));
+  const std::string v2 = "\x02" + ShortStr(i.id) + v3.substr(1);
+  EXPECT_EQ(members_of("ignored: version 2 holds its id", v2), std::make_pair(true, i.alert_keys));
+  Incident whole = i;
+  whole.alert_keys.push_back("other/m365/x");
+  EXPECT_EQ(members_of(i.id, EncodeIncident(whole)), std::make_pair(false, whole.alert_keys));
+  // Where the alert keys end: the same record without what follows them (four empty fields).
+  Incident up_to_keys = i;
+  up_to_keys.entities.clear();
+  up_to_keys.title.clear();
+  up_to_keys.sources.clear();
+  up_to_keys.clouds.clear();
+  const std::size_t keys_end = EncodeIncident(up_to_keys).size() - 4;
+  ASSERT_EQ(v3.substr(0, keys_end), EncodeIncident(up_to_keys).substr(0, keys_end));
+  for (std::size_t n = 0; n <= v3.size(); ++n) {
+    IncidentMembers m;
+    const Status st = DecodeIncidentMembers(i.id, std::string_view(v3.data(), n), keys, m);
+    // The fields after the alert keys are not read: a cut among them still yields the members.
+    EXPECT_EQ(st.ok(), n >= keys_end) << n << ": " << st.ToString();
+    if (!st.ok()) EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  }
+}
+
 TEST(CodecTest, AppendReusesBufferAndEncodesSameBytes) {
   std::string buf = "junk";
   buf.clear();

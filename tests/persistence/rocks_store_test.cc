@@ -7,10 +7,12 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -87,6 +89,44 @@ TEST(RocksStoreTest, ReopenRestoresExactlyTheSameRecords) {
   EXPECT_EQ(stats->alerts, 400u);
   EXPECT_EQ(stats->entities, g.entities.size() - 1);
   EXPECT_EQ(stats->incidents, g.incidents.size() - 1);
+}
+
+// A record that does not decode stops a scan with Corruption naming the record and the store,
+// whether the scan decodes records whole or reads them in place.
+TEST(RocksStoreTest, AGarbledIncidentIsCorruptionNamingItInEveryIncidentScan) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("store");
+  {
+    std::unique_ptr<GraphStore> store = MustOpen(dir);
+    ASSERT_NE(store, nullptr);
+    WriteBatch b;
+    b.incidents = GuideSample().incidents;
+    WEFT_ASSERT_OK(store->Apply(b));
+  }
+  {  // Below weft: a value in the incidents column family that is no incident record.
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, families, &handles, &raw).ok());
+    const auto incidents = std::find(names.begin(), names.end(), "incidents") - names.begin();
+    ASSERT_LT(static_cast<std::size_t>(incidents), names.size());
+    EXPECT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[incidents], "inc-00", "\x03\x7f").ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles)
+      EXPECT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+  }
+  std::unique_ptr<GraphStore> store = MustOpen(dir);
+  ASSERT_NE(store, nullptr);
+  const Status members =
+      store->ForEachIncidentMembers("", [](const IncidentMembers&) { return true; });
+  const Status whole = store->ForEachIncident("", [](const Incident&) { return true; });
+  for (const Status& st : {members, whole}) {
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+    EXPECT_NE(st.message().find("incident 'inc-00' in " + dir), std::string::npos) << st.ToString();
+  }
 }
 
 TEST(RocksStoreTest, OtherFormatVersionIsCorruptionNamingBothVersions) {

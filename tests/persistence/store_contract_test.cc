@@ -363,6 +363,49 @@ TYPED_TEST(StoreContractTest, NarrowedScansVisitEveryAlertNamingAKeyAndEveryInci
   }
 }
 
+// The members scan gives each incident's id, tenant, status and alert keys, as the full scan
+// does, for every tenant or one, with keys outside the tenant (never written by weft) whole.
+TYPED_TEST(StoreContractTest, IncidentMembersAreWhatTheFullScanHolds) {
+  this->ApplyGuide();
+  Incident outside = GuideSample().incidents.front();
+  outside.id = "inc-00000000000000ff";
+  outside.status = IncidentStatus::kRedirected;
+  outside.alert_keys.push_back("elsewhere/m365/x");
+  WriteBatch b;
+  b.incidents = {outside};
+  WEFT_ASSERT_OK(this->store_->Apply(b));
+  auto dump = [](std::string_view id, std::string_view tenant, IncidentStatus status,
+                 const std::vector<std::string>& keys) {
+    std::string out =
+        std::string(id) + " " + std::string(tenant) + " " + std::string(IncidentStatusName(status));
+    for (const std::string& k : keys) out += " " + k;
+    return out;
+  };
+  for (const std::string tenant : {"", "org1"}) {
+    std::vector<std::string> expected, got;
+    WEFT_ASSERT_OK(this->store_->ForEachIncident(tenant, [&](const Incident& i) {
+      expected.push_back(dump(i.id, i.tenant, i.status, i.alert_keys));
+      return true;
+    }));
+    WEFT_ASSERT_OK(this->store_->ForEachIncidentMembers(tenant, [&](const IncidentMembers& m) {
+      std::vector<std::string> keys;
+      for (std::string_view k : m.alert_keys) {
+        keys.push_back(m.keys_under_tenant ? std::string(m.tenant) + "/" + std::string(k)
+                                           : std::string(k));
+      }
+      if (m.id == outside.id) EXPECT_FALSE(m.keys_under_tenant);
+      got.push_back(dump(m.id, m.tenant, m.status, keys));
+      return true;
+    }));
+    EXPECT_GT(expected.size(), 2u);
+    EXPECT_EQ(got, expected) << "tenant '" << tenant << "'";
+  }
+  std::size_t n = 0;
+  WEFT_EXPECT_OK(
+      this->store_->ForEachIncidentMembers("", [&](const IncidentMembers&) { return ++n < 2; }));
+  EXPECT_EQ(n, 2u);  // the visitor stops the scan
+}
+
 TYPED_TEST(StoreContractTest, RelationScansAndUpsertByIdentity) {
   this->ApplyGuide();
   ASSERT_GT(GuideSample().relations.size(), 0u);
