@@ -41,6 +41,13 @@ std::unique_ptr<GraphStore> MustOpen(const std::string& dir,
   return s.ok() ? std::move(s).value() : nullptr;
 }
 
+// Opens the store in `dir`, applies `batch` and closes it again.
+void WriteAndClose(const std::string& dir, const WriteBatch& batch) {
+  std::unique_ptr<GraphStore> store = MustOpen(dir);
+  ASSERT_NE(store, nullptr);
+  WEFT_ASSERT_OK(store->Apply(batch));
+}
+
 TEST(RocksStoreTest, ReopenRestoresExactlyTheSameRecords) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
@@ -96,13 +103,9 @@ TEST(RocksStoreTest, ReopenRestoresExactlyTheSameRecords) {
 TEST(RocksStoreTest, AGarbledIncidentIsCorruptionNamingItInEveryIncidentScan) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
-  {
-    std::unique_ptr<GraphStore> store = MustOpen(dir);
-    ASSERT_NE(store, nullptr);
-    WriteBatch b;
-    b.incidents = GuideSample().incidents;
-    WEFT_ASSERT_OK(store->Apply(b));
-  }
+  WriteBatch b;
+  b.incidents = GuideSample().incidents;
+  WriteAndClose(dir, b);
   {  // Below weft: a value in the incidents column family that is no incident record.
     std::vector<std::string> names;
     ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
@@ -132,13 +135,9 @@ TEST(RocksStoreTest, AGarbledIncidentIsCorruptionNamingItInEveryIncidentScan) {
 TEST(RocksStoreTest, OtherFormatVersionIsCorruptionNamingBothVersions) {
   TempDir tmp;
   const std::string dir = tmp.Sub("store");
-  {
-    std::unique_ptr<GraphStore> store = MustOpen(dir);
-    ASSERT_NE(store, nullptr);
-    WriteBatch b;
-    b.meta = {{"format_version", "7"}};  // as a future weft would have written it
-    WEFT_ASSERT_OK(store->Apply(b));
-  }
+  WriteBatch b;
+  b.meta = {{"format_version", "7"}};  // as a future weft would have written it
+  WriteAndClose(dir, b);
   Result<std::unique_ptr<GraphStore>> s = OpenRocksStore(dir);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kCorruption);
