@@ -190,7 +190,9 @@ TEST(CodecTest, IncidentMembersOfEveryVersionAndForm) {
     const Status st = DecodeIncidentMembers(i.id, std::string_view(v3.data(), n), keys, m);
     // The fields after the alert keys are not read: a cut among them still yields the members.
     EXPECT_EQ(st.ok(), n >= keys_end) << n << ": " << st.ToString();
-    if (!st.ok()) EXPECT_EQ(st.code(), StatusCode::kCorruption);
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), StatusCode::kCorruption);
+    }
   }
 }
 
