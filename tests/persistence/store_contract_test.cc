@@ -393,7 +393,9 @@ TYPED_TEST(StoreContractTest, IncidentMembersAreWhatTheFullScanHolds) {
         keys.push_back(m.keys_under_tenant ? std::string(m.tenant) + "/" + std::string(k)
                                            : std::string(k));
       }
-      if (m.id == outside.id) EXPECT_FALSE(m.keys_under_tenant);
+      if (m.id == outside.id) {
+        EXPECT_FALSE(m.keys_under_tenant);
+      }
       got.push_back(dump(m.id, m.tenant, m.status, keys));
       return true;
     }));
