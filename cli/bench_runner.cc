@@ -27,6 +27,7 @@
 #include "graph/pipelined_store.h"
 #include "importers/importer.h"
 #include "model/canonical.h"
+#include "persistence/interpose/crc32c.h"
 #include "persistence/naive_layout_probe.h"
 #include "persistence/rocks_store.h"
 
@@ -322,6 +323,9 @@ Result<BenchReport> Runner::Run() {
       std::to_string(static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
                      static_cast<double>(sysconf(_SC_PAGE_SIZE)) / (1024.0 * 1024.0 * 1024.0)));
   info.emplace_back("machine.build_type", BuildType());
+  // How RocksDB's WAL checksums were computed in this run (persistence/interpose/crc32c.h).
+  info.emplace_back("machine.wal_checksum",
+                    rocks::Crc32cUsesHardware() ? "crc32 instruction" : "RocksDB's own code");
   info.emplace_back("options.alerts", std::to_string(o_.alerts));
   info.emplace_back("options.tenants", std::to_string(o_.tenants));
   info.emplace_back("options.seed", std::to_string(o_.seed));

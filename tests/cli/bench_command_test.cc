@@ -96,6 +96,13 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
   EXPECT_GT(j["live_batches"].get<double>(), 1);
   EXPECT_EQ(j["machine"]["build_type"].is_string(), true);
   EXPECT_GE(j["machine"]["cores"].get<double>(), 1);
+#if defined(__x86_64__)
+  const bool crc32_instruction = __builtin_cpu_supports("sse4.2");
+#else
+  const bool crc32_instruction = false;
+#endif
+  EXPECT_EQ(j["machine"]["wal_checksum"],
+            crc32_instruction ? "crc32 instruction" : "RocksDB's own code");
   EXPECT_EQ(j["options"]["alerts"].get<double>(), 2000);
 }
 
