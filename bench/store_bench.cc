@@ -1,5 +1,6 @@
-// Store benchmarks: write throughput of big batches, reopen time, full scans and the WAL
-// checksum of the RocksDB GraphStore (persistence/). Numbers and the machine they came from are in
+// Store benchmarks: write throughput of big batches, reopen time, full scans (alerts, incidents
+// whole or their members in place) and the WAL checksum of the RocksDB GraphStore
+// (persistence/). Numbers and the machine they came from are in
 // docs/adr/0002-storage-layout.md. Run a Release build:
 //   ./build/release/bench/weft_store_bench --benchmark_counters_tabular=true
 
@@ -12,6 +13,7 @@
 
 #include "bench/scratch_dir.h"
 #include "model/alert.h"
+#include "model/incident.h"
 #include "persistence/interpose/crc32c.h"
 #include "persistence/rocks_store.h"
 
@@ -224,6 +226,66 @@ void BM_GetAlert(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_GetAlert)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// An incident of one to three alerts and four entities, shaped as the engine writes them.
+Incident MakeIncident(std::int64_t n) {
+  const std::string s = std::to_string(n);
+  Incident i;
+  i.id = FormatIncidentId(IncidentIdHash(s));
+  i.tenant = "tenant-" + std::to_string(n % 4);
+  i.severity = Severity::kHigh;
+  i.first_activity = 1717695170000 + n * 1000;
+  i.last_activity = i.first_activity + 60000;
+  for (std::int64_t k = 0; k <= n % 3; ++k)
+    i.alert_keys.push_back(i.tenant + "/mde/da63845" + s + "-" + std::to_string(k));
+  i.entities = {
+      "device:azure-vm-id:/subscriptions/0b2c/resourcegroups/rg-prod/providers/"
+      "microsoft.compute/virtualmachines/vm-" +
+          s,
+      "ip:10.1." + std::to_string(n % 200) + "." + std::to_string(n % 250),
+      "process:powershell.exe", "user:upn:alice" + s + "@contoso.com"};
+  i.title = "Suspicious PowerShell command line on vm-" + s;
+  i.sources = {SourceProduct::kDefenderForEndpoint};
+  i.clouds = {Cloud::kAzure};
+  return i;
+}
+
+// Scans every incident of a store with state.range(0) of them: arg 1 = 0 decodes each whole
+// (ForEachIncident), 1 reads its id, tenant, status and alert keys in place
+// (ForEachIncidentMembers, what a re-correlation needs); items/s = incidents/s.
+void BM_ScanIncidents(benchmark::State& state) {
+  ScratchDir dir("store_bench");
+  std::unique_ptr<GraphStore> store = Open(dir.store());
+  for (std::int64_t i = 0; i < state.range(0); i += 1000) {
+    WriteBatch b;
+    for (std::int64_t j = i; j < std::min(state.range(0), i + 1000); ++j)
+      b.incidents.push_back(MakeIncident(j));
+    if (!store->Apply(b).ok()) abort();
+  }
+  std::int64_t seen = 0;
+  for (auto _ : state) {
+    const Status s = state.range(1) == 0
+                         ? store->ForEachIncident("",
+                                                  [&seen](const Incident& i) {
+                                                    benchmark::DoNotOptimize(i.alert_keys.data());
+                                                    ++seen;
+                                                    return true;
+                                                  })
+                         : store->ForEachIncidentMembers("", [&seen](const IncidentMembers& m) {
+                             benchmark::DoNotOptimize(m.alert_keys.data());
+                             ++seen;
+                             return true;
+                           });
+    if (!s.ok()) abort();
+  }
+  state.SetItemsProcessed(seen);
+  state.SetLabel(state.range(1) == 0 ? "whole incidents" : "members in place");
+}
+BENCHMARK(BM_ScanIncidents)
+    ->Args({100000, 0})
+    ->Args({100000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The WAL checksum of one record fragment (RocksDB's log writer checksums up to 32 KiB at a
 // time): arg 0 weft's crc32 instruction, arg 1 the library's own table-driven code (ADR 0011).
