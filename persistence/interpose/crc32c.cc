@@ -21,7 +21,7 @@ std::uint32_t __wrap__ZN7rocksdb6crc32c6ExtendEjPKcm(std::uint32_t crc, const ch
 namespace weft::rocks {
 namespace {
 
-using Extend = std::uint32_t (*)(std::uint32_t, const char*, std::size_t);
+using ExtendFunction = std::uint32_t (*)(std::uint32_t, const char*, std::size_t);
 
 std::atomic<std::uint64_t> rocksdb_calls{0};
 
@@ -40,7 +40,7 @@ __attribute__((target("sse4.2"))) std::uint32_t HardwareExtend(std::uint32_t crc
 }
 #endif
 
-Extend Chosen() {
+ExtendFunction Chosen() {
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("sse4.2")) return HardwareExtend;
 #endif
@@ -50,7 +50,7 @@ Extend Chosen() {
 }  // namespace
 
 std::uint32_t Crc32cExtend(std::uint32_t crc, const char* data, std::size_t n) {
-  static const Extend kChosen = Chosen();
+  static const ExtendFunction kChosen = Chosen();
   return kChosen(crc, data, n);
 }
 
