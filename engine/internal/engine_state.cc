@@ -367,6 +367,9 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   // Entities first, as stored (aliases merged, conflicts recorded): each alert's evidence then
   // resolves to them through hash lookups alone.
   WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
+  // The tables are reserved for the whole store and faulted in by a second thread while this one
+  // fills them.
+  PageWarmer::Scope warming(warmer);
   resolver.Reserve(stats.entities);
   alerts.reserve(stats.alerts);
   alert_index.Reserve(stats.alerts);

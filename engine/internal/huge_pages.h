@@ -29,8 +29,15 @@ namespace weft::internal {
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 // `bytes` rounded up to whole huge pages, 2 MiB-aligned and advised as huge pages;
-// std::bad_alloc when out of memory. Release with std::free.
-inline void* AllocateHuge(std::size_t bytes) {
+// std::bad_alloc when out of memory. Release with FreeHuge. Inside a PageWarmer::Scope the block
+// comes faulted in, or is faulted in by the warmer while the caller starts on it (page_warmer.h).
+void* AllocateHuge(std::size_t bytes);
+// Releases what AllocateHuge returned (or malloc: it is std::free, after telling this thread's
+// warmer, if any, that the block is gone).
+void FreeHuge(void* p);
+
+// AllocateHuge without any warmer: the block is faulted in on first touch.
+inline void* AllocateHugeBlock(std::size_t bytes) {
   const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
   void* p = std::aligned_alloc(kHugePage, rounded);
   if (p == nullptr) throw std::bad_alloc();
@@ -40,9 +47,9 @@ inline void* AllocateHuge(std::size_t bytes) {
   return p;
 }
 
-// Releases what AllocateHuge (or malloc) returned, for std::unique_ptr.
+// Releases huge blocks, for std::unique_ptr.
 struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
+  void operator()(void* p) const { FreeHuge(p); }
 };
 
 template <typename T>
@@ -60,7 +67,7 @@ class HugePageAllocator {
   }
   void deallocate(T* p, std::size_t n) {
     if (n * sizeof(T) < kHugePage) return std::allocator<T>().deallocate(p, n);
-    std::free(p);
+    FreeHuge(p);
   }
 
   template <typename U>
