@@ -327,8 +327,9 @@ class Reader {
 
   // The `n` bytes at the read position, whose length field began at `start`.
   bool Literal(const char* field, std::size_t start, std::uint64_t n, std::string_view& s) {
-    if (n > data_.size() - pos_) [[unlikely]]
+    if (n > data_.size() - pos_) [[unlikely]] {
       return LiteralTooLong(field, start, n);
+    }
     s = std::string_view(data_.data() + pos_, n);
     pos_ += n;
     return true;
