@@ -162,7 +162,6 @@ Result<IngestResult> Engine::Ingest(std::vector<Alert> alerts, std::vector<Relat
   }
   // Any failure from here on may leave the in-memory state ahead of the store.
   poisoned_ = true;
-  internal::PageWarmer::Scope warming(s.warmer);
   IngestResult result;
   WriteBatch wb;
   wb.alerts.reserve(alerts.size());  // an Alert is large: moving it again on growth costs

@@ -5,6 +5,8 @@
 #include <optional>
 #include <span>
 
+#include "engine/internal/page_warmer.h"
+
 namespace weft::internal {
 namespace {
 
@@ -368,7 +370,10 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   // resolves to them through hash lookups alone.
   WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
   // The tables are reserved for the whole store and faulted in by a second thread while this one
-  // fills them.
+  // fills them (page_warmer.h). Not while ingesting: there the tables grow by doubling, half
+  // empty, and the faults moved to the other core gave nothing measurable for 16-35 MB more
+  // resident memory at 1M (docs/benchmarks.md, round 19).
+  PageWarmer warmer;
   PageWarmer::Scope warming(warmer);
   resolver.Reserve(stats.entities);
   alerts.reserve(stats.alerts);

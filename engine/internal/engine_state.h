@@ -17,7 +17,6 @@
 #include "engine/entity_resolver.h"
 #include "engine/internal/huge_pages.h"
 #include "engine/internal/key_index.h"
-#include "engine/internal/page_warmer.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
 #include "model/alert.h"
@@ -146,9 +145,6 @@ struct EngineState {
   HugeHashMap<std::uint64_t, std::uint32_t> incident_index;
   HugeVector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
   std::size_t replay_fallbacks = 0;
-  // Faults in the tables' fresh memory on a second thread while a replay or a batch fills them
-  // (page_warmer.h). Last, so that its thread stops before the tables are freed.
-  PageWarmer warmer;
 
  private:
   std::uint32_t InternIncident(std::uint64_t hash);
