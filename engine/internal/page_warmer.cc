@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <system_error>
 
 #include "engine/internal/huge_pages.h"
 
@@ -39,7 +40,11 @@ PageWarmer::PageWarmer(Options options) : options_(options) {}
 bool PageWarmer::StartLocked() {
   if (!started_ && CanPopulate()) {
     started_ = true;
-    thread_ = std::thread([this] { Loop(); });
+    try {
+      thread_ = std::thread([this] { Loop(); });
+    } catch (const std::system_error&) {
+      // No thread to spare: the owner faults its memory in itself, as without a warmer.
+    }
   }
   return thread_.joinable();
 }

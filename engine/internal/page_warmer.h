@@ -1,9 +1,9 @@
 #pragma once
 // PageWarmer: faults in the engine's fresh huge-page memory on a second thread, so the thread
 // that fills the tables does not stop to have the kernel zero them. On the paravirtualised VMs
-// weft is measured on, a first touch costs ~1.5 ms a megabyte, and a 1M-alert replay touches
-// ~400 MB: a third of its critical path was the kernel zeroing pages (docs/benchmarks.md,
-// round 19), while the second core idled half the time.
+// weft is measured on, a first touch costs 0.06 ms a megabyte, or 1.5-2 ms when the hypervisor
+// must back the memory anew, and a 1M-alert replay touches ~400 MB: a third of its critical path
+// was the fault path (docs/benchmarks.md, round 18) while the second core idled half the time.
 //
 // While a PageWarmer::Scope is open on a thread, AllocateHuge (huge_pages.h) on that thread
 //  - takes a single huge page from a small stock the warmer keeps faulted in (the paged arrays,
@@ -12,8 +12,9 @@
 //    while the owner starts using it; whichever touches a page first pays for it once.
 // Faulting in uses madvise(MADV_POPULATE_WRITE), which never changes memory contents: racing the
 // owner's writes is safe, and a block freed before its turn only makes the call fail, which is
-// ignored (FreeHuge also drops it from the queue). Where the kernel lacks it (before Linux 5.14)
-// the warmer does nothing and memory is faulted in on first touch as before.
+// ignored (FreeHuge also drops it from the queue). Where the kernel lacks it (before Linux 5.14),
+// or no thread can be started, the warmer does nothing and memory is faulted in on first touch
+// as before.
 //
 // Thread-safety: every member is safe to call from any thread. A Scope belongs to the thread
 // that opened it and must close before the warmer is destroyed.
