@@ -63,7 +63,7 @@ Status DecodeEntityInto(Sink<EntityRecord>&, std::string_view key, std::string_v
                         EntityRecord& slot) {
   const auto parts = SplitEntityStoreKey(key);
   if (!parts) return Status::Corruption("entity key has no tenant separator");
-  return Assign(codec::DecodeEntityRecord(parts->first, parts->second, value), slot);
+  return codec::DecodeEntityRecordInto(parts->first, parts->second, value, slot);
 }
 Status DecodeRelationInto(Sink<Relation>&, std::string_view, std::string_view value,
                           Relation& slot) {

@@ -56,10 +56,9 @@ bool GetEntity(Reader& r, std::uint8_t version, const std::string_view* stored_k
   r.Enum("entity.cloud", e.cloud, Cloud::kOnPremises);
   std::size_t n = 0;
   if (!r.Count("entity.aliases", n)) return false;
-  e.aliases.clear();
-  e.aliases.reserve(n);
+  e.aliases.resize(n);  // kept aliases' strings are reused: every field is read below
   for (std::size_t i = 0; i < n && r.ok(); ++i) {
-    Alias& a = e.aliases.emplace_back();
+    Alias& a = e.aliases[i];
     r.Str("alias.type", a.type);
     part("alias.value", a.value);
     r.Enum("alias.strength", a.strength, AliasStrength::kStrong);
@@ -312,8 +311,14 @@ Status DecodeAlertSummary(std::string_view key, std::string_view bytes, AlertSum
 
 Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_view key,
                                         std::string_view bytes) {
-  Reader r(bytes, "entity");
   EntityRecord rec;
+  WEFT_RETURN_IF_ERROR(DecodeEntityRecordInto(tenant, key, bytes, rec));
+  return rec;
+}
+
+Status DecodeEntityRecordInto(std::string_view tenant, std::string_view key, std::string_view bytes,
+                              EntityRecord& rec) {
+  Reader r(bytes, "entity");
   const std::uint8_t version = r.Version(1, kEntityCodecVersion);
   if (version >= 2) {
     rec.tenant.assign(tenant);
@@ -323,8 +328,7 @@ Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_vie
   GetEntity(r, version, &key, rec.entity);
   r.Strs("conflicts", rec.conflicts);
   r.Strs("possible_matches", rec.possible_matches);
-  WEFT_RETURN_IF_ERROR(r.Finish());
-  return rec;
+  return r.Finish();
 }
 
 Result<Relation> DecodeRelation(std::string_view bytes) {

@@ -58,6 +58,10 @@ Result<Alert> DecodeAlert(std::string_view key, std::string_view bytes);
 Status DecodeAlertSummary(std::string_view key, std::string_view bytes, AlertSummary& summary);
 Result<EntityRecord> DecodeEntityRecord(std::string_view tenant, std::string_view key,
                                         std::string_view bytes);
+// The same into `record`, reusing its strings, lists and property map (a scan decodes record
+// after record into the same slots). On Corruption `record` holds part of the record.
+Status DecodeEntityRecordInto(std::string_view tenant, std::string_view key, std::string_view bytes,
+                              EntityRecord& record);
 Result<Relation> DecodeRelation(std::string_view bytes);
 Result<Incident> DecodeIncident(std::string_view id, std::string_view bytes);
 // The members of an encoded incident stored under `id`, reading only the fields up to its alert

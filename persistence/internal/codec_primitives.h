@@ -230,13 +230,13 @@ class Reader {
     return Varint(field, ignored);
   }
 
+  // Into `v`, reusing the strings it holds.
   bool Strs(const char* field, std::vector<std::string>& v) {
     std::size_t n = 0;
     if (!Count(field, n)) return false;
-    v.clear();
-    v.reserve(n);
+    v.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-      if (!Str(field, v.emplace_back())) return false;
+      if (!Str(field, v[i])) return false;
     }
     return true;
   }
@@ -260,14 +260,25 @@ class Reader {
     return true;
   }
 
+  // Into `m`, reusing its nodes and their strings (the writer wrote the keys in order, so each
+  // goes in at the end).
   bool Map(const char* field, std::map<std::string, std::string>& m) {
     std::size_t n = 0;
     if (!Count(field, n)) return false;
-    m.clear();
+    std::map<std::string, std::string> spare;
+    spare.swap(m);
     for (std::size_t i = 0; i < n; ++i) {
-      std::string k, v;
-      if (!Str(field, k) || !Str(field, v)) return false;
-      m.insert_or_assign(std::move(k), std::move(v));
+      std::string_view k, v;
+      if (!View(field, k) || !View(field, v)) return false;
+      if (spare.empty()) {
+        m.insert_or_assign(m.end(), std::string(k), std::string(v));
+        continue;
+      }
+      auto node = spare.extract(spare.begin());
+      node.key().assign(k);
+      node.mapped().assign(v);
+      const auto at = m.insert(m.end(), std::move(node));
+      if (node) at->second.assign(v);  // a repeated key stays out: the last value wins, as before
     }
     return true;
   }

@@ -51,6 +51,32 @@ TEST(CodecTest, DefaultAlertRoundTripsAndUnsetTimesCostOneByte) {
   EXPECT_EQ(Dump(*back), Dump(a));
 }
 
+TEST(CodecTest, EntityRecordsDecodedIntoOneSlotLeaveNothingOfTheLastBehind) {
+  // A scan decodes record after record into the same slot, reusing its storage: each result
+  // must equal a fresh decode, whether the record before it was larger or smaller.
+  EntityRecord big = FullEntityRecord(3);
+  big.entity.properties["zone"] = "a";
+  big.entity.properties["owner"] = "ops";
+  big.entity.tags.push_back("internet-exposed");
+  EntityRecord small;
+  small.tenant = "fabrikam";
+  small.entity.kind = EntityKind::kIp;
+  small.entity.key = "ip:10.0.0.1";
+  small.entity.properties["scope"] = "private";
+  small.entity.aliases.push_back(Alias{"ip", "10.0.0.1", AliasStrength::kStrong, ""});
+  EntityRecord bare;  // no aliases, properties, tags, conflicts or matches
+  bare.tenant = "contoso";
+  bare.entity.kind = EntityKind::kUser;
+  bare.entity.key = "user:alice@contoso.com";
+  EntityRecord slot;
+  for (const EntityRecord* e : {&big, &small, &bare, &big, &bare, &small, &big}) {
+    ASSERT_TRUE(
+        DecodeEntityRecordInto(e->tenant, e->entity.key, EncodeEntityRecord(*e), slot).ok());
+    EXPECT_EQ(Dump(slot), Dump(*e));
+    EXPECT_EQ(slot.entity.properties, e->entity.properties);
+  }
+}
+
 TEST(CodecTest, EntityRecordRelationIncidentRoundTrip) {
   const EntityRecord e = FullEntityRecord(3);
   Result<EntityRecord> e2 = DecodeEntityRecord(e.tenant, e.entity.key, EncodeEntityRecord(e));
