@@ -113,8 +113,8 @@ class Reader {
   }
 
   bool Varint(const char* field, std::uint64_t& v) {
-    // Most varints (string sizes, counts) are one byte: read inline; the loop and
-    // its errors stay out of line (Reader::Varint was 3% of a 1M re-correlation's samples).
+    // Most varints (string sizes, counts) are one byte: read inline; the loop and its errors
+    // stay out of line (Reader::Varint was 3% of a 1M re-correlation's samples).
     if (ok_ && pos_ < data_.size()) [[likely]] {
       const auto b = static_cast<std::uint8_t>(data_[pos_]);
       if (b < 0x80) [[likely]] {
