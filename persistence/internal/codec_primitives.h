@@ -112,7 +112,7 @@ class Reader {
     return true;
   }
 
-  bool Varint(const char* field, std::uint64_t& v) {
+  [[gnu::always_inline]] bool Varint(const char* field, std::uint64_t& v) {
     // Most varints (string sizes, counts) are one byte: read inline; the loop and its errors
     // stay out of line (Reader::Varint was 3% of a 1M re-correlation's samples).
     if (ok_ && pos_ < data_.size()) [[likely]] {
@@ -146,10 +146,8 @@ class Reader {
     const std::size_t start = pos_;
     std::uint8_t b = 0;
     if (!Byte(field, b)) return false;
-    if (b > static_cast<std::uint8_t>(max)) {
-      return Garbled(field, start,
-                     "enum value " + std::to_string(b) + " is out of range 0.." +
-                         std::to_string(static_cast<int>(max)));
+    if (b > static_cast<std::uint8_t>(max)) [[unlikely]] {
+      return EnumOutOfRange(field, start, b, static_cast<std::uint8_t>(max));
     }
     v = static_cast<E>(b);
     return true;
@@ -164,40 +162,33 @@ class Reader {
 
   // A list/map size. Every element takes at least one byte, so a count larger than the bytes
   // left is garbage (and must not drive a huge reserve()).
-  bool Count(const char* field, std::size_t& n) {
+  [[gnu::always_inline]] bool Count(const char* field, std::size_t& n) {
     const std::size_t start = pos_;
     std::uint64_t v = 0;
     if (!Varint(field, v)) return false;
-    if (v > data_.size() - pos_) {
-      return Fail(field, start,
-                  "is garbled or truncated: count " + std::to_string(v) + " exceeds the " +
-                      std::to_string(data_.size() - pos_) + " bytes left");
-    }
+    if (v > data_.size() - pos_) [[unlikely]]
+      return CountTooLarge(field, start, v);
     n = static_cast<std::size_t>(v);
     return true;
   }
 
   // A string as a view into the record (valid while the record's bytes are).
-  bool View(const char* field, std::string_view& s) {
+  [[gnu::always_inline]] bool View(const char* field, std::string_view& s) {
     const std::size_t start = pos_;
     std::uint64_t n = 0;
     return Varint(field, n) && Literal(field, start, n, s);
   }
 
   // What Writer::Part wrote, as a view into the record or into `whole`.
-  bool PartView(const char* field, std::string_view whole, std::string_view& s) {
+  [[gnu::always_inline]] bool PartView(const char* field, std::string_view whole,
+                                       std::string_view& s) {
     const std::size_t start = pos_;
     std::uint64_t tag = 0;
     if (!Varint(field, tag)) return false;
     const std::uint64_t n = tag >> 2, form = tag & 3;
     if (form == 0) return Literal(field, start, n, s);
-    if (form != kSuffix && form != kPrefix) {
-      return Garbled(field, start, "string form " + std::to_string(form) + " is unknown");
-    }
-    if (n > whole.size()) {
-      return Garbled(field, start,
-                     "names " + std::to_string(n) + " bytes of a " + std::to_string(whole.size()) +
-                         "-byte key");
+    if ((form != kSuffix && form != kPrefix) || n > whole.size()) [[unlikely]] {
+      return BadPart(field, start, form, n, whole.size());
     }
     s = form == kSuffix ? whole.substr(whole.size() - n) : whole.substr(0, n);
     return true;
@@ -287,13 +278,8 @@ class Reader {
   std::uint8_t Version(std::uint8_t oldest, std::uint8_t newest) {
     std::uint8_t v = 0;
     if (!Byte("version", v)) return 0;
-    if (v < oldest || v > newest) {
-      const std::string reads = oldest == newest
-                                    ? std::to_string(newest)
-                                    : std::to_string(oldest) + " to " + std::to_string(newest);
-      Fail("version", 0, "is " + std::to_string(v) + ", this build reads " + reads);
-      return 0;
-    }
+    if (v < oldest || v > newest) [[unlikely]]
+      return VersionUnknown(v, oldest, newest);
     return v;
   }
 
@@ -337,7 +323,8 @@ class Reader {
   }
 
   // The `n` bytes at the read position, whose length field began at `start`.
-  bool Literal(const char* field, std::size_t start, std::uint64_t n, std::string_view& s) {
+  [[gnu::always_inline]] bool Literal(const char* field, std::size_t start, std::uint64_t n,
+                                      std::string_view& s) {
     if (n > data_.size() - pos_) [[unlikely]] {
       return LiteralTooLong(field, start, n);
     }
@@ -345,22 +332,58 @@ class Reader {
     pos_ += n;
     return true;
   }
-  [[gnu::noinline]] bool LiteralTooLong(const char* field, std::size_t start, std::uint64_t n) {
+  // The error paths: out of line, cold, and given numbers rather than built messages, so the
+  // per-field reads that call them are small and forced inline. While they built their messages
+  // in place, View, PartView and Count were called, not inlined: decoding alert summaries and
+  // entity records took 20-35% longer (weft_codec_bench, docs/benchmarks.md round 20).
+  [[gnu::noinline, gnu::cold]] bool LiteralTooLong(const char* field, std::size_t start,
+                                                   std::uint64_t n) {
     return Fail(field, start,
                 "is truncated: length " + std::to_string(n) + " exceeds the " +
                     std::to_string(data_.size() - pos_) + " bytes left");
   }
+  [[gnu::noinline, gnu::cold]] bool CountTooLarge(const char* field, std::size_t start,
+                                                  std::uint64_t n) {
+    return Fail(field, start,
+                "is garbled or truncated: count " + std::to_string(n) + " exceeds the " +
+                    std::to_string(data_.size() - pos_) + " bytes left");
+  }
+  [[gnu::noinline, gnu::cold]] bool EnumOutOfRange(const char* field, std::size_t start,
+                                                   std::uint8_t value, std::uint8_t max) {
+    return Garbled(field, start,
+                   "enum value " + std::to_string(value) + " is out of range 0.." +
+                       std::to_string(static_cast<int>(max)));
+  }
+  [[gnu::noinline, gnu::cold]] bool BadPart(const char* field, std::size_t start,
+                                            std::uint64_t form, std::uint64_t n,
+                                            std::size_t whole) {
+    if (form != kSuffix && form != kPrefix) {
+      return Garbled(field, start, "string form " + std::to_string(form) + " is unknown");
+    }
+    return Garbled(
+        field, start,
+        "names " + std::to_string(n) + " bytes of a " + std::to_string(whole) + "-byte key");
+  }
+  [[gnu::noinline, gnu::cold]] std::uint8_t VersionUnknown(std::uint8_t v, std::uint8_t oldest,
+                                                           std::uint8_t newest) {
+    const std::string reads = oldest == newest
+                                  ? std::to_string(newest)
+                                  : std::to_string(oldest) + " to " + std::to_string(newest);
+    Fail("version", 0, "is " + std::to_string(v) + ", this build reads " + reads);
+    return 0;
+  }
   static std::int64_t UnZigZag(std::uint64_t u) {
     return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
   }
-  bool Truncated(const char* field) {
+  [[gnu::noinline, gnu::cold]] bool Truncated(const char* field) {
     return Fail(field, pos_,
                 "is truncated: the record ends at byte " + std::to_string(data_.size()));
   }
   bool Garbled(const char* field, std::size_t at, const std::string& what) {
     return Fail(field, at, "is garbled: " + what);
   }
-  bool Fail(const char* field, std::size_t at, const std::string& what) {
+  [[gnu::noinline, gnu::cold]] bool Fail(const char* field, std::size_t at,
+                                         const std::string& what) {
     if (ok_) {
       ok_ = false;
       status_ = Status::Corruption(std::string(record_) + " record (" +
