@@ -528,6 +528,21 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
 
 std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, EntityKind kind,
                                                                std::string_view key_or_alias) {
+  const std::optional<EntityId> indexed = Indexed(tenant, kind, key_or_alias);
+  if (!indexed) return std::nullopt;
+  return Find(*indexed);
+}
+
+std::optional<EntityResolver::EntityId> EntityResolver::LookupShared(
+    TenantId tenant, EntityKind kind, std::string_view key_or_alias) const {
+  std::optional<EntityId> e = Indexed(tenant, kind, key_or_alias);
+  if (!e) return std::nullopt;
+  while (parents_[*e] != *e) e = parents_[*e];
+  return e;
+}
+
+std::optional<EntityResolver::EntityId> EntityResolver::Indexed(
+    TenantId tenant, EntityKind kind, std::string_view key_or_alias) const {
   auto it = index_.find(IndexKey(tenant, kind, "", key_or_alias));
   const std::string_view prefix = EntityKindName(kind);
   if (it == index_.end() && UsesAliases(kind) && key_or_alias.size() > prefix.size() + 1 &&
@@ -551,7 +566,7 @@ std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, 
     }
   }
   if (it == index_.end()) return std::nullopt;
-  return Find(it->second);
+  return it->second;
 }
 
 EntityResolver::EntityId EntityResolver::LinkKey(TenantId tenant, std::string_view key,

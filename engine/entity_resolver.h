@@ -92,6 +92,10 @@ class EntityResolver {
   // The representative known by `tenant` + canonical key or strong alias "type:value" of `kind`;
   // nullopt when unknown.
   std::optional<EntityId> Lookup(TenantId tenant, EntityKind kind, std::string_view key_or_alias);
+  // The same without shortening any path of the union-find: it changes nothing, so several
+  // threads may call it at once while no thread changes the resolver (a replay's lookahead).
+  std::optional<EntityId> LookupShared(TenantId tenant, EntityKind kind,
+                                       std::string_view key_or_alias) const;
   std::size_t size() const { return nodes_.size(); }
 
   // The node of a link key of `tenant` that is not an entity (an alert-type bucket: see
@@ -158,6 +162,9 @@ class EntityResolver {
     Facts facts;
   };
   EntityId AddNode(TenantId tenant, EntityKind kind);  // a new entity, its own representative
+  // The entity Lookup finds in the index (not yet its representative).
+  std::optional<EntityId> Indexed(TenantId tenant, EntityKind kind,
+                                  std::string_view key_or_alias) const;
   static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
                                 std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;

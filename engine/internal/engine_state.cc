@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 
+#include "engine/internal/evidence_lookahead.h"
 #include "engine/internal/page_warmer.h"
 
 namespace weft::internal {
@@ -209,14 +210,18 @@ void EngineState::PrepareIncoming(const Alert& alert, PreparedEvidence* out) con
 }
 
 void EngineState::PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const {
-  for (const auto& [kind, key] : summary.evidence) resolver.PrefetchLookup(tenant, kind, key);
   const Result<std::string_view> rest = CheckedKeyRest(summary.tenant, summary.key);
   if (rest.ok()) alert_index.Prefetch(AlertKeyRef{tenant, *rest});
 }
 
-Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant,
-                                   GraphStore& store) {
+Result<bool> EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant,
+                                         std::span<const std::uint32_t> evidence) {
   WEFT_ASSIGN_OR_RETURN(const std::string_view rest, CheckedKeyRest(summary.tenant, summary.key));
+  for (const std::uint32_t id : evidence) {
+    // Evidence no stored entity answers to by key, or one of clashing entities (its aliases
+    // decide which): resolved whole, as on arrival.
+    if (id == EvidenceLookahead::kUnknown || resolver.Conflicted(id)) return false;
+  }
   AlertInfo info;
   info.tenant = tenant;
   info.first = summary.activity;
@@ -226,28 +231,23 @@ Status EngineState::AddStoredAlert(const AlertSummary& summary, std::uint32_t te
   info.source = summary.source;
   info.cloud = summary.cloud;
   info.title = Title(summary.title);
-  scratch_ids_.clear();
-  for (const auto& [kind, key] : summary.evidence) {
-    const std::optional<std::uint32_t> id = resolver.Lookup(info.tenant, kind, key);
-    if (!id || resolver.Conflicted(*id)) {
-      // Evidence no stored entity answers to by key, or one of clashing entities (its aliases
-      // decide which): resolve the whole alert as on arrival.
-      ++replay_fallbacks;
-      if (summary.decode_record != nullptr) {
-        Result<Alert> alert = summary.decode_record(summary.key, summary.record);
-        if (!alert.ok()) return alert.status().WithContext("alert " + std::string(summary.key));
-        return AddAlert(*alert).status();
-      }
-      WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
-      if (!alert)
-        return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
-      return AddAlert(*alert).status();
-    }
-    scratch_ids_.push_back(*id);
-  }
+  scratch_ids_.assign(evidence.begin(), evidence.end());
   AddTypeLink(tenant, summary.source, summary.alert_type, info.first, &scratch_ids_);
   Append(info, rest);
-  return Status::Ok();
+  return true;
+}
+
+Status EngineState::AddStoredAlertWhole(const AlertSummary& summary, GraphStore& store) {
+  ++replay_fallbacks;
+  if (summary.decode_record != nullptr) {
+    Result<Alert> alert = summary.decode_record(summary.key, summary.record);
+    if (!alert.ok()) return alert.status().WithContext("alert " + std::string(summary.key));
+    return AddAlert(*alert).status();
+  }
+  WEFT_ASSIGN_OR_RETURN(std::optional<Alert> alert, store.GetAlert(summary.key));
+  if (!alert)
+    return Status::Corruption("alert " + std::string(summary.key) + " vanished during a scan");
+  return AddAlert(*alert).status();
 }
 
 Status EngineState::UpdateAlert(std::uint32_t a, const Alert& merged) {
@@ -399,18 +399,26 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
     }
     return true;
   }));
+  // Each run's evidence is looked up on a second thread ahead of this one (evidence_lookahead.h):
+  // the resolver changes only for an alert resolved whole (Stop first), unless alert-type links
+  // are on, which add link keys to it for any alert: then every lookup is made here.
+  EvidenceLookahead ahead(resolver, /*use_helper=*/!config.type_window || *config.type_window <= 0);
   Status added;
   WEFT_RETURN_IF_ERROR(store.ForEachAlertSummaryRun("", [&](std::span<const AlertSummary> run) {
     run_tenants.clear();
-    for (const AlertSummary& a : run) {
-      run_tenants.push_back(Tenant(a.tenant));
-      PrefetchStoredAlert(a, run_tenants.back());
+    for (const AlertSummary& a : run) run_tenants.push_back(Tenant(a.tenant));
+    ahead.Begin(run, run_tenants);
+    for (std::size_t i = 0; i < run.size(); ++i) PrefetchStoredAlert(run[i], run_tenants[i]);
+    for (std::size_t i = 0; i < run.size() && added.ok(); ++i) {
+      Result<bool> appended = AddStoredAlert(run[i], run_tenants[i], ahead.Get(i));
+      added = appended.status();
+      if (added.ok() && !*appended) {
+        ahead.Stop();  // resolving the whole alert may change the resolver
+        added = AddStoredAlertWhole(run[i], store);
+      }
     }
-    for (std::size_t i = 0; i < run.size(); ++i) {
-      added = AddStoredAlert(run[i], run_tenants[i], store);
-      if (!added.ok()) return false;
-    }
-    return true;
+    ahead.Stop();  // the run's records end with this call
+    return added.ok();
   }));
   WEFT_RETURN_IF_ERROR(added);
   resolver.DiscardChanges();  // the replay re-derived stored state; nothing to write

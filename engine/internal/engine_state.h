@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,12 +106,16 @@ struct EngineState {
   void PrepareIncoming(const Alert& alert, PreparedEvidence* out) const;
   // Adds a new (finalized) alert; returns its index. `prepared`: PrepareIncoming(alert), if made.
   Result<std::uint32_t> AddAlert(const Alert& alert, const PreparedEvidence* prepared = nullptr);
-  // Adds a stored alert during a replay: its evidence resolves by key to the adopted entities
-  // (the whole alert is decoded from the scanned record, or read, and resolved only when a key
-  // is unknown or names clashing entities: replay_fallbacks).
-  // `tenant` is Tenant(summary.tenant), which the replay has already looked up.
-  Status AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant, GraphStore& store);
-  // Brings the table entries AddStoredAlert(summary, tenant) will probe into the cache.
+  // Adds a stored alert during a replay whose evidence keys resolved to `evidence` (the
+  // adopted entities' representatives, EvidenceLookahead::kUnknown for an unknown key); false,
+  // and nothing added, when a key is unknown or names clashing entities: the alert must then be
+  // resolved whole (AddStoredAlertWhole). `tenant` is Tenant(summary.tenant).
+  Result<bool> AddStoredAlert(const AlertSummary& summary, std::uint32_t tenant,
+                              std::span<const std::uint32_t> evidence);
+  // Adds a stored alert as on arrival, decoded from the scanned record or read from `store`
+  // (replay_fallbacks counts them).
+  Status AddStoredAlertWhole(const AlertSummary& summary, GraphStore& store);
+  // Brings the alert-index entry AddStoredAlert(summary, tenant) will probe into the cache.
   void PrefetchStoredAlert(const AlertSummary& summary, std::uint32_t tenant) const;
   // An alert merged with a new delivery: new times, status, title or evidence.
   Status UpdateAlert(std::uint32_t a, const Alert& merged);
