@@ -6,8 +6,9 @@
 // the second core idle about half the time (docs/benchmarks.md, round 20), so a helper thread
 // looks up each run's evidence ahead of the replaying thread, which takes every alert's entity
 // ids when it reaches it. Where the helper has not claimed an alert yet (it was slow, or
-// descheduled), the replaying thread claims a few alerts and looks them up itself, their index
-// entries prefetched: a starved helper costs a few atomic operations an alert, never a wait.
+// descheduled), the replaying thread claims the next few and looks them up itself, their index
+// entries prefetched: a starved helper costs a few atomic operations an alert. The replaying
+// thread waits only for an alert the helper has claimed and is still looking up.
 //
 // The lookups are EntityResolver::LookupShared, which changes nothing, so they need the resolver
 // to stay unchanged while the helper reads it: call Stop() before changing it (an alert resolved
