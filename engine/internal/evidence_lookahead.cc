@@ -10,9 +10,11 @@
 namespace weft::internal {
 namespace {
 
-// Alerts the calling thread claims at once when the helper has not reached it: their index
-// entries are prefetched together, so their cache misses overlap.
+// Alerts the calling thread claims at once when the helper has not reached it, and the helper
+// claims at once: their index entries are prefetched together, so their cache misses overlap.
+// The helper's are fewer, so that the calling thread seldom waits for one it has claimed.
 constexpr std::size_t kOwnBatch = 8;
+constexpr std::size_t kHelperBatch = 4;
 
 void Pause() {
 #if defined(__x86_64__)
@@ -108,23 +110,31 @@ void EvidenceLookahead::Loop() {
       w = claim_.load(std::memory_order_acquire);
       continue;
     }
-    if (!claim_.compare_exchange_weak(w, w + 1, std::memory_order_acq_rel,
+    const std::size_t take = std::min(kHelperBatch, SizeOf(w) - NextOf(w));
+    if (!claim_.compare_exchange_weak(w, w + take, std::memory_order_acq_rel,
                                       std::memory_order_acquire)) {
       continue;
     }
-    const std::size_t j = NextOf(w);
-    LookUp(j);
-    ready_[j].store(1, std::memory_order_release);
-    helper_lookups_.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t begin = NextOf(w), end = begin + take;
+    Prefetch(begin, end);
+    for (std::size_t j = begin; j < end; ++j) {
+      LookUp(j);
+      ready_[j].store(1, std::memory_order_release);
+    }
+    helper_lookups_.fetch_add(take, std::memory_order_relaxed);
     w = claim_.load(std::memory_order_acquire);
   }
 }
 
-void EvidenceLookahead::LookUpHere(std::size_t begin, std::size_t end) {
+void EvidenceLookahead::Prefetch(std::size_t begin, std::size_t end) const {
   for (std::size_t j = begin; j < end; ++j) {
     for (const auto& [kind, key] : run_[j].evidence)
       resolver_.PrefetchLookup(tenants_[j], kind, key);
   }
+}
+
+void EvidenceLookahead::LookUpHere(std::size_t begin, std::size_t end) {
+  Prefetch(begin, end);
   for (std::size_t j = begin; j < end; ++j) LookUp(j);
   own_end_ = end;
   own_lookups_ += end - begin;

@@ -70,6 +70,7 @@ class EvidenceLookahead {
   void Loop();  // the helper
   // Looks up the evidence of alerts [begin, end) on this thread, their index entries prefetched.
   void LookUpHere(std::size_t begin, std::size_t end);
+  void Prefetch(std::size_t begin, std::size_t end) const;
   void LookUp(std::size_t i);
   void WaitReady(std::size_t i) const;
 
