@@ -169,6 +169,12 @@ class EntityResolver {
                                 std::string_view value);
   Facts FactsOf(TenantId tenant, const Entity& e) const;
   Probe ProbeOf(TenantId tenant, const Entity& e) const;  // what Prepare computes, unfetched
+  // The identity rules (entity_identity.cc). Kinds whose strong aliases resolve identity:
+  static bool UsesAliases(EntityKind kind) {
+    return kind == EntityKind::kDevice || kind == EntityKind::kUser || kind == EntityKind::kFile;
+  }
+  // Lower = a better canonical identifier (e.g. a device's MDE id before its Azure resource id).
+  static int AliasRank(EntityKind kind, std::string_view type);
   // The strong alias CanonicalKey names (nullptr: the entity's own key is canonical).
   static const Alias* KeyAlias(const Entity& e);
   // Sets the facts (`facts`: FactsOf the entity) and flags of `n` from the record of its entity.

@@ -3,7 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "persistence/internal/codec_primitives.h"
+#include "persistence/internal/codec_reader.h"
+#include "persistence/internal/codec_writer.h"
 
 namespace weft::codec {
 namespace {

@@ -1,10 +1,8 @@
 #pragma once
-// The byte-level primitives of the codec (persistence/internal/codec.h): a Writer that appends
-// varints, strings and enums, and a bounds-checked Reader whose first failure names the record,
-// the field and the byte offset. Private to the codec; one header so codec.cc stays about the
-// record layouts.
+// The codec's decoding primitive (persistence/internal/codec.h): a bounds-checked Reader of what
+// codec_writer.h's Writer wrote, whose first failure names the record, the field and the byte
+// offset. The per-field reads are inline; their error paths are in codec_reader.cc.
 
-#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,90 +11,9 @@
 
 #include "model/status.h"
 #include "model/time.h"
+#include "persistence/internal/codec_writer.h"
 
 namespace weft::codec::internal {
-
-// ---- encoding
-
-// The forms of Writer::Part.
-inline constexpr std::uint64_t kSuffix = 1;
-inline constexpr std::uint64_t kPrefix = 2;
-
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {}
-
-  void Byte(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  // Most varints are one byte (sizes, counts); longer ones are built on the stack and appended
-  // once, not a byte at a time.
-  void Varint(std::uint64_t v) {
-    if (v < 0x80) return out_.push_back(static_cast<char>(v));
-    char buf[10];
-    std::size_t n = 0;
-    while (v >= 0x80) {
-      buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    buf[n++] = static_cast<char>(v);
-    out_.append(buf, n);
-  }
-  void Int(std::int64_t v) { Varint(ZigZag(v)); }
-  // kNoTime (INT64_MIN) zig-zags to UINT64_MAX; +1 wraps it to 0, a one-byte varint.
-  void Time(Timestamp t) { Varint(ZigZag(t) + 1); }
-  template <typename E>
-  void Enum(E v) {
-    Byte(static_cast<std::uint8_t>(v));
-  }
-  void Str(std::string_view s) {
-    Varint(s.size());
-    out_.append(s.data(), s.size());
-  }
-  // A string that is often part of `whole` (the key its record is stored under, or its entity's
-  // key): varint (size << 2 | form), where form 1 means "the last size bytes of whole", 2 "the
-  // first size bytes", and 0 "the bytes follow". A value then need not repeat its key.
-  void Part(std::string_view s, std::string_view whole) {
-    if (!s.empty() && s.size() <= whole.size()) {
-      if (whole.substr(whole.size() - s.size()) == s) return Varint(s.size() << 2 | kSuffix);
-      if (whole.substr(0, s.size()) == s) return Varint(s.size() << 2 | kPrefix);
-    }
-    Varint(s.size() << 2);
-    out_.append(s.data(), s.size());
-  }
-  void Strs(const std::vector<std::string>& v) {
-    Varint(v.size());
-    for (const std::string& s : v) Str(s);
-  }
-  // A flag byte, then the strings: without `prefix` (flag 1) when every one begins with it,
-  // else whole (flag 0).
-  void StrsUnder(std::string_view prefix, const std::vector<std::string>& v) {
-    const bool under = std::all_of(v.begin(), v.end(), [&](const std::string& s) {
-      return s.size() >= prefix.size() && std::string_view(s).substr(0, prefix.size()) == prefix;
-    });
-    Byte(under ? 1 : 0);
-    Varint(v.size());
-    for (const std::string& s : v) Str(std::string_view(s).substr(under ? prefix.size() : 0));
-  }
-  template <typename E>
-  void Enums(const std::vector<E>& v) {
-    Varint(v.size());
-    for (E e : v) Enum(e);
-  }
-  void Map(const std::map<std::string, std::string>& m) {
-    Varint(m.size());
-    for (const auto& [k, v] : m) {
-      Str(k);
-      Str(v);
-    }
-  }
-
- private:
-  static std::uint64_t ZigZag(std::int64_t v) {
-    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-  }
-  std::string& out_;
-};
-
-// ---- decoding
 
 // Reads fields from a bounded byte range. The first failure is recorded (with the field being
 // read and the byte offset) and every later read fails too, so decoders can read a whole record
@@ -295,12 +212,7 @@ class Reader {
   }
 
   // Call after the last field: trailing bytes mean the record is not what we think it is.
-  Status Finish() {
-    if (ok_ && pos_ != data_.size()) {
-      Fail("end", pos_, "has " + std::to_string(data_.size() - pos_) + " trailing bytes");
-    }
-    return status_;
-  }
+  Status Finish();
 
   bool ok() const { return ok_; }
   // What went wrong so far (OK when nothing did), for a reader that stops before the end.
@@ -308,19 +220,7 @@ class Reader {
 
  private:
   // Varint past its one-byte fast path: any length, and the errors.
-  [[gnu::noinline]] bool VarintLoop(const char* field, std::uint64_t& v) {
-    if (!ok_) return false;
-    const std::size_t start = pos_;
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos_ >= data_.size()) return Truncated(field);
-      const auto b = static_cast<std::uint8_t>(data_[pos_++]);
-      if (shift == 63 && b > 1) return Garbled(field, start, "varint overflows 64 bits");
-      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if ((b & 0x80) == 0) return true;
-    }
-    return Garbled(field, start, "varint longer than 10 bytes");
-  }
+  [[gnu::noinline]] bool VarintLoop(const char* field, std::uint64_t& v);
 
   // The `n` bytes at the read position, whose length field began at `start`.
   [[gnu::always_inline]] bool Literal(const char* field, std::size_t start, std::uint64_t n,
@@ -332,66 +232,29 @@ class Reader {
     pos_ += n;
     return true;
   }
-  // The error paths: out of line, cold, and given numbers rather than built messages, so the
-  // per-field reads that call them are small and forced inline. While they built their messages
-  // in place, View, PartView and Count were called, not inlined: decoding alert summaries and
-  // entity records took 20-35% longer (weft_codec_bench, docs/benchmarks.md round 20).
-  [[gnu::noinline, gnu::cold]] bool LiteralTooLong(const char* field, std::size_t start,
-                                                   std::uint64_t n) {
-    return Fail(field, start,
-                "is truncated: length " + std::to_string(n) + " exceeds the " +
-                    std::to_string(data_.size() - pos_) + " bytes left");
-  }
-  [[gnu::noinline, gnu::cold]] bool CountTooLarge(const char* field, std::size_t start,
-                                                  std::uint64_t n) {
-    return Fail(field, start,
-                "is garbled or truncated: count " + std::to_string(n) + " exceeds the " +
-                    std::to_string(data_.size() - pos_) + " bytes left");
-  }
-  [[gnu::noinline, gnu::cold]] bool EnumOutOfRange(const char* field, std::size_t start,
-                                                   std::uint8_t value, std::uint8_t max) {
-    return Garbled(field, start,
-                   "enum value " + std::to_string(value) + " is out of range 0.." +
-                       std::to_string(static_cast<int>(max)));
-  }
-  [[gnu::noinline, gnu::cold]] bool BadPart(const char* field, std::size_t start,
-                                            std::uint64_t form, std::uint64_t n,
-                                            std::size_t whole) {
-    if (form != kSuffix && form != kPrefix) {
-      return Garbled(field, start, "string form " + std::to_string(form) + " is unknown");
-    }
-    return Garbled(
-        field, start,
-        "names " + std::to_string(n) + " bytes of a " + std::to_string(whole) + "-byte key");
-  }
-  [[gnu::noinline, gnu::cold]] std::uint8_t VersionUnknown(std::uint8_t v, std::uint8_t oldest,
-                                                           std::uint8_t newest) {
-    const std::string reads = oldest == newest
-                                  ? std::to_string(newest)
-                                  : std::to_string(oldest) + " to " + std::to_string(newest);
-    Fail("version", 0, "is " + std::to_string(v) + ", this build reads " + reads);
-    return 0;
-  }
   static std::int64_t UnZigZag(std::uint64_t u) {
     return static_cast<std::int64_t>((u >> 1) ^ (~(u & 1) + 1));
   }
-  [[gnu::noinline, gnu::cold]] bool Truncated(const char* field) {
-    return Fail(field, pos_,
-                "is truncated: the record ends at byte " + std::to_string(data_.size()));
-  }
-  bool Garbled(const char* field, std::size_t at, const std::string& what) {
-    return Fail(field, at, "is garbled: " + what);
-  }
+
+  // The error paths (codec_reader.cc): out of line, cold, and given numbers rather than built
+  // messages, so the per-field reads that call them are small and forced inline. While they
+  // built their messages in place, View, PartView and Count were called, not inlined: decoding
+  // alert summaries and entity records took 20-35% longer (weft_codec_bench,
+  // docs/benchmarks.md round 20).
+  [[gnu::noinline, gnu::cold]] bool LiteralTooLong(const char* field, std::size_t start,
+                                                   std::uint64_t n);
+  [[gnu::noinline, gnu::cold]] bool CountTooLarge(const char* field, std::size_t start,
+                                                  std::uint64_t n);
+  [[gnu::noinline, gnu::cold]] bool EnumOutOfRange(const char* field, std::size_t start,
+                                                   std::uint8_t value, std::uint8_t max);
+  [[gnu::noinline, gnu::cold]] bool BadPart(const char* field, std::size_t start,
+                                            std::uint64_t form, std::uint64_t n, std::size_t whole);
+  [[gnu::noinline, gnu::cold]] std::uint8_t VersionUnknown(std::uint8_t v, std::uint8_t oldest,
+                                                           std::uint8_t newest);
+  [[gnu::noinline, gnu::cold]] bool Truncated(const char* field);
+  bool Garbled(const char* field, std::size_t at, const std::string& what);
   [[gnu::noinline, gnu::cold]] bool Fail(const char* field, std::size_t at,
-                                         const std::string& what) {
-    if (ok_) {
-      ok_ = false;
-      status_ = Status::Corruption(std::string(record_) + " record (" +
-                                   std::to_string(data_.size()) + " bytes): field '" + field +
-                                   "' at byte " + std::to_string(at) + " " + what);
-    }
-    return false;
-  }
+                                         const std::string& what);
 
   std::string_view data_;
   std::string_view record_;
