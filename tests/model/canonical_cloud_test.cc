@@ -9,6 +9,7 @@
 
 #include "model/canonical.h"
 #include "model/entity.h"
+#include "tests/model/canonical_test_util.h"
 
 // The tests build DeviceIds with designated initializers naming only the ids a case needs.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -16,17 +17,9 @@
 namespace weft {
 namespace {
 
-// "type:value" of every alias, with a "~" prefix for weak ones, in stored order.
-std::vector<std::string> AliasStrings(const Entity& e) {
-  std::vector<std::string> out;
-  for (const Alias& a : e.aliases) out.push_back(a.strong() ? a.ToString() : "~" + a.ToString());
-  return out;
-}
-
-std::string KeyOf(const std::optional<Entity>& e) { return e ? e->key : "<none>"; }
-
-// From the real Defender for Cloud samples in /work/shared/data.
-constexpr char kSubscription[] = "0f907ea4-bc8b-4c11-9d7e-805c2fd144fb";
+using ::weft::testing::AliasStrings;
+using ::weft::testing::KeyOf;
+using ::weft::testing::kSubscription;
 
 // ---- Azure ------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 
 #include "model/canonical.h"
 #include "model/entity.h"
+#include "tests/model/canonical_test_util.h"
 
 // The tests build DeviceIds/UserIds with designated initializers naming only the ids a case
 // needs; the other fields are meant to keep their (empty) defaults.
@@ -16,12 +17,7 @@
 namespace weft {
 namespace {
 
-// "type:value" of every alias, with a "~" prefix for weak ones, in stored order.
-std::vector<std::string> AliasStrings(const Entity& e) {
-  std::vector<std::string> out;
-  for (const Alias& a : e.aliases) out.push_back(a.strong() ? a.ToString() : "~" + a.ToString());
-  return out;
-}
+using ::weft::testing::AliasStrings;
 
 // ---- "kind:value" round trips -----------------------------------------------------------------
 

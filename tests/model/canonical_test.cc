@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/entity.h"
+#include "tests/model/canonical_test_util.h"
 
 // The tests build DeviceIds/UserIds with designated initializers naming only the ids a case
 // needs; the other fields are meant to keep their (empty) defaults.
@@ -15,18 +16,12 @@
 namespace weft {
 namespace {
 
-// "type:value" of every alias, with a "~" prefix for weak ones, in stored order.
-std::vector<std::string> AliasStrings(const Entity& e) {
-  std::vector<std::string> out;
-  for (const Alias& a : e.aliases) out.push_back(a.strong() ? a.ToString() : "~" + a.ToString());
-  return out;
-}
-
-std::string KeyOf(const std::optional<Entity>& e) { return e ? e->key : "<none>"; }
+using ::weft::testing::AliasStrings;
+using ::weft::testing::KeyOf;
+using ::weft::testing::kSubscription;
 
 // Identifiers below come from the real samples in /work/shared/data where the samples have them
 // (Defender for Cloud subscription, GuardDuty ARNs and instance ids, SCC resource names, SIDs).
-constexpr char kSubscription[] = "0f907ea4-bc8b-4c11-9d7e-805c2fd144fb";
 
 // ---- placeholders ------------------------------------------------------------------------------
 
