@@ -175,7 +175,7 @@ Result<DeviceLookup> LookupDevice(GraphStore& store, std::string_view query,
             });
   page.sources.assign(sources.begin(), sources.end());
 
-  absl::flat_hash_map<std::string_view, DeviceAlertRow*> row_of;
+  absl::flat_hash_map<std::string_view, DeviceAlertRow*, StringViewHash> row_of;
   for (DeviceAlertRow& row : page.alerts) row_of.emplace(row.key, &row);
   std::set<std::string> incidents;
   WEFT_RETURN_IF_ERROR(store.ForEachIncidentHolding(record.tenant, keys, [&](const Incident& inc) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "absl/hash/hash.h"
+#include "graph/string_view_hash.h"
 
 namespace weft {
 namespace {
@@ -14,9 +14,7 @@ bool IsPrivateIp(const Entity& e) {
 
 // A fast 64-bit string hash (Abseil's, wyhash-like). Stable within a process, which is all the
 // in-memory index needs; byte-at-a-time FNV was a fifth of a replay's time.
-std::uint64_t HashBytes(std::string_view s) {
-  return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
-}
+std::uint64_t HashBytes(std::string_view s) { return StringViewHash{}(s); }
 
 std::uint64_t Mix(std::uint64_t h) {  // splitmix64 finalizer
   h += 0x9e3779b97f4a7c15ull;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "graph/graph_store.h"
+#include "graph/string_view_hash.h"
 #include "model/alert.h"
 #include "model/status.h"
 
@@ -162,7 +163,7 @@ class PathGraph {
   // them (at 10M alerts a second copy of every key in the index cost ~0.8 GB). Moving the graph
   // keeps them in place; copying would not, so a PathGraph is move-only.
   std::deque<std::string> keys_;
-  absl::flat_hash_map<std::string_view, NodeId> ids_;
+  absl::flat_hash_map<std::string_view, NodeId, StringViewHash> ids_;
   std::vector<std::string> relation_names_;
   // CSR, out direction: edges of node u are [out_offsets_[u], out_offsets_[u+1]).
   std::vector<std::uint32_t> out_offsets_;

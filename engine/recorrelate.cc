@@ -31,7 +31,7 @@ using internal::kNoIncident;
 // of a million keys share one with probability ~3e-8; two different key sets of one incident id
 // and size share a fingerprint with ~2^-64.
 std::uint64_t KeyHash(std::string_view tenant, std::string_view rest) {
-  return absl::HashOf(tenant, rest);
+  return absl::HashOf(AbslView(tenant), AbslView(rest));
 }
 
 // The same hash of a stored key of `tenant`. A key without the tenant prefix (never written by

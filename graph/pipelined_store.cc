@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "graph/string_view_hash.h"
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 
@@ -77,12 +79,12 @@ class PipelinedStore::InFlight {
   // Views into batch_, which never moves or changes once indexed. Flat tables of views: a
   // thousand-alert batch is indexed on the caller's thread and freed on the committer's, and
   // node-based maps of copied keys cost both threads an allocation per record.
-  absl::flat_hash_map<std::string_view, std::size_t> alerts_;
-  absl::flat_hash_map<EntityKey, std::size_t> entities_;
-  absl::flat_hash_set<EntityKey> deleted_entities_;
-  absl::flat_hash_map<std::string_view, std::size_t> incidents_;
-  absl::flat_hash_set<std::string_view> deleted_incidents_;
-  absl::flat_hash_map<std::string_view, std::size_t> meta_;
+  absl::flat_hash_map<std::string_view, std::size_t, StringViewHash> alerts_;
+  absl::flat_hash_map<EntityKey, std::size_t, StringViewPairHash> entities_;
+  absl::flat_hash_set<EntityKey, StringViewPairHash> deleted_entities_;
+  absl::flat_hash_map<std::string_view, std::size_t, StringViewHash> incidents_;
+  absl::flat_hash_set<std::string_view, StringViewHash> deleted_incidents_;
+  absl::flat_hash_map<std::string_view, std::size_t, StringViewHash> meta_;
 };
 
 PipelinedStore::PipelinedStore(GraphStore& inner, std::size_t depth, CommitListener on_commit)

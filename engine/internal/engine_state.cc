@@ -43,7 +43,7 @@ EngineState::EngineState(CorrelationConfig c, GraphStore& store)
 namespace {
 
 std::uint32_t Intern(std::string_view s, std::deque<std::string>& strings,
-                     absl::flat_hash_map<std::string_view, std::uint32_t>& index) {
+                     absl::flat_hash_map<std::string_view, std::uint32_t, StringViewHash>& index) {
   auto it = index.find(s);
   if (it != index.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(strings.size());

@@ -20,6 +20,7 @@
 #include "engine/internal/key_index.h"
 #include "engine/internal/string_arena.h"
 #include "graph/graph_store.h"
+#include "graph/string_view_hash.h"
 #include "model/alert.h"
 #include "model/incident.h"
 
@@ -44,7 +45,7 @@ struct AlertKeyRef {
   friend bool operator==(const AlertKeyRef&, const AlertKeyRef&) = default;
   template <typename H>
   friend H AbslHashValue(H h, const AlertKeyRef& k) {
-    return H::combine(std::move(h), k.tenant, k.rest);
+    return H::combine(std::move(h), k.tenant, AbslView(k.rest));
   }
 };
 
@@ -142,10 +143,10 @@ struct EngineState {
   KeyIndex<AlertKeyOf> alert_index{AlertKeyOf{&alerts}};
   // Tenants and titles, interned: deques keep each string in place for the views indexing it.
   std::deque<std::string> tenants;
-  absl::flat_hash_map<std::string_view, std::uint32_t> tenant_index;
+  absl::flat_hash_map<std::string_view, std::uint32_t, StringViewHash> tenant_index;
   std::vector<std::uint64_t> tenant_key_hashes;  // StableHash(tenant + "/"), by tenant
   std::deque<std::string> titles;
-  absl::flat_hash_map<std::string_view, std::uint32_t> title_index;
+  absl::flat_hash_map<std::string_view, std::uint32_t, StringViewHash> title_index;
   HugeVector<std::uint64_t> incident_hashes;
   HugeHashMap<std::uint64_t, std::uint32_t> incident_index;
   HugeVector<std::uint32_t> incident_earliest;  // incident -> its earliest alert when last written
