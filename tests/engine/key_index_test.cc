@@ -1,5 +1,6 @@
-// KeyIndex: finds ids by the keys their owner stores, refuses a second id under one key, and keeps
-// working as the owner's table and the index grow (the keys are re-read through KeyOf on rehash).
+// KeyIndex: finds ids by the keys their owner stores, refuses a second id under one key, keeps
+// working as the owner's table and the index grow (a rehash moves the stored hashes), and tells
+// apart keys whose hashes are equal.
 
 #include "engine/internal/key_index.h"
 
@@ -44,6 +45,40 @@ TEST(KeyIndexTest, ASecondIdUnderAKnownKeyIsRefused) {
   EXPECT_EQ(index.size(), 2u);
   EXPECT_EQ(index.Find("a"), 0u);
   EXPECT_EQ(index.Find("b"), 1u);
+}
+
+// A key whose hash is the same for every value: every slot's stored hash matches every probe's,
+// so only the keys themselves tell the ids apart.
+struct CollidingKey {
+  std::string_view text;
+  friend bool operator==(const CollidingKey&, const CollidingKey&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const CollidingKey&) {
+    return H::combine(std::move(h), 0);
+  }
+};
+
+struct CollidingKeys {
+  const std::deque<std::string>* keys;
+  CollidingKey operator()(std::uint32_t id) const { return {(*keys)[id]}; }
+};
+
+TEST(KeyIndexTest, KeysWithEqualHashesAreToldApartByTheirKeys) {
+  std::deque<std::string> keys;
+  KeyIndex<CollidingKeys> index{CollidingKeys{&keys}};
+  constexpr std::uint32_t kN = 200;  // probes run through every slot: keep it small
+  for (std::uint32_t i = 0; i < kN; ++i) {
+    keys.push_back("key-" + std::to_string(i));
+    ASSERT_TRUE(index.Insert(i));
+  }
+  keys.push_back("key-7");
+  EXPECT_FALSE(index.Insert(kN)) << "same key as id 7, same hash";
+  for (std::uint32_t i = 0; i < kN; ++i) {
+    const std::string key = "key-" + std::to_string(i);
+    ASSERT_EQ(index.Find(CollidingKey{key}), i);
+  }
+  EXPECT_EQ(index.Find(CollidingKey{"key-200"}), index.kNotFound);
+  EXPECT_EQ(index.size(), kN);
 }
 
 }  // namespace
