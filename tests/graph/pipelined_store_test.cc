@@ -1,6 +1,6 @@
-// PipelinedStore: reads see the batch in flight (upserts and deletes), scans wait for it, a
-// failed commit is sticky, Sync means durable in the store underneath, and the commit listener
-// hears of each durable batch in order.
+// PipelinedStore: reads see the batch in flight (upserts and deletes; from several threads at
+// once), scans wait for it, a failed commit is sticky, Sync means durable in the store
+// underneath, and the commit listener hears of each durable batch in order.
 
 #include "graph/pipelined_store.h"
 
@@ -124,6 +124,48 @@ TEST(PipelinedStoreTest, PointReadsAnswerFromTheBatchInFlight) {
   EXPECT_EQ(gated.GetAlert("contoso/a1").value()->title, "second update");
   EXPECT_FALSE(gated.GetEntity("contoso", "device:mde:2").value().has_value());
   EXPECT_EQ(gated.GetMeta("rules").value().value_or(""), "window=1d");
+}
+
+// A batch's indexes are built by the first reader of each kind: readers on several threads at
+// once all see the whole batch.
+TEST(PipelinedStoreTest, ReadersOnSeveralThreadsAnswerFromTheBatchInFlight) {
+  GatedStore gated;
+  PipelinedStore store(gated);
+  gated.Close();
+  constexpr int kRecords = 500;
+  WriteBatch batch;
+  for (int i = 0; i < kRecords; ++i) {
+    const std::string n = std::to_string(i);
+    batch.alerts.push_back(MakeAlert("a" + n, "alert " + n));
+    batch.entities.push_back(MakeEntity("device:mde:" + n, "host-" + n));
+    batch.incidents.push_back(MakeIncident("inc-" + n, "incident " + n));
+  }
+  ASSERT_TRUE(store.ApplyAsync(std::move(batch)).ok());
+  gated.WaitForWriter();
+
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&, t] {
+      for (int k = 0; k < kRecords; ++k) {
+        const int i = (k * 7 + t * 131) % kRecords;  // each thread in its own order
+        const std::string n = std::to_string(i);
+        const auto alert = store.GetAlert("contoso/a" + n);
+        const auto entity = store.GetEntity("contoso", "device:mde:" + n);
+        const auto incident = store.GetIncident("inc-" + n);
+        if (!alert.ok() || !*alert || (*alert)->title != "alert " + n) ++wrong;
+        if (!entity.ok() || !*entity || (*entity)->entity.display_name != "host-" + n) ++wrong;
+        if (!incident.ok() || !*incident || (*incident)->title != "incident " + n) ++wrong;
+      }
+    });
+  }
+  for (std::thread& r : readers) r.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_FALSE(gated.GetAlert("contoso/a0").value().has_value()) << "still in flight";
+
+  gated.Open();
+  ASSERT_TRUE(store.Sync().ok());
+  EXPECT_EQ(gated.GetIncident("inc-7").value()->title, "incident 7");
 }
 
 TEST(PipelinedStoreTest, ScansAndStatsWaitForTheBatchInFlight) {
