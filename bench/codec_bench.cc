@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "bench/generator/generator.h"
+#include "bench/default_stream.h"
 #include "graph/graph_store.h"
 #include "model/alert.h"
 #include "model/incident.h"
@@ -33,36 +33,27 @@ struct Encoded {
 const Encoded& Records() {
   static const Encoded kEncoded = [] {
     Encoded e;
-    generator::GeneratorOptions options;
-    options.alerts = 10000;
-    Result<std::unique_ptr<generator::AlertStream>> stream =
-        generator::AlertStream::Create(options);
-    if (!stream.ok()) abort();
-    std::vector<generator::GeneratedAlert> batch;
-    while ((*stream)->Next(batch)) {
-      for (const generator::GeneratedAlert& g : batch) {
-        e.alerts.emplace_back(g.alert.key, codec::EncodeAlert(g.alert));
-        e.alert_records.push_back(g.alert);
-        Incident& inc = e.incidents.emplace_back();
-        inc.id = MakeIncidentId(g.alert.key);
-        inc.tenant = g.alert.tenant;
-        inc.severity = g.alert.severity;
-        inc.first_activity = inc.last_activity = g.alert.activity_time();
-        inc.alert_keys = {g.alert.key};
-        inc.title = g.alert.title;
-        inc.sources = {g.alert.source};
-        inc.clouds = {g.alert.cloud};
-        for (const Evidence& ev : g.alert.evidence) {
-          inc.entities.push_back(ev.entity.key);
-          EntityRecord r;
-          r.tenant = g.alert.tenant;
-          r.entity = ev.entity;
-          std::string bytes = codec::EncodeEntityRecord(r);
-          e.entities.emplace_back(std::move(r), std::move(bytes));
-        }
-        std::sort(inc.entities.begin(), inc.entities.end());
+    for (const Alert& alert : bench::DefaultStreamAlerts(10000)) {
+      e.alerts.emplace_back(alert.key, codec::EncodeAlert(alert));
+      e.alert_records.push_back(alert);
+      Incident& inc = e.incidents.emplace_back();
+      inc.id = MakeIncidentId(alert.key);
+      inc.tenant = alert.tenant;
+      inc.severity = alert.severity;
+      inc.first_activity = inc.last_activity = alert.activity_time();
+      inc.alert_keys = {alert.key};
+      inc.title = alert.title;
+      inc.sources = {alert.source};
+      inc.clouds = {alert.cloud};
+      for (const Evidence& ev : alert.evidence) {
+        inc.entities.push_back(ev.entity.key);
+        EntityRecord r;
+        r.tenant = alert.tenant;
+        r.entity = ev.entity;
+        std::string bytes = codec::EncodeEntityRecord(r);
+        e.entities.emplace_back(std::move(r), std::move(bytes));
       }
-      batch.clear();
+      std::sort(inc.entities.begin(), inc.entities.end());
     }
     return e;
   }();

@@ -7,13 +7,11 @@
 
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "bench/generator/generator.h"
+#include "bench/default_stream.h"
 #include "graph/string_view_hash.h"
 
 #include "absl/hash/hash.h"
@@ -28,18 +26,10 @@ struct Strings {
 const Strings& Generated() {
   static const Strings kStrings = [] {
     Strings s;
-    generator::GeneratorOptions options;
-    options.alerts = 10000;
-    Result<std::unique_ptr<generator::AlertStream>> stream =
-        generator::AlertStream::Create(options);
-    if (!stream.ok()) abort();
-    std::vector<generator::GeneratedAlert> batch;
-    while ((*stream)->Next(batch)) {
-      for (const generator::GeneratedAlert& g : batch) {
-        s.key_rests.push_back(g.alert.key.substr(g.alert.tenant.size() + 1));
-        s.titles.push_back(g.alert.title);
-        for (const Evidence& ev : g.alert.evidence) s.entity_keys.push_back(ev.entity.key);
-      }
+    for (const Alert& alert : bench::DefaultStreamAlerts(10000)) {
+      s.key_rests.push_back(alert.key.substr(alert.tenant.size() + 1));
+      s.titles.push_back(alert.title);
+      for (const Evidence& ev : alert.evidence) s.entity_keys.push_back(ev.entity.key);
     }
     return s;
   }();
