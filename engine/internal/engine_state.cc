@@ -318,25 +318,31 @@ void EngineState::SettleIncidents(std::vector<Incident>* out) {
   const std::vector<Correlator::AlertId> roots = correlator.TakeDirtyRoots();
   std::vector<std::uint32_t> old_ids;
   std::vector<Correlator::AlertId> members;
-  for (Correlator::AlertId r : roots) {
+  // Each component's earliest alert names its incident: found in a first pass, whose id-table
+  // entries are prefetched so that their cache misses overlap (one per incident, random).
+  std::vector<std::uint32_t> earliest_of(roots.size());
+  std::vector<std::uint64_t> hash_of(roots.size());
+  for (std::size_t i = 0; i < roots.size(); ++i) {
     members.clear();
-    correlator.Members(r, &members);
+    correlator.Members(roots[i], &members);
+    std::uint32_t earliest = members.front();
     for (Correlator::AlertId m : members) {
       if (alerts[m].incident != kNoIncident) old_ids.push_back(alerts[m].incident);
+      if (Earlier(alerts[m], alerts[earliest])) earliest = m;
     }
+    earliest_of[i] = earliest;
+    hash_of[i] = IncidentHashOf(earliest);
+    incident_index.prefetch(hash_of[i]);
   }
   std::sort(old_ids.begin(), old_ids.end());
   old_ids.erase(std::unique(old_ids.begin(), old_ids.end()), old_ids.end());
   std::vector<std::uint32_t> new_ids;
   if (out != nullptr) out->reserve(out->size() + roots.size() + old_ids.size());
-  for (Correlator::AlertId r : roots) {
+  for (std::size_t i = 0; i < roots.size(); ++i) {
     members.clear();
-    correlator.Members(r, &members);
-    std::uint32_t earliest = members.front();
-    for (Correlator::AlertId m : members) {
-      if (Earlier(alerts[m], alerts[earliest])) earliest = m;
-    }
-    const std::uint32_t idx = InternIncident(IncidentHashOf(earliest));
+    correlator.Members(roots[i], &members);
+    const std::uint32_t earliest = earliest_of[i];
+    const std::uint32_t idx = InternIncident(hash_of[i]);
     incident_earliest[idx] = earliest;
     new_ids.push_back(idx);
     for (Correlator::AlertId m : members) alerts[m].incident = idx;
