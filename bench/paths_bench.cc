@@ -3,7 +3,8 @@
 // same graph with hubs (10 entities take 10% of the relations, like NAT or scanner IPs),
 // undirected. Each benchmark also reports p50/p99 latency over the queries it ran (counters
 // p50_us, p99_us) and the work behind it, which does not drift with the host: the mean and p99
-// of the steps each query scanned (steps_mean, steps_p99; PathQueryStats).
+// of the steps each query scanned (steps_mean, steps_p99; PathQueryStats). The hub graph is
+// queried with and without the hubs' distance tables (PathGraphOptions::hubs).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -21,7 +22,7 @@ constexpr int kRelations = 3'000'000;
 
 std::string Key(int i) { return "device:mde:" + std::to_string(i); }
 
-PathGraph MakeGraph(bool hubs) {
+PathGraph MakeGraph(bool hubs, bool hub_tables) {
   std::mt19937_64 rng(42);
   std::uniform_int_distribution<int> pick(0, kEntities - 1);
   const char* names[] = {"runs_on",     "logged_on", "can_assume",
@@ -36,13 +37,19 @@ PathGraph MakeGraph(bool hubs) {
     r.relation = names[i % 6];
     rels.push_back(std::move(r));
   }
-  return PathGraph::Build(rels);
+  PathGraphOptions options;
+  if (!hub_tables) options.hubs = 0;
+  return PathGraph::Build(rels, {}, options);
 }
 
-const PathGraph& Graph(bool hubs) {
-  static const PathGraph plain = MakeGraph(false);
+const PathGraph& Graph(bool hubs, bool hub_tables) {
+  static const PathGraph plain = MakeGraph(false, true);
   if (!hubs) return plain;
-  static const PathGraph with_hubs = MakeGraph(true);
+  if (!hub_tables) {
+    static const PathGraph without_tables = MakeGraph(true, false);
+    return without_tables;
+  }
+  static const PathGraph with_hubs = MakeGraph(true, true);
   return with_hubs;
 }
 
@@ -86,7 +93,7 @@ std::vector<std::pair<std::string, std::string>> Pairs(const PathGraph& g,
 }
 
 void RunQueries(benchmark::State& state, std::size_t k, bool hubs) {
-  const PathGraph& g = Graph(hubs);
+  const PathGraph& g = Graph(hubs, !hubs || state.range(2) != 0);
   TraversalOptions options;
   options.max_hops = static_cast<int>(state.range(0));
   options.undirected = hubs;
@@ -115,8 +122,9 @@ void BM_KShortestPaths(benchmark::State& state) { RunQueries(state, 5, false); }
 void BM_ShortestPathHubsUndirected(benchmark::State& state) { RunQueries(state, 1, true); }
 void BM_KShortestPathsHubsUndirected(benchmark::State& state) { RunQueries(state, 5, true); }
 
-// Args: max hops, connected pairs (1) or random pairs (0). On the hub graph random pairs are
-// mostly connected within 4-6 hops already (and Reach-picked pairs would take minutes to set up).
+// Args: max hops, connected pairs (1) or random pairs (0), and on the hub graph whether its hubs'
+// distance tables are kept (1) or not (0). On the hub graph random pairs are mostly connected
+// within 4-6 hops already (and Reach-picked pairs would take minutes to set up).
 BENCHMARK(BM_ShortestPath)
     ->ArgsProduct({{4, 6}, {1, 0}})
     ->Unit(benchmark::kMillisecond)
@@ -126,11 +134,11 @@ BENCHMARK(BM_KShortestPaths)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(64);
 BENCHMARK(BM_ShortestPathHubsUndirected)
-    ->ArgsProduct({{4, 6}, {0}})
+    ->ArgsProduct({{4, 6}, {0}, {1, 0}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(256);
 BENCHMARK(BM_KShortestPathsHubsUndirected)
-    ->ArgsProduct({{4, 6}, {0}})
+    ->ArgsProduct({{4, 6}, {0}, {1, 0}})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(64);
 

@@ -172,7 +172,7 @@ struct PathGraph::Builder {
       g.node_alert_offsets_[u + 1] += g.node_alert_offsets_[u];
   }
 
-  PathGraph Finish() {
+  PathGraph Finish(const PathGraphOptions& options) {
     // One edge per (from, relation, to), with the earliest valid_from.
     std::sort(edges.begin(), edges.end(), [](const RawEdge& a, const RawEdge& b) {
       return std::tie(a.from, a.to, a.relation, a.valid_from) <
@@ -219,6 +219,9 @@ struct PathGraph::Builder {
                       (static_cast<std::uint64_t>(g.in_offsets_[u + 1] - g.in_offsets_[u]) << 32);
     }
     FinishAlerts();
+    g.hubs_ =
+        internal::HubDistances::Compute({g.out_offsets_, g.edge_to_, g.in_offsets_, g.in_from_},
+                                        options.hubs, options.hub_min_degree);
     return std::move(g);
   }
 };
@@ -244,7 +247,7 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
     for (const Evidence& ev : a.evidence)
       b.AddAlert(alert, ev.entity.key, a.activity_time(), options.include_evidence);
   }
-  return b.Finish();
+  return b.Finish(options);
 }
 
 Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
@@ -281,7 +284,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
       b.AddAlert(alert, resolved(key), a.activity, options.include_evidence);
     return true;
   }));
-  return b.Finish();
+  return b.Finish(options);
 }
 
 std::optional<PathGraph::NodeId> PathGraph::Find(std::string_view key) const {

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/internal/hub_distances.h"
 #include "graph/graph_store.h"
 #include "graph/string_view_hash.h"
 #include "model/alert.h"
@@ -68,6 +69,11 @@ struct PathGraphOptions {
   // Adds alert nodes ("alert:<alert key>") with "evidence" edges alert -> entity, so paths may
   // pass through alerts. Default false.
   bool include_evidence = false;
+  // Hubs whose distances to every node are kept, as lower bounds that let a search skip a hub no
+  // answer can pass through (engine/internal/hub_distances.h): the `hubs` nodes of highest degree
+  // among those of degree >= hub_min_degree. One byte per node and hub; 0 keeps none.
+  std::size_t hubs = 16;
+  std::uint32_t hub_min_degree = 256;
 };
 
 // Edge filters applied while traversing.
@@ -177,6 +183,7 @@ class PathGraph {
   // Out-degree (low 32 bits) and in-degree (high 32 bits) of each node: one load per node for a
   // search's cost estimate.
   std::vector<std::uint64_t> degrees_;
+  internal::HubDistances hubs_;
   std::unordered_map<std::string, std::vector<std::string>> tags_;  // tag -> keys
   // Alert keys, sorted and unique, in one buffer: key i is [alert_offsets_[i],
   // alert_offsets_[i+1]).

@@ -96,6 +96,8 @@ struct PathSearch::Query {
   NodeId start;
   int base_depth;  // distance of start from S
   const std::vector<std::uint64_t>& banned_steps;
+  // Per hub, a lower bound on the steps from start to it (PathSearch::HubOutOfReach).
+  const std::vector<std::int32_t>& hub_from_start;
 
   bool StepBanned(NodeId from, std::uint64_t step) const {
     return from == start && !banned_steps.empty() &&
@@ -116,6 +118,32 @@ PathSearch::PathSearch(const PathGraph& g, std::vector<NodeId> sources, std::vec
     auto it = std::find(g_.relation_names_.begin(), g_.relation_names_.end(), name);
     if (it != g_.relation_names_.end()) allowed_[it - g_.relation_names_.begin()] = true;
   }
+  hub_to_t_ = HubsToEnds(targets_);
+  hub_from_s_ = HubsToEnds(sources_);
+}
+
+std::vector<std::int32_t> PathSearch::HubsToEnds(const std::vector<NodeId>& ends) const {
+  // Past any limit (a hop limit fits in an int), without overflowing when a depth is added.
+  constexpr std::int32_t kUnreachable = 1 << 24;
+  const internal::HubDistances& hubs = g_.hubs_;
+  std::vector<std::int32_t> out(hubs.size(), kUnreachable);
+  for (std::size_t h = 0; h < hubs.size(); ++h) {
+    std::uint8_t nearest = internal::HubDistances::kFar;
+    for (NodeId x : ends) nearest = std::min(nearest, hubs.Distance(h, x));
+    // kFar is "255 hops or more": still a bound, and past every limit in practice.
+    out[h] = nearest == internal::HubDistances::kFar ? kUnreachable : nearest + 1;
+  }
+  return out;
+}
+
+bool PathSearch::HubOutOfReach(const Query& q, NodeId v, bool forward, std::int32_t depth,
+                               int limit) const {
+  if (v >= n_) return false;  // S or T
+  const std::uint64_t d = g_.degrees_[v];
+  if ((d & 0xffffffffu) + (d >> 32) < g_.hubs_.min_degree()) return false;
+  const int h = g_.hubs_.Find(v);
+  if (h < 0) return false;
+  return depth + (forward ? hub_to_t_[h] : q.hub_from_start[h]) > limit;
 }
 
 std::int64_t PathSearch::SourceIndex(NodeId u) const {
@@ -267,6 +295,8 @@ bool PathSearch::Meet(const Query& q, int limit) const {
         Mark& m = sc.Touch(v);
         std::int32_t& mine = forward ? m.fwd : m.bwd;
         if (mine != kUnset) return false;
+        // Left unmarked: reached again, it is checked again (and a hub is rare).
+        if (HubOutOfReach(q, v, forward, d, limit)) return false;
         mine = d;
         sc.next.push_back(v);
         next_cost += forward ? ForwardCost(v) : BackwardCost(v);
@@ -349,7 +379,11 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
     const std::vector<std::uint64_t>& banned_steps) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
-  const Query q{start, base_depth, banned_steps};
+  std::vector<std::int32_t> spur_from_start;
+  if (start != s_) spur_from_start = HubsToEnds({start});
+  // HubsToEnds counts the virtual step from S; from a spur node itself there is none.
+  for (std::int32_t& x : spur_from_start) --x;
+  const Query q{start, base_depth, banned_steps, start == s_ ? hub_from_s_ : spur_from_start};
   for (NodeId b : banned_nodes) sc.Touch(b) = Mark{sc.gen, kBanned, kBanned};
   sc.Touch(start).fwd = 0;
   sc.Touch(t_).bwd = 0;
@@ -497,7 +531,8 @@ std::vector<Reached> PathSearch::Reach(int hops) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
   static const std::vector<std::uint64_t> kNoSteps;
-  const Query q{s_, 1, kNoSteps};  // no targets: no step into T
+  static const std::vector<std::int32_t> kNoHubs;
+  const Query q{s_, 1, kNoSteps, kNoHubs};  // no targets: no step into T
   sc.fwd_frontier.clear();
   for (NodeId s : sources_) {
     Mark& m = sc.Touch(s);

@@ -108,6 +108,12 @@ class PathSearch {
   std::uint64_t BackwardCost(NodeId u) const;
   // Whether target `x` may step to T: not when x is at distance 1 from S.
   bool TStepAllowed(const Query& q, NodeId x) const;
+  // Whether `v`, reached at `depth` from one side (forward: from the start; backward: from T), is
+  // a hub too far from the other side for a path of at most `limit` steps through it.
+  bool HubOutOfReach(const Query& q, NodeId v, bool forward, std::int32_t depth, int limit) const;
+  // Lower bounds on the steps between each hub and T, or S (hub_to_t_, hub_from_s_; the hub's
+  // distance to the nearest target or source plus the virtual step), or a spur search's start.
+  std::vector<std::int32_t> HubsToEnds(const std::vector<NodeId>& ends) const;
 
   // Calls fn(Step) for each step out of u, in enumeration order, until fn returns true; returns
   // whether it stopped. Steps into T honour `q`'s "no target at distance 1 from S" rule.
@@ -123,6 +129,7 @@ class PathSearch {
   TraversalOptions options_;
   std::vector<NodeId> sources_;
   std::vector<NodeId> targets_;
+  std::vector<std::int32_t> hub_to_t_, hub_from_s_;
   std::vector<bool> allowed_;
   bool all_relations_ = true;
   NodeId n_ = 0, s_ = 0, t_ = 0;
