@@ -209,6 +209,7 @@ struct PathGraph::Builder {
       g.in_edges_[slot] = static_cast<std::uint32_t>(i);
       g.in_from_[slot] = edges[i].from;
     }
+    edges = {};  // in the CSR arrays now: freed before the hubs' tables are made
     for (auto& [tag, keys] : g.tags_) {
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

@@ -1,29 +1,56 @@
 #include "engine/internal/hub_distances.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace weft::internal {
 namespace {
 
-// Breadth-first search from `from` over g's edges either way, writing each node's distance
-// (capped at 254; kFar when unreached) into `dist`, which holds kFar everywhere on entry.
-void Distances(const HubDistances::Csr& g, HubDistances::NodeId from, std::span<std::uint8_t> dist,
-               std::vector<HubDistances::NodeId>& frontier,
-               std::vector<HubDistances::NodeId>& next) {
-  frontier.assign(1, from);
-  dist[from] = 0;
+// Breadth-first searches from every hub at once (a multi-source BFS: Then et al., "The More the
+// Merrier", VLDB 2014), over g's edges either way. Each node holds a bit per hub: reached, and in
+// the current or next frontier. A node is scanned once per level at which some hub first reaches
+// it, for all those hubs together; hubs a few hops apart reach most nodes within a few levels of
+// each other, so a node is scanned a few times rather than once per hub. Writes each node's
+// distances (capped at 254) into `table` (node-major, `hubs.size()` bytes a node, kFar on entry).
+void Distances(const HubDistances::Csr& g, const std::vector<HubDistances::NodeId>& hubs,
+               std::span<std::uint8_t> table) {
+  using Mask = std::uint16_t;
+  static_assert(HubDistances::kMaxHubs <= 16, "one bit per hub in a Mask");
+  const std::size_t n = g.out_offsets.size() - 1, k = hubs.size();
+  std::vector<Mask> seen(n, 0), visit(n, 0), next(n, 0);
+  std::vector<HubDistances::NodeId> frontier, upcoming;
+  for (std::size_t h = 0; h < k; ++h) {
+    const HubDistances::NodeId u = hubs[h];
+    if (visit[u] == 0) frontier.push_back(u);
+    visit[u] |= static_cast<Mask>(1u << h);
+    seen[u] |= static_cast<Mask>(1u << h);
+    table[u * k + h] = 0;
+  }
   for (std::uint8_t d = 1; !frontier.empty() && d < HubDistances::kFar; ++d) {
-    next.clear();
-    auto visit = [&](HubDistances::NodeId v) {
-      if (dist[v] != HubDistances::kFar) return;
-      dist[v] = d;
-      next.push_back(v);
+    upcoming.clear();
+    auto reach = [&](const Mask from, HubDistances::NodeId w) {
+      const Mask fresh = from & static_cast<Mask>(~seen[w]);
+      if (fresh == 0) return;
+      if (next[w] == 0) upcoming.push_back(w);
+      next[w] |= fresh;
+      seen[w] |= fresh;
     };
     for (const HubDistances::NodeId u : frontier) {
-      for (std::uint32_t e = g.out_offsets[u]; e < g.out_offsets[u + 1]; ++e) visit(g.edge_to[e]);
-      for (std::uint32_t i = g.in_offsets[u]; i < g.in_offsets[u + 1]; ++i) visit(g.in_from[i]);
+      const Mask from = visit[u];
+      visit[u] = 0;
+      for (std::uint32_t e = g.out_offsets[u]; e < g.out_offsets[u + 1]; ++e)
+        reach(from, g.edge_to[e]);
+      for (std::uint32_t i = g.in_offsets[u]; i < g.in_offsets[u + 1]; ++i)
+        reach(from, g.in_from[i]);
     }
-    frontier.swap(next);
+    for (const HubDistances::NodeId w : upcoming) {
+      for (Mask m = next[w]; m != 0; m &= static_cast<Mask>(m - 1)) {
+        table[w * k + static_cast<std::size_t>(std::countr_zero(m))] = d;
+      }
+      visit[w] = next[w];
+      next[w] = 0;
+    }
+    frontier.swap(upcoming);
   }
 }
 
@@ -40,7 +67,7 @@ HubDistances HubDistances::Compute(const Csr& g, std::size_t max_hubs, std::uint
   for (NodeId u = 0; u < h.nodes_; ++u) {
     if (degree(u) >= min_degree) candidates.push_back(u);
   }
-  const std::size_t count = std::min(max_hubs, candidates.size());
+  const std::size_t count = std::min({max_hubs, kMaxHubs, candidates.size()});
   std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count),
                     candidates.end(), [&](NodeId a, NodeId b) {
                       const std::uint64_t da = degree(a), db = degree(b);
@@ -48,12 +75,9 @@ HubDistances HubDistances::Compute(const Csr& g, std::size_t max_hubs, std::uint
                     });
   h.hubs_.assign(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count));
   std::sort(h.hubs_.begin(), h.hubs_.end());
+  for (const NodeId u : h.hubs_) h.min_degree_ = std::min(h.min_degree_, degree(u));
   h.table_.assign(h.hubs_.size() * h.nodes_, kFar);
-  std::vector<NodeId> frontier, next;
-  for (std::size_t i = 0; i < h.hubs_.size(); ++i) {
-    h.min_degree_ = std::min(h.min_degree_, degree(h.hubs_[i]));
-    Distances(g, h.hubs_[i], std::span(h.table_).subspan(i * h.nodes_, h.nodes_), frontier, next);
-  }
+  if (!h.hubs_.empty()) Distances(g, h.hubs_, h.table_);
   return h;
 }
 

@@ -9,7 +9,8 @@
 // (docs/paths.md).
 //
 // One byte per node and hub (distances above 254 are stored as 255, "at least that far"),
-// computed by one breadth-first search per hub when the graph is built. Immutable afterwards.
+// computed by one breadth-first search from all the hubs at once when the graph is built.
+// Immutable afterwards.
 
 #include <cstdint>
 #include <span>
@@ -20,7 +21,8 @@ namespace weft::internal {
 class HubDistances {
  public:
   using NodeId = std::uint32_t;
-  static constexpr std::uint8_t kFar = 255;  // unreachable, or 255 hops or more
+  static constexpr std::uint8_t kFar = 255;    // unreachable, or 255 hops or more
+  static constexpr std::size_t kMaxHubs = 16;  // more are not kept
 
   // An undirected view of a CSR graph: node u's out edges lead to
   // edge_to[out_offsets[u] .. out_offsets[u+1]), its in edges come from
@@ -34,8 +36,8 @@ class HubDistances {
 
   HubDistances() = default;
 
-  // The `max_hubs` nodes of highest degree (in + out; ties to the lower id) among those of degree
-  // at least `min_degree`, and their distance tables.
+  // The `max_hubs` (at most kMaxHubs) nodes of highest degree (in + out; ties to the lower id)
+  // among those of degree at least `min_degree`, and their distance tables.
   static HubDistances Compute(const Csr& g, std::size_t max_hubs, std::uint32_t min_degree);
 
   std::size_t size() const { return hubs_.size(); }
@@ -45,12 +47,12 @@ class HubDistances {
   // The index of `u` among the hubs, or -1.
   int Find(NodeId u) const;
   // Hops between hub `hub` and node `v` (kFar when unreachable).
-  std::uint8_t Distance(std::size_t hub, NodeId v) const { return table_[hub * nodes_ + v]; }
+  std::uint8_t Distance(std::size_t hub, NodeId v) const { return table_[v * hubs_.size() + hub]; }
   std::size_t memory_bytes() const { return table_.size() + hubs_.size() * sizeof(NodeId); }
 
  private:
   std::vector<NodeId> hubs_;         // ascending node ids
-  std::vector<std::uint8_t> table_;  // hub-major: table_[h * nodes_ + v]
+  std::vector<std::uint8_t> table_;  // node-major: table_[v * hubs_.size() + h]
   std::size_t nodes_ = 0;
   std::uint64_t min_degree_ = UINT64_MAX;
 };

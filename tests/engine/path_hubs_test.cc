@@ -95,6 +95,24 @@ TEST(HubDistancesTest, KeepsTheHighestDegreeNodesAndTheirExactUndirectedDistance
   EXPECT_EQ(HubDistances::Compute(g.View(), 0, 1).size(), 0u);
 }
 
+// A cycle of 40 nodes, all of degree 2: the 16 of lowest id are kept (no more than kMaxHubs),
+// all searched at once, and each one's distances are the cycle's.
+TEST(HubDistancesTest, KeepsAtMostSixteenHubsAndSearchesThemTogether) {
+  std::vector<std::pair<NodeId, NodeId>> edges;
+  for (NodeId i = 0; i < 40; ++i) edges.push_back({i, (i + 1) % 40});
+  const TestCsr g(40, edges);
+  const HubDistances hubs = HubDistances::Compute(g.View(), 100, 2);
+  ASSERT_EQ(hubs.size(), HubDistances::kMaxHubs);
+  for (NodeId h = 0; h < 16; ++h) {
+    ASSERT_EQ(hubs.Find(h), static_cast<int>(h));
+    for (NodeId v = 0; v < 40; ++v) {
+      const NodeId around = (v + 40 - h) % 40;
+      EXPECT_EQ(hubs.Distance(h, v), std::min(around, 40 - around)) << "hub " << h << " node " << v;
+    }
+  }
+  EXPECT_EQ(hubs.Find(16), -1);
+}
+
 std::string Node(int i) { return "device:mde:n" + std::to_string(i); }
 
 // Random graph where a few hubs take a third of the edges, with three relation names and
