@@ -118,42 +118,77 @@ struct PathGraph::Builder {
     }
   }
   // Alerts in arrival order (a key may repeat) and (entity, alert) evidence pairs; entities not
-  // yet interned wait in pending_evidence until Finish (a later relation may intern them).
-  std::vector<std::string> alert_keys;
+  // yet interned wait in pending_evidence until Finish (a later relation may intern them). With
+  // evidence edges, each alert's node ("alert:<key>") is interned once, in alert_nodes.
+  bool evidence_edges = false;
+  std::uint16_t evidence_relation = 0;
+  // Alert i's key is key_chars[key_offsets[i], key_offsets[i+1]).
+  std::string key_chars;
+  std::vector<std::uint64_t> key_offsets{0};
+  std::vector<NodeId> alert_nodes;
   std::vector<std::pair<NodeId, std::uint32_t>> evidence;
   std::vector<std::pair<std::string, std::uint32_t>> pending_evidence;
 
-  std::uint32_t BeginAlert(const std::string& alert_key) {
-    alert_keys.push_back(alert_key);
-    return static_cast<std::uint32_t>(alert_keys.size() - 1);
+  explicit Builder(const PathGraphOptions& options) : evidence_edges(options.include_evidence) {
+    if (evidence_edges) evidence_relation = RelationId("evidence");
   }
-  void AddAlert(std::uint32_t alert, const std::string& entity_key, Timestamp time,
-                bool evidence_edge) {
-    if (evidence_edge) AddEdge("alert:" + alert_keys[alert], entity_key, "evidence", time);
+  std::string_view AlertKey(std::uint32_t i) const {
+    return std::string_view(key_chars).substr(key_offsets[i], key_offsets[i + 1] - key_offsets[i]);
+  }
+  std::uint32_t BeginAlert(std::string_view alert_key) {
+    key_chars.append(alert_key);
+    key_offsets.push_back(key_chars.size());
+    if (evidence_edges) {
+      std::string node_key;
+      node_key.reserve(6 + alert_key.size());
+      node_key.append("alert:").append(alert_key);
+      alert_nodes.push_back(g.Intern(node_key));
+    }
+    return static_cast<std::uint32_t>(key_offsets.size() - 2);
+  }
+  // Evidence naming the node `entity`.
+  void AddEvidence(std::uint32_t alert, NodeId entity, Timestamp time) {
+    if (evidence_edges && alert_nodes[alert] != entity)
+      edges.push_back({alert_nodes[alert], entity, evidence_relation, time});
+    evidence.emplace_back(entity, alert);
+  }
+  // Evidence naming `entity_key`, a node or not (yet).
+  void AddEvidence(std::uint32_t alert, std::string_view entity_key, Timestamp time) {
+    if (evidence_edges) return AddEvidence(alert, g.Intern(entity_key), time);
     auto it = g.ids_.find(entity_key);
     if (it != g.ids_.end()) {
       evidence.emplace_back(it->second, alert);
     } else {
-      pending_evidence.emplace_back(entity_key, alert);
+      pending_evidence.emplace_back(std::string(entity_key), alert);
     }
   }
 
   // Sorts the alert keys into g's buffer and turns the evidence pairs into per-node alert lists.
+  // A store's scan gives them sorted and distinct already: the buffer is then taken as it is.
   void FinishAlerts() {
-    std::vector<std::uint32_t> order(alert_keys.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return std::tie(alert_keys[a], a) < std::tie(alert_keys[b], b);
-    });
-    std::vector<std::uint32_t> rank(alert_keys.size());
-    g.alert_offsets_.assign(1, 0);
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const std::string& key = alert_keys[order[i]];
-      if (i == 0 || key != alert_keys[order[i - 1]]) {
-        g.alert_chars_ += key;
-        g.alert_offsets_.push_back(g.alert_chars_.size());
+    const auto n = static_cast<std::uint32_t>(key_offsets.size() - 1);
+    std::vector<std::uint32_t> rank(n);
+    bool ascending = true;
+    for (std::uint32_t i = 1; i < n && ascending; ++i) ascending = AlertKey(i - 1) < AlertKey(i);
+    if (ascending) {
+      for (std::uint32_t i = 0; i < n; ++i) rank[i] = i;
+      g.alert_chars_ = std::move(key_chars);
+      g.alert_offsets_ = std::move(key_offsets);
+    } else {
+      std::vector<std::uint32_t> order(n);
+      for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::pair(AlertKey(a), a) < std::pair(AlertKey(b), b);
+      });
+      g.alert_offsets_.assign(1, 0);
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        const std::string_view key = AlertKey(order[i]);
+        if (i == 0 || key != AlertKey(order[i - 1])) {
+          g.alert_chars_ += key;
+          g.alert_offsets_.push_back(g.alert_chars_.size());
+        }
+        rank[order[i]] = static_cast<std::uint32_t>(g.alert_offsets_.size() - 2);
       }
-      rank[order[i]] = static_cast<std::uint32_t>(g.alert_offsets_.size() - 2);
     }
     for (const auto& [key, alert] : pending_evidence) {
       auto it = g.ids_.find(key);
@@ -236,7 +271,7 @@ PathGraph::NodeId PathGraph::Intern(std::string_view key) {
 
 PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::vector<Alert>& alerts,
                            const PathGraphOptions& options) {
-  Builder b;
+  Builder b(options);
   for (const Relation& r : relations) {
     b.AddEdge(r.from, r.to, r.relation, r.valid_from);
     b.AddTags(r);
@@ -245,8 +280,7 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
     for (const Relation& r : a.relations) b.AddEdge(r.from, r.to, r.relation, r.valid_from);
     if (a.evidence.empty()) continue;
     const std::uint32_t alert = b.BeginAlert(a.key);
-    for (const Evidence& ev : a.evidence)
-      b.AddAlert(alert, ev.entity.key, a.activity_time(), options.include_evidence);
+    for (const Evidence& ev : a.evidence) b.AddEvidence(alert, ev.entity.key, a.activity_time());
   }
   return b.Finish(options);
 }
@@ -255,7 +289,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
                                   const PathGraphOptions& options) {
   // Every stored entity is a node; its key and strong aliases ("kind:type:value", the form of an
   // importer's key) resolve to it, as in ResolvedEntityIndex, without keeping the records.
-  Builder b;
+  Builder b(options);
   absl::flat_hash_map<std::string, NodeId> resolve;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
     const NodeId id = b.g.Intern(r.entity.key);
@@ -278,11 +312,18 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
     return true;
   }));
   // Evidence needs only each alert's key, time and evidence keys: summaries, not whole alerts.
+  // A key an entity answers to names that entity's node; any other names itself.
   WEFT_RETURN_IF_ERROR(store.ForEachAlertSummary(tenant, [&](const AlertSummary& a) {
     if (a.evidence.empty()) return true;
-    const std::uint32_t alert = b.BeginAlert(std::string(a.key));
-    for (const auto& [kind, key] : a.evidence)
-      b.AddAlert(alert, resolved(key), a.activity, options.include_evidence);
+    const std::uint32_t alert = b.BeginAlert(a.key);
+    for (const auto& [kind, key] : a.evidence) {
+      auto it = resolve.find(absl::string_view(key.data(), key.size()));
+      if (it != resolve.end()) {
+        b.AddEvidence(alert, it->second, a.activity);
+      } else {
+        b.AddEvidence(alert, key, a.activity);
+      }
+    }
     return true;
   }));
   return b.Finish(options);
