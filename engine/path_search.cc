@@ -118,11 +118,12 @@ PathSearch::PathSearch(const PathGraph& g, std::vector<NodeId> sources, std::vec
     auto it = std::find(g_.relation_names_.begin(), g_.relation_names_.end(), name);
     if (it != g_.relation_names_.end()) allowed_[it - g_.relation_names_.begin()] = true;
   }
-  hub_to_t_ = HubsToEnds(targets_);
-  hub_from_s_ = HubsToEnds(sources_);
+  hub_to_t_ = HubBounds(targets_, 1);
+  hub_from_s_ = HubBounds(sources_, 1);
 }
 
-std::vector<std::int32_t> PathSearch::HubsToEnds(const std::vector<NodeId>& ends) const {
+std::vector<std::int32_t> PathSearch::HubBounds(const std::vector<NodeId>& ends,
+                                                std::int32_t extra_steps) const {
   // Past any limit (a hop limit fits in an int), without overflowing when a depth is added.
   constexpr std::int32_t kUnreachable = 1 << 24;
   const internal::HubDistances& hubs = g_.hubs_;
@@ -131,7 +132,7 @@ std::vector<std::int32_t> PathSearch::HubsToEnds(const std::vector<NodeId>& ends
     std::uint8_t nearest = internal::HubDistances::kFar;
     for (NodeId x : ends) nearest = std::min(nearest, hubs.Distance(h, x));
     // kFar is "255 hops or more": still a bound, and past every limit in practice.
-    out[h] = nearest == internal::HubDistances::kFar ? kUnreachable : nearest + 1;
+    out[h] = nearest == internal::HubDistances::kFar ? kUnreachable : nearest + extra_steps;
   }
   return out;
 }
@@ -379,11 +380,10 @@ std::optional<PathSearch::VPath> PathSearch::Shortest(
     const std::vector<std::uint64_t>& banned_steps) const {
   Scratch& sc = ThreadScratch();
   sc.Begin(static_cast<std::size_t>(n_) + 2);
-  std::vector<std::int32_t> spur_from_start;
-  if (start != s_) spur_from_start = HubsToEnds({start});
-  // HubsToEnds counts the virtual step from S; from a spur node itself there is none.
-  for (std::int32_t& x : spur_from_start) --x;
-  const Query q{start, base_depth, banned_steps, start == s_ ? hub_from_s_ : spur_from_start};
+  // From a spur node the bounds are its own distances; from S, one step more than the sources'.
+  std::vector<std::int32_t> spur_bounds;
+  if (start != s_) spur_bounds = HubBounds({start}, 0);
+  const Query q{start, base_depth, banned_steps, start == s_ ? hub_from_s_ : spur_bounds};
   for (NodeId b : banned_nodes) sc.Touch(b) = Mark{sc.gen, kBanned, kBanned};
   sc.Touch(start).fwd = 0;
   sc.Touch(t_).bwd = 0;

@@ -111,9 +111,11 @@ class PathSearch {
   // Whether `v`, reached at `depth` from one side (forward: from the start; backward: from T), is
   // a hub too far from the other side for a path of at most `limit` steps through it.
   bool HubOutOfReach(const Query& q, NodeId v, bool forward, std::int32_t depth, int limit) const;
-  // Lower bounds on the steps between each hub and T, or S (hub_to_t_, hub_from_s_; the hub's
-  // distance to the nearest target or source plus the virtual step), or a spur search's start.
-  std::vector<std::int32_t> HubsToEnds(const std::vector<NodeId>& ends) const;
+  // Per hub, a lower bound on the steps between it and the nearest of `ends`: the hub's distance
+  // to it plus `extra_steps` (1 for the virtual step to T or from S: hub_to_t_, hub_from_s_; 0
+  // from a spur search's start).
+  std::vector<std::int32_t> HubBounds(const std::vector<NodeId>& ends,
+                                      std::int32_t extra_steps) const;
 
   // Calls fn(Step) for each step out of u, in enumeration order, until fn returns true; returns
   // whether it stopped. Steps into T honour `q`'s "no target at distance 1 from S" rule.
