@@ -96,6 +96,7 @@ struct PathGraph::Builder {
     std::uint16_t relation;
     Timestamp valid_from;
   };
+  const PathGraphOptions options;
   PathGraph g;
   std::map<std::string, std::uint16_t> relation_ids;
   std::vector<RawEdge> edges;
@@ -120,7 +121,6 @@ struct PathGraph::Builder {
   // Alerts in arrival order (a key may repeat) and (entity, alert) evidence pairs; entities not
   // yet interned wait in pending_evidence until Finish (a later relation may intern them). With
   // evidence edges, each alert's node ("alert:<key>") is interned once, in alert_nodes.
-  bool evidence_edges = false;
   std::uint16_t evidence_relation = 0;
   // Alert i's key is key_chars[key_offsets[i], key_offsets[i+1]).
   std::string key_chars;
@@ -129,8 +129,8 @@ struct PathGraph::Builder {
   std::vector<std::pair<NodeId, std::uint32_t>> evidence;
   std::vector<std::pair<std::string, std::uint32_t>> pending_evidence;
 
-  explicit Builder(const PathGraphOptions& options) : evidence_edges(options.include_evidence) {
-    if (evidence_edges) evidence_relation = RelationId("evidence");
+  explicit Builder(const PathGraphOptions& graph_options) : options(graph_options) {
+    if (options.include_evidence) evidence_relation = RelationId("evidence");
   }
   std::string_view AlertKey(std::uint32_t i) const {
     return std::string_view(key_chars).substr(key_offsets[i], key_offsets[i + 1] - key_offsets[i]);
@@ -138,7 +138,7 @@ struct PathGraph::Builder {
   std::uint32_t BeginAlert(std::string_view alert_key) {
     key_chars.append(alert_key);
     key_offsets.push_back(key_chars.size());
-    if (evidence_edges) {
+    if (options.include_evidence) {
       std::string node_key;
       node_key.reserve(6 + alert_key.size());
       node_key.append("alert:").append(alert_key);
@@ -148,13 +148,13 @@ struct PathGraph::Builder {
   }
   // Evidence naming the node `entity`.
   void AddEvidence(std::uint32_t alert, NodeId entity, Timestamp time) {
-    if (evidence_edges && alert_nodes[alert] != entity)
+    if (options.include_evidence && alert_nodes[alert] != entity)
       edges.push_back({alert_nodes[alert], entity, evidence_relation, time});
     evidence.emplace_back(entity, alert);
   }
   // Evidence naming `entity_key`, a node or not (yet).
   void AddEvidence(std::uint32_t alert, std::string_view entity_key, Timestamp time) {
-    if (evidence_edges) return AddEvidence(alert, g.Intern(entity_key), time);
+    if (options.include_evidence) return AddEvidence(alert, g.Intern(entity_key), time);
     auto it = g.ids_.find(entity_key);
     if (it != g.ids_.end()) {
       evidence.emplace_back(it->second, alert);
@@ -207,7 +207,7 @@ struct PathGraph::Builder {
       g.node_alert_offsets_[u + 1] += g.node_alert_offsets_[u];
   }
 
-  PathGraph Finish(const PathGraphOptions& options) {
+  PathGraph Finish() {
     // One edge per (from, relation, to), with the earliest valid_from.
     std::sort(edges.begin(), edges.end(), [](const RawEdge& a, const RawEdge& b) {
       return std::tie(a.from, a.to, a.relation, a.valid_from) <
@@ -282,7 +282,7 @@ PathGraph PathGraph::Build(const std::vector<Relation>& relations, const std::ve
     const std::uint32_t alert = b.BeginAlert(a.key);
     for (const Evidence& ev : a.evidence) b.AddEvidence(alert, ev.entity.key, a.activity_time());
   }
-  return b.Finish(options);
+  return b.Finish();
 }
 
 Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
@@ -326,7 +326,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
     }
     return true;
   }));
-  return b.Finish(options);
+  return b.Finish();
 }
 
 std::optional<PathGraph::NodeId> PathGraph::Find(std::string_view key) const {
