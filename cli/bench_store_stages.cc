@@ -261,8 +261,8 @@ Status Runner::Paths() {
     int found = 0;
     const Clock::time_point all = Clock::now();
     for (int q = 0; q < queries && Since(all) < kBudgetSeconds; ++q) {
-      const std::string& a = graph.Key(entities[pick(rng)]);
-      const std::string& b = graph.Key(entities[pick(rng)]);
+      const std::string a(graph.Key(entities[pick(rng)]));
+      const std::string b(graph.Key(entities[pick(rng)]));
       PathQueryStats stats;
       const Clock::time_point start = Clock::now();
       Result<std::vector<AttackPath>> r = graph.KShortestPaths({a}, {b}, k, to, &stats);

@@ -265,7 +265,8 @@ struct PathGraph::Builder {
 PathGraph::NodeId PathGraph::Intern(std::string_view key) {
   if (auto it = ids_.find(key); it != ids_.end()) return it->second;
   const auto id = static_cast<NodeId>(keys_.size());
-  ids_.emplace(keys_.emplace_back(key), id);
+  keys_.push_back(key_arena_.Store(key));
+  ids_.emplace(keys_.back().view(), id);
   return id;
 }
 
@@ -300,7 +301,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
   }));
   auto resolved = [&](std::string_view key) {
     auto it = resolve.find(absl::string_view(key.data(), key.size()));
-    return it == resolve.end() ? std::string(key) : b.g.Key(it->second);
+    return std::string(it == resolve.end() ? key : b.g.Key(it->second));
   };
   // Relations, those alerts brought included (ingestion stores them as relation records).
   WEFT_RETURN_IF_ERROR(store.ForEachRelation(tenant, [&](const Relation& r) {

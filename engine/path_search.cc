@@ -499,14 +499,14 @@ AttackPath PathSearch::ToAttackPath(const VPath& v) const {
   std::vector<std::pair<const std::uint32_t*, const std::uint32_t*>> lists;
   for (std::size_t i = 1; i + 1 < v.nodes.size(); ++i) {
     const NodeId u = v.nodes[i];
-    p.nodes.push_back(g_.keys_[u]);
+    p.nodes.emplace_back(g_.Key(u));
     const std::uint32_t* begin = g_.node_alerts_.data() + g_.node_alert_offsets_[u];
     const std::uint32_t* end = g_.node_alerts_.data() + g_.node_alert_offsets_[u + 1];
     if (begin != end) lists.emplace_back(begin, end);
   }
   for (std::size_t i = 1; i + 2 < v.nodes.size(); ++i) {
     const Step& st = v.steps[i];
-    p.hops.push_back(PathHop{g_.keys_[v.nodes[i]], g_.keys_[v.nodes[i + 1]],
+    p.hops.push_back(PathHop{std::string(g_.Key(v.nodes[i])), std::string(g_.Key(v.nodes[i + 1])),
                              g_.relation_names_[g_.edge_relation_[st.edge]], st.reversed});
   }
   if (lists.empty()) return p;
@@ -549,7 +549,7 @@ std::vector<Reached> PathSearch::Reach(int hops) const {
         Mark& m = sc.Touch(st.to);
         if (m.fwd != kUnset) return false;
         m.fwd = d;
-        out.push_back(Reached{g_.keys_[st.to], d});
+        out.push_back(Reached{std::string(g_.Key(st.to)), d});
         sc.next.push_back(st.to);
         return false;
       });

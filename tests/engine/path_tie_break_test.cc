@@ -99,7 +99,8 @@ std::vector<Hop> FifoBfsPath(const PathGraph& g, const std::vector<Relation>& re
     if (target_set.count(u) != 0 && source_set.count(u) == 0) {
       std::vector<Hop> path;
       for (PathGraph::NodeId x = u; source_set.count(x) == 0; x = parent[x].first) {
-        path.push_back(Hop{g.Key(parent[x].first), g.Key(x), parent[x].second});
+        path.push_back(
+            Hop{std::string(g.Key(parent[x].first)), std::string(g.Key(x)), parent[x].second});
       }
       std::reverse(path.begin(), path.end());
       return path;
