@@ -290,17 +290,22 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
                                   const PathGraphOptions& options) {
   // Every stored entity is a node; its key and strong aliases ("kind:type:value", the form of an
   // importer's key) resolve to it, as in ResolvedEntityIndex, without keeping the records.
+  // The map holds views: of each entity's key where the graph keeps it, and of its aliases in an
+  // arena that lives while the graph loads. The first entity to claim a key keeps it.
   Builder b(options);
-  absl::flat_hash_map<std::string, NodeId> resolve;
+  internal::StringArena alias_arena;
+  absl::flat_hash_map<std::string_view, NodeId, StringViewHash> resolve;
   WEFT_RETURN_IF_ERROR(store.ForEachEntity(tenant, [&](const EntityRecord& r) {
     const NodeId id = b.g.Intern(r.entity.key);
     for (const std::string& tag : r.entity.tags) b.g.tags_[tag].push_back(r.entity.key);
-    resolve.emplace(r.entity.key, id);
-    for (std::string& alias : r.entity.StrongAliasKeys()) resolve.emplace(std::move(alias), id);
+    resolve.emplace(b.g.Key(id), id);
+    for (const std::string& alias : r.entity.StrongAliasKeys()) {
+      if (!resolve.contains(alias)) resolve.emplace(alias_arena.Store(alias).view(), id);
+    }
     return true;
   }));
   auto resolved = [&](std::string_view key) {
-    auto it = resolve.find(absl::string_view(key.data(), key.size()));
+    auto it = resolve.find(key);
     return std::string(it == resolve.end() ? key : b.g.Key(it->second));
   };
   // Relations, those alerts brought included (ingestion stores them as relation records).
@@ -318,7 +323,7 @@ Result<PathGraph> PathGraph::Load(GraphStore& store, std::string_view tenant,
     if (a.evidence.empty()) return true;
     const std::uint32_t alert = b.BeginAlert(a.key);
     for (const auto& [kind, key] : a.evidence) {
-      auto it = resolve.find(absl::string_view(key.data(), key.size()));
+      auto it = resolve.find(key);
       if (it != resolve.end()) {
         b.AddEvidence(alert, it->second, a.activity);
       } else {
