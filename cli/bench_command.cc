@@ -52,6 +52,11 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--path-queries", o.path_queries, "Shortest-path queries (k=5: a fifth)")
       ->default_val(o.path_queries)
       ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--scale-base", o.scale_base,
+                  "Also run the correlate, durable and re-correlation stages on this many records\n"
+                  "in the same run and report how many times longer the full size took\n"
+                  "(scale_*_x; e.g. --alerts 10000000 --scale-base 1000000)")
+      ->default_val(o.scale_base);
   cmd->add_option("--live-alerts", o.live_alerts,
                   "Records of the live stage: sent through a pipe at --live-rate, each timed "
                   "until durable")

@@ -120,21 +120,21 @@ Status Runner::Parse() {
   return ParseFormat("weft", "parse_weft");             // the compact JSON-lines form
 }
 
-Status Runner::CollectIds(IdStream& ids) {
+Status Runner::CollectIds(std::uint64_t records, IdStream& ids) {
   const CorrelationConfig config;
   std::unordered_map<std::string, Correlator::TenantId> tenants;
   std::unordered_map<std::uint64_t, Correlator::EntityId> entities;
   std::unordered_set<std::uint64_t> seen;
-  Progress bar(progress_, "ids", o_.alerts);
+  Progress bar(progress_, "ids", records);
   WEFT_RETURN_IF_ERROR(
-      ForEachBatch(o_.alerts, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
+      ForEachBatch(records, bar, [&](std::vector<generator::GeneratedAlert>& batch) {
         for (const generator::GeneratedAlert& g : batch) {
           const Alert& a = g.alert;
           const std::uint64_t key_hash = StableHash(a.key);
           if (!seen.insert(key_hash).second) continue;  // a second delivery: the engine merges it
-          ++tenant_alerts_[a.tenant];
           const auto [tit, tnew] =
               tenants.emplace(a.tenant, static_cast<Correlator::TenantId>(tenants.size()));
+          if (tnew) ids.tenant_names.push_back(a.tenant);
           ids.tenant.push_back(tit->second);
           ids.time.push_back(a.activity_time());
           for (const Evidence& ev : a.evidence) {
@@ -156,9 +156,6 @@ Status Runner::CollectIds(IdStream& ids) {
       }));
   bar.Done(std::to_string(ids.tenant.size()) + " distinct alerts, " +
            std::to_string(entities.size()) + " entities");
-  Add("distinct_alerts", static_cast<double>(ids.tenant.size()), "");
-  Add("entities", static_cast<double>(entities.size()), "");
-  Add("evidence_edges", static_cast<double>(ids.entities.size()), "");
   return Status::Ok();
 }
 
@@ -210,30 +207,38 @@ Runner::CorrelateRun Runner::FloorOnce(const IdStream& ids) {
   return run;
 }
 
-void Runner::Correlate(const IdStream& ids) {
+void Runner::Correlate(const IdStream& ids, const IdStream* base) {
   // One run is 0.2 s at 1M, and on this kind of VM its page faults alone moved it between 2.8
   // and 5.0 M alerts/s from one process to the next: the figure is the median of several runs,
   // each starting from memory returned to the system. Runs of the union-find floor alternate
-  // with them, so that both see the same hour of the host.
+  // with them, so that both see the same hour of the host, and so do the runs on `base`.
   constexpr int kCorrelateRuns = 5;
   Progress bar(progress_, "correlate", kCorrelateRuns);
-  std::vector<double> rates, floor_rates;
+  std::vector<double> seconds, floor_seconds, base_seconds, base_floor_seconds;
   CorrelateRun run, floor;
-  const auto n = static_cast<double>(ids.tenant.size());
   for (int r = 0; r < kCorrelateRuns; ++r) {
     ResetPeak();  // returns the previous run's memory
     floor = FloorOnce(ids);
-    floor_rates.push_back(n / floor.seconds);
+    floor_seconds.push_back(floor.seconds);
     ResetPeak();
     run = CorrelateOnce(ids);
-    rates.push_back(n / run.seconds);
+    seconds.push_back(run.seconds);
+    if (base != nullptr) {
+      ResetPeak();
+      base_floor_seconds.push_back(FloorOnce(*base).seconds);
+      ResetPeak();
+      base_seconds.push_back(CorrelateOnce(*base).seconds);
+    }
     bar.Update(static_cast<std::uint64_t>(r + 1));
   }
-  const double median = Percentile(rates, 0.5);
-  const double floor_median = Percentile(floor_rates, 0.5);
+  const auto n = static_cast<double>(ids.tenant.size());
+  const double median = n / Percentile(seconds, 0.5);
+  const double floor_median = n / Percentile(floor_seconds, 0.5);
   Add("correlate_alerts_per_s", median, "alerts/s");
-  Add("correlate_min_alerts_per_s", *std::min_element(rates.begin(), rates.end()), "alerts/s");
-  Add("correlate_max_alerts_per_s", *std::max_element(rates.begin(), rates.end()), "alerts/s");
+  Add("correlate_min_alerts_per_s", n / *std::max_element(seconds.begin(), seconds.end()),
+      "alerts/s");
+  Add("correlate_max_alerts_per_s", n / *std::min_element(seconds.begin(), seconds.end()),
+      "alerts/s");
   Add("correlate_s", n / median, "s");
   Add("correlate_incidents", static_cast<double>(run.incidents), "");
   Add("correlate_multi_alert_incidents", static_cast<double>(run.multi_alert_incidents), "");
@@ -241,6 +246,12 @@ void Runner::Correlate(const IdStream& ids) {
   Add("correlate_floor_alerts_per_s", floor_median, "alerts/s");
   Add("correlate_floor_incidents", static_cast<double>(floor.incidents), "");
   Add("correlate_floor_ratio", floor_median / median, "x");
+  if (base != nullptr) {
+    Add("scale_base_correlate_alerts_per_s",
+        static_cast<double>(base->tenant.size()) / Percentile(base_seconds, 0.5), "alerts/s");
+    Add("scale_correlate_x", Percentile(seconds, 0.5) / Percentile(base_seconds, 0.5), "x");
+    Add("scale_floor_x", Percentile(floor_seconds, 0.5) / Percentile(base_floor_seconds, 0.5), "x");
+  }
   bar.Done(std::to_string(static_cast<long long>(median)) + " alerts/s (median of " +
            std::to_string(kCorrelateRuns) + "), " + std::to_string(run.incidents) +
            " incidents; union-find floor " + std::to_string(static_cast<long long>(floor_median)) +
@@ -308,6 +319,10 @@ Status Runner::EngineInMemory() {
 
 Result<BenchReport> Runner::Run() {
   if (o_.alerts == 0) return Status::InvalidArgument("--alerts must be at least 1");
+  if (o_.scale_base >= o_.alerts) {
+    return Status::InvalidArgument("--scale-base " + std::to_string(o_.scale_base) +
+                                   " must be below --alerts " + std::to_string(o_.alerts));
+  }
   static const std::set<std::string> kStages = {"parse",   "e2e",     "correlate",   "engine",
                                                 "durable", "naive",   "recorrelate", "reopen",
                                                 "paths",   "quality", "live"};
@@ -330,18 +345,29 @@ Result<BenchReport> Runner::Run() {
   info.emplace_back("options.tenants", std::to_string(o_.tenants));
   info.emplace_back("options.seed", std::to_string(o_.seed));
   info.emplace_back("options.batch", std::to_string(kBatch));
+  if (o_.scale_base > 0) info.emplace_back("options.scale_base", std::to_string(o_.scale_base));
   info.emplace_back("options.correlation", CorrelationConfig{}.Describe());
   const Clock::time_point start = Clock::now();
 
   if (!Skipped("parse")) WEFT_RETURN_IF_ERROR(Parse());
   if (!Skipped("correlate") || !Skipped("paths")) {
     IdStream ids;
-    WEFT_RETURN_IF_ERROR(CollectIds(ids));
-    if (!Skipped("correlate")) Correlate(ids);
+    WEFT_RETURN_IF_ERROR(CollectIds(o_.alerts, ids));
+    Add("distinct_alerts", static_cast<double>(ids.tenant.size()), "");
+    Add("entities", static_cast<double>(ids.entity_tenant.size()), "");
+    Add("evidence_edges", static_cast<double>(ids.entities.size()), "");
+    for (Correlator::TenantId t : ids.tenant) ++tenant_alerts_[ids.tenant_names[t]];
+    if (!Skipped("correlate")) {
+      IdStream base;
+      if (o_.scale_base > 0) WEFT_RETURN_IF_ERROR(CollectIds(o_.scale_base, base));
+      Correlate(ids, o_.scale_base > 0 ? &base : nullptr);
+    }
   }
   if (!Skipped("durable")) {
+    if (o_.scale_base > 0) WEFT_RETURN_IF_ERROR(ScaleBase());
     WEFT_RETURN_IF_ERROR(Durable());
     if (!Skipped("recorrelate")) WEFT_RETURN_IF_ERROR(Recorrelate());
+    if (o_.scale_base > 0) AddScaleRatios();
     if (!Skipped("reopen")) WEFT_RETURN_IF_ERROR(Reopen());
     if (!Skipped("paths")) WEFT_RETURN_IF_ERROR(Paths());
     store_.reset();

@@ -40,6 +40,12 @@ struct BenchOptions {
   std::uint64_t live_alerts = 10000;  // records (at most --alerts)
   double live_rate = 2000;            // records a second
   std::string live_max_delay = "250ms";
+  // When above 0 (and below `alerts`): the correlate, durable and re-correlation stages also run
+  // on a stream of this many records in the same run, and the report says how many times longer
+  // the full size took (`scale_*_x`). A ratio of two runs hours apart on a shared host measures
+  // the host as much as the growth; the "10M take at most 12x the time of 1M" is
+  // `--alerts 10000000 --scale-base 1000000`.
+  std::uint64_t scale_base = 0;
 };
 
 // One measured figure: a JSON key, its value and unit, and the stage that produced it.

@@ -89,6 +89,7 @@ struct IdStream {
   std::vector<Correlator::EntityId> entities;  // flat, alert i: [offsets[i], offsets[i+1])
   std::vector<Correlator::TenantId> entity_tenant;
   std::vector<std::uint8_t> entity_correlating;
+  std::vector<std::string> tenant_names;  // by TenantId
 };
 
 class Runner {
@@ -118,17 +119,24 @@ class Runner {
   Status Parse();
   Status ParseFormat(const std::string& format, const std::string& key);
   Status EndToEnd(const std::string& format, const std::string& dir);
-  Status CollectIds(IdStream& ids);
+  // A stream of `records` records as ids (the generator spreads any size over the same span).
+  Status CollectIds(std::uint64_t records, IdStream& ids);
   // The correlate stage: kCorrelateRuns timed runs of CorrelateOnce, each on memory returned to
   // the system, so every run pays its page faults as the first one does; each after a run of
-  // the union-find floor (FloorOnce) on the same ids, whose rate is the yardstick.
-  void Correlate(const IdStream& ids);
+  // the union-find floor (FloorOnce) on the same ids, whose rate is the yardstick. With `base`
+  // (--scale-base), each round also runs both on it, for the scale_*_x ratios.
+  void Correlate(const IdStream& ids, const IdStream* base);
   struct CorrelateRun {
     double seconds = 0;
     std::size_t incidents = 0, multi_alert_incidents = 0, dirty_roots = 0;
   };
   static CorrelateRun CorrelateOnce(const IdStream& ids);
   static CorrelateRun FloorOnce(const IdStream& ids);
+  // --scale-base: the durable and re-correlation stages on a stream of o_.scale_base records
+  // (a Runner of their own, just before this run's durable stage), and the ratios of this run's
+  // times to theirs.
+  Status ScaleBase();
+  void AddScaleRatios();
   Status Durable();
   Status Quality(Engine& engine);
   Status Recorrelate();
@@ -150,6 +158,8 @@ class Runner {
   std::string first_incident_;  // the incident of first_key_ when the durable stage ended
   std::uint64_t durable_alerts_ = 0;
   double durable_rate_ = 0;
+  double durable_s_ = 0, recorrelate_s_ = 0;
+  double scale_base_durable_s_ = 0, scale_base_recorrelate_s_ = 0;
   std::vector<double> peaks_;
 };
 

@@ -98,6 +98,7 @@ Status Runner::Durable() {
   }
   durable_alerts_ = alerts;
   durable_rate_ = static_cast<double>(alerts) / total;
+  durable_s_ = total;
   Add("durable_ingest_alerts_per_s", durable_rate_, "alerts/s");
   Add("durable_ingest_s", total, "s");
   Add("durable_alerts", static_cast<double>(alerts), "");
@@ -180,6 +181,7 @@ Status Runner::Recorrelate() {
   WEFT_ASSIGN_OR_RETURN(IncidentDiff diff, Engine::Recorrelate(*store_, ro));
   const double s = Since(start);
   peaks_.push_back(PeakRssMb());
+  recorrelate_s_ = s;
   Add("recorrelate_s", s, "s");
   Add("recorrelate_alerts_per_s", static_cast<double>(diff.alerts) / s, "alerts/s");
   Add("recorrelate_changed", diff.no_change() ? 0 : 1, "");
@@ -187,6 +189,35 @@ Status Runner::Recorrelate() {
   bar.Done(std::to_string(s) + " s for " + std::to_string(diff.alerts) + " alerts" +
            (diff.no_change() ? ", no change" : ", CHANGED"));
   return Status::Ok();
+}
+
+Status Runner::ScaleBase() {
+  BenchOptions base = o_;
+  base.alerts = o_.scale_base;
+  base.scale_base = 0;
+  base.db.clear();  // a temporary store of its own
+  base.skip = {"parse",  "e2e",   "correlate", "engine", "naive",
+               "reopen", "paths", "quality",   "live"};
+  if (Skipped("recorrelate")) base.skip.insert("recorrelate");
+  progress_ << "  scale base: the durable and re-correlation stages on " << base.alerts
+            << " records\n";
+  Runner runner(base, progress_);
+  WEFT_ASSIGN_OR_RETURN(const BenchReport report, runner.Run());
+  for (const BenchFigure& f : report.figures) {
+    if (f.key == "durable_ingest_s") scale_base_durable_s_ = f.value;
+    if (f.key == "recorrelate_s") scale_base_recorrelate_s_ = f.value;
+  }
+  Add("scale_base_durable_ingest_s", scale_base_durable_s_, "s");
+  progress_ << "  this run's stages on " << o_.alerts << " records\n";
+  return Status::Ok();
+}
+
+void Runner::AddScaleRatios() {
+  if (scale_base_durable_s_ > 0) Add("scale_durable_x", durable_s_ / scale_base_durable_s_, "x");
+  if (scale_base_recorrelate_s_ > 0 && recorrelate_s_ > 0) {
+    Add("scale_base_recorrelate_s", scale_base_recorrelate_s_, "s");
+    Add("scale_recorrelate_x", recorrelate_s_ / scale_base_recorrelate_s_, "x");
+  }
 }
 
 // Two figures: reopen_s, the store opened to the first answered query (the incident page of an

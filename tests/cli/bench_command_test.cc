@@ -117,9 +117,37 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
     EXPECT_EQ(a[key], b[key]) << key;
   }
   for (const char* key : {"parse_alerts_per_s", "naive_layout_alerts_per_s",
-                          "engine_inmemory_alerts_per_s", "path_p50_ms"}) {
+                          "engine_inmemory_alerts_per_s", "path_p50_ms", "scale_correlate_x"}) {
     EXPECT_FALSE(a.contains(key)) << key;
   }
+}
+
+// --scale-base runs the correlate, durable and re-correlation stages on a smaller stream in the
+// same run and reports the full size's time over the smaller one's.
+TEST(BenchCommandTest, ScaleBaseReportsTimeRatiosToTheSmallerStream) {
+  const nlohmann::json j =
+      BenchJson("--alerts 3000 --scale-base 1000 --skip parse,e2e,naive,engine,paths,live");
+  for (const char* key : {"scale_base_correlate_alerts_per_s", "scale_correlate_x", "scale_floor_x",
+                          "scale_base_durable_ingest_s", "scale_durable_x",
+                          "scale_base_recorrelate_s", "scale_recorrelate_x"}) {
+    ASSERT_TRUE(j.contains(key)) << key;
+    EXPECT_GT(j[key].get<double>(), 0) << key;
+  }
+  EXPECT_EQ(j["options"]["scale_base"].get<double>(), 1000);
+  // The ratios are of this run's own figures to the base's.
+  EXPECT_DOUBLE_EQ(
+      j["scale_durable_x"].get<double>(),
+      j["durable_ingest_s"].get<double>() / j["scale_base_durable_ingest_s"].get<double>());
+  EXPECT_DOUBLE_EQ(j["scale_recorrelate_x"].get<double>(),
+                   j["recorrelate_s"].get<double>() / j["scale_base_recorrelate_s"].get<double>());
+  // The full run's figures are its own: 3,000 records, not the base's 1,000.
+  EXPECT_GT(j["durable_alerts"].get<double>(), 2000);
+  EXPECT_GT(j["distinct_alerts"].get<double>(), 2000);
+  EXPECT_EQ(j["recorrelate_changed"].get<double>(), 0);
+}
+
+TEST(BenchCommandTest, ScaleBaseNotBelowAlertsIsAUsageError) {
+  EXPECT_EQ(Weft("bench --alerts 100 --scale-base 100").code, 2);
 }
 
 TEST(BenchCommandTest, UnknownStageIsAUsageError) {
