@@ -283,7 +283,10 @@ Status Runner::Naive() {
       static_cast<double>(probe->puts()) / static_cast<double>(alerts), "");
   Add("naive_layout_disk_bytes_per_alert",
       static_cast<double>(probe->DiskBytes()) / static_cast<double>(alerts), "bytes");
-  if (durable_rate_ > 0) Add("durable_vs_naive_ratio", durable_rate_ / rate, "");
+  if (durable_s_ > 0) {
+    const double durable_rate = static_cast<double>(durable_alerts_) / durable_s_;
+    Add("durable_vs_naive_ratio", durable_rate / rate, "");
+  }
   bar.Done(std::to_string(static_cast<long long>(rate)) + " alerts/s");
   probe.reset();
   std::error_code ec;

@@ -157,8 +157,7 @@ class Runner {
   std::string first_key_;
   std::string first_incident_;  // the incident of first_key_ when the durable stage ended
   std::uint64_t durable_alerts_ = 0;
-  double durable_rate_ = 0;
-  double durable_s_ = 0, recorrelate_s_ = 0;
+  double durable_s_ = 0, recorrelate_s_ = 0;  // timed seconds of the two stages
   double scale_base_durable_s_ = 0, scale_base_recorrelate_s_ = 0;
   std::vector<double> peaks_;
 };

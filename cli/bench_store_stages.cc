@@ -97,9 +97,9 @@ Status Runner::Durable() {
     WEFT_ASSIGN_OR_RETURN(first_incident_, engine->IncidentOf(first_key_));
   }
   durable_alerts_ = alerts;
-  durable_rate_ = static_cast<double>(alerts) / total;
   durable_s_ = total;
-  Add("durable_ingest_alerts_per_s", durable_rate_, "alerts/s");
+  const double rate = static_cast<double>(alerts) / total;
+  Add("durable_ingest_alerts_per_s", rate, "alerts/s");
   Add("durable_ingest_s", total, "s");
   Add("durable_alerts", static_cast<double>(alerts), "");
   Add("ingest_batch_p50_ms", Percentile(batch_ms, 0.50), "ms");
@@ -122,7 +122,7 @@ Status Runner::Durable() {
       static_cast<double>(stats.disk_bytes) /
           static_cast<double>(std::max<std::uint64_t>(alerts, 1)),
       "bytes");
-  bar.Done(std::to_string(static_cast<long long>(durable_rate_)) + " alerts/s, batch p99 " +
+  bar.Done(std::to_string(static_cast<long long>(rate)) + " alerts/s, batch p99 " +
            std::to_string(Percentile(batch_ms, 0.99)) + " ms");
   if (!Skipped("quality")) WEFT_RETURN_IF_ERROR(Quality(*engine));
   return Status::Ok();
@@ -208,16 +208,16 @@ Status Runner::ScaleBase() {
     if (f.key == "recorrelate_s") scale_base_recorrelate_s_ = f.value;
   }
   Add("scale_base_durable_ingest_s", scale_base_durable_s_, "s");
+  if (scale_base_recorrelate_s_ > 0)
+    Add("scale_base_recorrelate_s", scale_base_recorrelate_s_, "s");
   progress_ << "  this run's stages on " << o_.alerts << " records\n";
   return Status::Ok();
 }
 
 void Runner::AddScaleRatios() {
   if (scale_base_durable_s_ > 0) Add("scale_durable_x", durable_s_ / scale_base_durable_s_, "x");
-  if (scale_base_recorrelate_s_ > 0 && recorrelate_s_ > 0) {
-    Add("scale_base_recorrelate_s", scale_base_recorrelate_s_, "s");
+  if (scale_base_recorrelate_s_ > 0 && recorrelate_s_ > 0)
     Add("scale_recorrelate_x", recorrelate_s_ / scale_base_recorrelate_s_, "x");
-  }
 }
 
 // Two figures: reopen_s, the store opened to the first answered query (the incident page of an
