@@ -21,6 +21,7 @@
 #include "cli/bench_measure.h"
 #include "cli/bench_stages.h"
 #include "cli/ingest_runner.h"
+#include "cli/scipy_baseline.h"
 #include "engine/correlator.h"
 #include "engine/engine.h"
 #include "graph/in_memory_store.h"
@@ -207,7 +208,7 @@ Runner::CorrelateRun Runner::FloorOnce(const IdStream& ids) {
   return run;
 }
 
-void Runner::Correlate(const IdStream& ids, const IdStream* base) {
+Status Runner::Correlate(const IdStream& ids, const IdStream* base) {
   // One run is 0.2 s at 1M, and on this kind of VM its page faults alone moved it between 2.8
   // and 5.0 M alerts/s from one process to the next: the figure is the median of several runs,
   // each starting from memory returned to the system. Runs of the union-find floor alternate
@@ -216,6 +217,11 @@ void Runner::Correlate(const IdStream& ids, const IdStream* base) {
   Progress bar(progress_, "correlate", kCorrelateRuns);
   std::vector<double> seconds, floor_seconds, base_seconds, base_floor_seconds;
   CorrelateRun run, floor;
+  // SciPy's batch job on the same ids, in its own process, one run a round (scipy_baseline.h).
+  std::vector<ScipyRun> scipy;
+  const std::string ids_file = scratch_->path() + "/ids.bin";
+  bool with_scipy = !Skipped("scipy");
+  if (with_scipy) WEFT_RETURN_IF_ERROR(WriteIdStream(ids, *CorrelationConfig{}.window, ids_file));
   for (int r = 0; r < kCorrelateRuns; ++r) {
     ResetPeak();  // returns the previous run's memory
     floor = FloorOnce(ids);
@@ -228,6 +234,17 @@ void Runner::Correlate(const IdStream& ids, const IdStream* base) {
       base_floor_seconds.push_back(FloorOnce(*base).seconds);
       ResetPeak();
       base_seconds.push_back(CorrelateOnce(*base).seconds);
+    }
+    if (with_scipy) {
+      Result<ScipyRun> s = RunScipyBaseline(ids_file);
+      if (s.status().code() == StatusCode::kNotFound) {
+        progress_ << "\n  scipy baseline left out: " << s.status().message() << "\n";
+        with_scipy = false;
+      } else if (!s.ok()) {
+        return s.status();
+      } else {
+        scipy.push_back(*s);
+      }
     }
     bar.Update(static_cast<std::uint64_t>(r + 1));
   }
@@ -252,10 +269,16 @@ void Runner::Correlate(const IdStream& ids, const IdStream* base) {
     Add("scale_correlate_x", Percentile(seconds, 0.5) / Percentile(base_seconds, 0.5), "x");
     Add("scale_floor_x", Percentile(floor_seconds, 0.5) / Percentile(base_floor_seconds, 0.5), "x");
   }
-  bar.Done(std::to_string(static_cast<long long>(median)) + " alerts/s (median of " +
-           std::to_string(kCorrelateRuns) + "), " + std::to_string(run.incidents) +
-           " incidents; union-find floor " + std::to_string(static_cast<long long>(floor_median)) +
-           " alerts/s");
+  std::string note = std::to_string(static_cast<long long>(median)) + " alerts/s (median of " +
+                     std::to_string(kCorrelateRuns) + "), " + std::to_string(run.incidents) +
+                     " incidents; union-find floor " +
+                     std::to_string(static_cast<long long>(floor_median)) + " alerts/s";
+  if (!scipy.empty()) {
+    WEFT_ASSIGN_OR_RETURN(const double scipy_rate, AddScipyFigures(scipy, median, floor.incidents));
+    note += "; SciPy " + std::to_string(static_cast<long long>(scipy_rate)) + " alerts/s";
+  }
+  bar.Done(note);
+  return Status::Ok();
 }
 
 Status Runner::Naive() {
@@ -326,9 +349,9 @@ Result<BenchReport> Runner::Run() {
     return Status::InvalidArgument("--scale-base " + std::to_string(o_.scale_base) +
                                    " must be below --alerts " + std::to_string(o_.alerts));
   }
-  static const std::set<std::string> kStages = {"parse",   "e2e",     "correlate",   "engine",
-                                                "durable", "naive",   "recorrelate", "reopen",
-                                                "paths",   "quality", "live"};
+  static const std::set<std::string> kStages = {"parse",  "e2e",     "correlate", "scipy",
+                                                "engine", "durable", "naive",     "recorrelate",
+                                                "reopen", "paths",   "quality",   "live"};
   for (const std::string& s : o_.skip) {
     if (kStages.count(s) == 0) return Status::InvalidArgument("--skip: unknown stage '" + s + "'");
   }
@@ -363,7 +386,7 @@ Result<BenchReport> Runner::Run() {
     if (!Skipped("correlate")) {
       IdStream base;
       if (o_.scale_base > 0) WEFT_RETURN_IF_ERROR(CollectIds(o_.scale_base, base));
-      Correlate(ids, o_.scale_base > 0 ? &base : nullptr);
+      WEFT_RETURN_IF_ERROR(Correlate(ids, o_.scale_base > 0 ? &base : nullptr));
     }
   }
   if (!Skipped("durable")) {

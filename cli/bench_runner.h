@@ -24,7 +24,8 @@ struct BenchOptions {
   int tenants = 4;                // tenants of the generated stream
   std::uint64_t seed = 1;
   std::string db;  // durable store directory; "" = a temporary one, removed after
-  // Stages to leave out: "parse", "e2e", "correlate", "engine", "durable", "naive",
+  // Stages to leave out: "parse", "e2e", "correlate", "scipy" (SciPy's batch job, run in the
+  // correlate stage's rounds), "engine", "durable", "naive",
   // "recorrelate", "reopen", "paths", "quality" (the last four need "durable"), "live".
   std::set<std::string> skip;
   std::uint64_t parse_cap = 1000000;  // records parsed at most (the rate needs no more); default 1M

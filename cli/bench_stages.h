@@ -25,6 +25,8 @@
 
 namespace weft::cli::bench_internal {
 
+struct ScipyRun;  // scipy_baseline.h
+
 using Clock = std::chrono::steady_clock;
 inline constexpr std::size_t kBatch =
     1000;  // alerts per acknowledged batch, as the reference rows
@@ -124,8 +126,15 @@ class Runner {
   // The correlate stage: kCorrelateRuns timed runs of CorrelateOnce, each on memory returned to
   // the system, so every run pays its page faults as the first one does; each after a run of
   // the union-find floor (FloorOnce) on the same ids, whose rate is the yardstick. With `base`
-  // (--scale-base), each round also runs both on it, for the scale_*_x ratios.
-  void Correlate(const IdStream& ids, const IdStream* base);
+  // (--scale-base), each round also runs both on it, for the scale_*_x ratios. Unless skipped,
+  // each round also runs SciPy's batch job on `ids` (scipy_baseline.h); left out, with a note,
+  // when no Python with SciPy is there.
+  Status Correlate(const IdStream& ids, const IdStream* base);
+  // Adds the SciPy figures of the correlate stage's rounds, given the correlator's median rate
+  // and the floor's incidents; returns SciPy's rate. Internal when SciPy's windowed job
+  // disagrees with the floor.
+  Result<double> AddScipyFigures(const std::vector<ScipyRun>& runs, double correlate_alerts_per_s,
+                                 std::size_t floor_incidents);
   struct CorrelateRun {
     double seconds = 0;
     std::size_t incidents = 0, multi_alert_incidents = 0, dirty_roots = 0;

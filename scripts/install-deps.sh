@@ -7,6 +7,7 @@ packages=(
   libjemalloc-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz
+  python3-scipy
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 // quality scores are probabilities, the deterministic counts repeat for one seed, --skip leaves
 // stages out, and a bad stage is a usage error. Keeps the benchmark harness from rotting.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <string>
 
@@ -107,7 +108,7 @@ TEST(BenchCommandTest, ReportsEveryRequiredFigurePositive) {
 }
 
 TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
-  const std::string args = "--alerts 1500 --seed 9 --skip parse,naive,engine,paths";
+  const std::string args = "--alerts 1500 --seed 9 --skip parse,naive,engine,paths,scipy";
   const nlohmann::json a = BenchJson(args);
   const nlohmann::json b = BenchJson(args);
   for (const char* key : {"distinct_alerts", "entities", "correlate_incidents", "durable_alerts",
@@ -116,8 +117,9 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
     ASSERT_TRUE(a.contains(key)) << key;
     EXPECT_EQ(a[key], b[key]) << key;
   }
-  for (const char* key : {"parse_alerts_per_s", "naive_layout_alerts_per_s",
-                          "engine_inmemory_alerts_per_s", "path_p50_ms", "scale_correlate_x"}) {
+  for (const char* key :
+       {"parse_alerts_per_s", "naive_layout_alerts_per_s", "engine_inmemory_alerts_per_s",
+        "path_p50_ms", "scale_correlate_x", "scipy_alerts_per_s"}) {
     EXPECT_FALSE(a.contains(key)) << key;
   }
 }
@@ -126,7 +128,7 @@ TEST(BenchCommandTest, CountsRepeatForOneSeedAndSkipLeavesStagesOut) {
 // same run and reports the full size's time over the smaller one's.
 TEST(BenchCommandTest, ScaleBaseReportsTimeRatiosToTheSmallerStream) {
   const nlohmann::json j =
-      BenchJson("--alerts 3000 --scale-base 1000 --skip parse,e2e,naive,engine,paths,live");
+      BenchJson("--alerts 3000 --scale-base 1000 --skip parse,e2e,naive,engine,paths,live,scipy");
   for (const char* key : {"scale_base_correlate_alerts_per_s", "scale_correlate_x", "scale_floor_x",
                           "scale_base_durable_ingest_s", "scale_durable_x",
                           "scale_base_recorrelate_s", "scale_recorrelate_x"}) {
@@ -144,6 +146,43 @@ TEST(BenchCommandTest, ScaleBaseReportsTimeRatiosToTheSmallerStream) {
   EXPECT_GT(j["durable_alerts"].get<double>(), 2000);
   EXPECT_GT(j["distinct_alerts"].get<double>(), 2000);
   EXPECT_EQ(j["recorrelate_changed"].get<double>(), 0);
+}
+
+// SciPy's batch job runs in the correlate stage's rounds on the same ids: its windowed job is the
+// union-find floor's, so it finds the same incidents; its plain job (no window) finds no more.
+TEST(BenchCommandTest, ScipyBaselineDoesTheFloorsJobOnTheSameIds) {
+  const weft::clitest::RunResult r =
+      Weft("bench --json --alerts 3000 --skip parse,e2e,engine,durable,naive,live");
+  ASSERT_EQ(r.code, 0) << r.err;
+  if (r.err.find("scipy baseline left out") != std::string::npos)
+    GTEST_SKIP() << "no Python with SciPy (scripts/install-deps.sh installs it): " << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* key : {"scipy_alerts_per_s", "scipy_window_alerts_per_s", "scipy_incidents",
+                          "scipy_window_incidents", "scipy_peak_rss_mb", "correlate_scipy_ratio",
+                          "correlate_scipy_window_ratio"}) {
+    ASSERT_TRUE(j.contains(key)) << key;
+    EXPECT_GT(j[key].get<double>(), 0) << key;
+  }
+  EXPECT_EQ(j["scipy_window_incidents"], j["correlate_floor_incidents"]);
+  EXPECT_LE(j["scipy_incidents"].get<double>(), j["scipy_window_incidents"].get<double>());
+  EXPECT_DOUBLE_EQ(
+      j["correlate_scipy_ratio"].get<double>(),
+      j["correlate_alerts_per_s"].get<double>() / j["scipy_alerts_per_s"].get<double>());
+}
+
+// Without a Python that has SciPy the run goes on without the SciPy figures, and says why.
+TEST(BenchCommandTest, ScipyBaselineLeftOutWithANoteWhenPythonIsMissing) {
+  setenv("WEFT_PYTHON", "/nonexistent/python3", 1);
+  const weft::clitest::RunResult r =
+      Weft("bench --json --alerts 1000 --skip parse,e2e,engine,durable,naive,live");
+  unsetenv("WEFT_PYTHON");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("scipy baseline left out: /nonexistent/python3"), std::string::npos)
+      << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j.contains("correlate_alerts_per_s"));
+  EXPECT_FALSE(j.contains("scipy_alerts_per_s"));
+  EXPECT_FALSE(j.contains("correlate_scipy_ratio"));
 }
 
 TEST(BenchCommandTest, ScaleBaseNotBelowAlertsIsAUsageError) {
