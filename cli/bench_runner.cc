@@ -217,11 +217,17 @@ Status Runner::Correlate(const IdStream& ids, const IdStream* base) {
   Progress bar(progress_, "correlate", kCorrelateRuns);
   std::vector<double> seconds, floor_seconds, base_seconds, base_floor_seconds;
   CorrelateRun run, floor;
-  // SciPy's batch job on the same ids, in its own process, one run a round (scipy_baseline.h).
-  std::vector<ScipyRun> scipy;
+  // SciPy's batch job on the same ids (and the base's), in its own process, one run a round
+  // (scipy_baseline.h).
+  std::vector<ScipyRun> scipy, base_scipy;
   const std::string ids_file = scratch_->path() + "/ids.bin";
+  const std::string base_ids_file = scratch_->path() + "/ids-base.bin";
   bool with_scipy = !Skipped("scipy");
-  if (with_scipy) WEFT_RETURN_IF_ERROR(WriteIdStream(ids, *CorrelationConfig{}.window, ids_file));
+  if (with_scipy) {
+    WEFT_RETURN_IF_ERROR(WriteIdStream(ids, *CorrelationConfig{}.window, ids_file));
+    if (base != nullptr)
+      WEFT_RETURN_IF_ERROR(WriteIdStream(*base, *CorrelationConfig{}.window, base_ids_file));
+  }
   for (int r = 0; r < kCorrelateRuns; ++r) {
     ResetPeak();  // returns the previous run's memory
     floor = FloorOnce(ids);
@@ -235,17 +241,8 @@ Status Runner::Correlate(const IdStream& ids, const IdStream* base) {
       ResetPeak();
       base_seconds.push_back(CorrelateOnce(*base).seconds);
     }
-    if (with_scipy) {
-      Result<ScipyRun> s = RunScipyBaseline(ids_file);
-      if (s.status().code() == StatusCode::kNotFound) {
-        progress_ << "\n  scipy baseline left out: " << s.status().message() << "\n";
-        with_scipy = false;
-      } else if (!s.ok()) {
-        return s.status();
-      } else {
-        scipy.push_back(*s);
-      }
-    }
+    WEFT_RETURN_IF_ERROR(ScipyRound(ids_file, &scipy, &with_scipy));
+    if (base != nullptr) WEFT_RETURN_IF_ERROR(ScipyRound(base_ids_file, &base_scipy, &with_scipy));
     bar.Update(static_cast<std::uint64_t>(r + 1));
   }
   const auto n = static_cast<double>(ids.tenant.size());
@@ -274,7 +271,8 @@ Status Runner::Correlate(const IdStream& ids, const IdStream* base) {
                      " incidents; union-find floor " +
                      std::to_string(static_cast<long long>(floor_median)) + " alerts/s";
   if (!scipy.empty()) {
-    WEFT_ASSIGN_OR_RETURN(const double scipy_rate, AddScipyFigures(scipy, median, floor.incidents));
+    WEFT_ASSIGN_OR_RETURN(const double scipy_rate,
+                          AddScipyFigures(scipy, base_scipy, median, floor.incidents));
     note += "; SciPy " + std::to_string(static_cast<long long>(scipy_rate)) + " alerts/s";
   }
   bar.Done(note);

@@ -130,11 +130,15 @@ class Runner {
   // each round also runs SciPy's batch job on `ids` (scipy_baseline.h); left out, with a note,
   // when no Python with SciPy is there.
   Status Correlate(const IdStream& ids, const IdStream* base);
-  // Adds the SciPy figures of the correlate stage's rounds, given the correlator's median rate
-  // and the floor's incidents; returns SciPy's rate. Internal when SciPy's windowed job
-  // disagrees with the floor.
-  Result<double> AddScipyFigures(const std::vector<ScipyRun>& runs, double correlate_alerts_per_s,
-                                 std::size_t floor_incidents);
+  // While *with_scipy: one SciPy run on the id stream in `ids_file`, appended to *runs. When no
+  // Python with SciPy is there, says so on the progress stream and clears *with_scipy.
+  Status ScipyRound(const std::string& ids_file, std::vector<ScipyRun>* runs, bool* with_scipy);
+  // Adds the SciPy figures of the correlate stage's rounds (and the scale ratios to the base's
+  // runs, when there are any), given the correlator's median rate and the floor's incidents;
+  // returns SciPy's rate. Internal when SciPy's windowed job disagrees with the floor.
+  Result<double> AddScipyFigures(const std::vector<ScipyRun>& runs,
+                                 const std::vector<ScipyRun>& base_runs,
+                                 double correlate_alerts_per_s, std::size_t floor_incidents);
   struct CorrelateRun {
     double seconds = 0;
     std::size_t incidents = 0, multi_alert_incidents = 0, dirty_roots = 0;

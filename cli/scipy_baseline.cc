@@ -94,12 +94,36 @@ Result<ScipyRun> RunScipyBaseline(const std::string& ids_file) {
   return run;
 }
 
+Status Runner::ScipyRound(const std::string& ids_file, std::vector<ScipyRun>* runs,
+                          bool* with_scipy) {
+  if (!*with_scipy) return Status::Ok();
+  Result<ScipyRun> run = RunScipyBaseline(ids_file);
+  if (run.status().code() == StatusCode::kNotFound) {
+    progress_ << "\n  scipy baseline left out: " << run.status().message() << "\n";
+    *with_scipy = false;
+    runs->clear();
+    return Status::Ok();
+  }
+  WEFT_RETURN_IF_ERROR(run.status());
+  runs->push_back(*run);
+  return Status::Ok();
+}
+
+namespace {
+
+double MedianSeconds(const std::vector<ScipyRun>& runs, double ScipyRun::*seconds) {
+  std::vector<double> v;
+  for (const ScipyRun& r : runs) v.push_back(r.*seconds);
+  return Percentile(v, 0.5);
+}
+
+}  // namespace
+
 Result<double> Runner::AddScipyFigures(const std::vector<ScipyRun>& runs,
+                                       const std::vector<ScipyRun>& base_runs,
                                        double correlate_alerts_per_s, std::size_t floor_incidents) {
-  std::vector<double> seconds, window_seconds, peaks;
+  std::vector<double> peaks;
   for (const ScipyRun& r : runs) {
-    seconds.push_back(r.seconds);
-    window_seconds.push_back(r.window_seconds);
     peaks.push_back(r.peak_rss_mb);
     if (r.window_components != floor_incidents) {
       return Status::Internal("SciPy's windowed job found " + std::to_string(r.window_components) +
@@ -108,8 +132,8 @@ Result<double> Runner::AddScipyFigures(const std::vector<ScipyRun>& runs,
     }
   }
   const auto n = static_cast<double>(runs.front().alerts);
-  const double rate = n / Percentile(seconds, 0.5);
-  const double window_rate = n / Percentile(window_seconds, 0.5);
+  const double rate = n / MedianSeconds(runs, &ScipyRun::seconds);
+  const double window_rate = n / MedianSeconds(runs, &ScipyRun::window_seconds);
   Add("scipy_alerts_per_s", rate, "alerts/s");
   Add("scipy_incidents", static_cast<double>(runs.front().components), "");
   Add("scipy_window_alerts_per_s", window_rate, "alerts/s");
@@ -119,6 +143,15 @@ Result<double> Runner::AddScipyFigures(const std::vector<ScipyRun>& runs,
   // against SciPy's plain job, the reference row's, and against its windowed one.
   Add("correlate_scipy_ratio", correlate_alerts_per_s / rate, "x");
   Add("correlate_scipy_window_ratio", correlate_alerts_per_s / window_rate, "x");
+  if (!base_runs.empty()) {
+    Add("scale_scipy_x",
+        MedianSeconds(runs, &ScipyRun::seconds) / MedianSeconds(base_runs, &ScipyRun::seconds),
+        "x");
+    Add("scale_scipy_window_x",
+        MedianSeconds(runs, &ScipyRun::window_seconds) /
+            MedianSeconds(base_runs, &ScipyRun::window_seconds),
+        "x");
+  }
   return rate;
 }
 

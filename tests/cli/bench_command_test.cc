@@ -148,18 +148,20 @@ TEST(BenchCommandTest, ScaleBaseReportsTimeRatiosToTheSmallerStream) {
   EXPECT_EQ(j["recorrelate_changed"].get<double>(), 0);
 }
 
-// SciPy's batch job runs in the correlate stage's rounds on the same ids: its windowed job is the
-// union-find floor's, so it finds the same incidents; its plain job (no window) finds no more.
+// SciPy's batch job runs in the correlate stage's rounds on the same ids (and on the scale base's):
+// its windowed job is the union-find floor's, so it finds the same incidents; its plain job (no
+// window) finds no more.
 TEST(BenchCommandTest, ScipyBaselineDoesTheFloorsJobOnTheSameIds) {
-  const weft::clitest::RunResult r =
-      Weft("bench --json --alerts 3000 --skip parse,e2e,engine,durable,naive,live");
+  const weft::clitest::RunResult r = Weft(
+      "bench --json --alerts 3000 --scale-base 1000 --skip parse,e2e,engine,durable,naive,live");
   ASSERT_EQ(r.code, 0) << r.err;
   if (r.err.find("scipy baseline left out") != std::string::npos)
     GTEST_SKIP() << "no Python with SciPy (scripts/install-deps.sh installs it): " << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
-  for (const char* key : {"scipy_alerts_per_s", "scipy_window_alerts_per_s", "scipy_incidents",
-                          "scipy_window_incidents", "scipy_peak_rss_mb", "correlate_scipy_ratio",
-                          "correlate_scipy_window_ratio"}) {
+  for (const char* key :
+       {"scipy_alerts_per_s", "scipy_window_alerts_per_s", "scipy_incidents",
+        "scipy_window_incidents", "scipy_peak_rss_mb", "correlate_scipy_ratio",
+        "correlate_scipy_window_ratio", "scale_scipy_x", "scale_scipy_window_x"}) {
     ASSERT_TRUE(j.contains(key)) << key;
     EXPECT_GT(j[key].get<double>(), 0) << key;
   }
