@@ -54,7 +54,12 @@ std::uint32_t Intern(std::string_view s, std::deque<std::string>& strings,
 }  // namespace
 
 std::uint32_t EngineState::Tenant(std::string_view name) {
+  // A replay's scans come in key order and every key begins with its tenant, so nearly every call
+  // names the tenant of the call before: one comparison finds it, without hashing the name.
+  if (name == last_tenant_name_ && !tenants.empty()) return last_tenant_;
   const std::uint32_t t = Intern(name, tenants, tenant_index);
+  last_tenant_ = t;
+  last_tenant_name_ = tenants[t];
   if (t == tenant_key_hashes.size()) tenant_key_hashes.push_back(StableHash("/", StableHash(name)));
   return t;
 }

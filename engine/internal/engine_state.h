@@ -164,6 +164,9 @@ struct EngineState {
   // Appends an alert whose entities are scratch_ids_; returns its index.
   std::uint32_t Append(AlertInfo info, std::string_view key_rest);
 
+  // The tenant Tenant() returned last, and its name (a view of its string in `tenants`).
+  std::uint32_t last_tenant_ = 0;
+  std::string_view last_tenant_name_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> merges_;  // scratch
   std::vector<std::uint32_t> created_;                           // scratch
   std::vector<std::uint32_t> scratch_ids_;
