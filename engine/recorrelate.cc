@@ -59,7 +59,7 @@ bool Stored(const Incident& i) { return i.status != IncidentStatus::kRedirected;
 // The stored incidents in the store's (id) order.
 Status ReadStoredIncidents(GraphStore& store, std::vector<OldIncident>* out) {
   // Room for all of them up front: growing by doubling wrote (and page-faulted) twice the memory.
-  WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
+  WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.EstimatedStats());
   out->reserve(stats.incidents);
   Status bad_id;
   WEFT_RETURN_IF_ERROR(store.ForEachIncidentMembers("", [&](const IncidentMembers& i) {

@@ -167,6 +167,10 @@ class GraphStore {
       std::string_view tenant, const std::function<bool(std::span<const AlertSummary>)>& visit);
 
   virtual Result<StoreStats> Stats() = 0;
+  // The counts of Stats() as cheap estimates, for sizing tables before a scan (a replay): they
+  // may be off by the records overwritten or deleted but not yet compacted, and disk_bytes may be
+  // 0. The default is Stats(), for a store whose exact counts cost nothing.
+  virtual Result<StoreStats> EstimatedStats() { return Stats(); }
 };
 
 }  // namespace weft

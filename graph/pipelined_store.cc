@@ -314,4 +314,9 @@ Result<StoreStats> PipelinedStore::Stats() {
   return inner_.Stats();
 }
 
+Result<StoreStats> PipelinedStore::EstimatedStats() {
+  WaitIdle();
+  return inner_.EstimatedStats();
+}
+
 }  // namespace weft

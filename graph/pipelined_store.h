@@ -89,6 +89,7 @@ class PipelinedStore final : public GraphStore {
   Status ForEachIncident(std::string_view tenant,
                          const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;
+  Result<StoreStats> EstimatedStats() override;
 
   // CPU time the committer thread has spent applying batches and freeing them, in seconds: what
   // a benchmark reads to split a durable ingest's cost between the caller and the commits.

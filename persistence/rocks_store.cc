@@ -232,6 +232,17 @@ Result<std::uint64_t> RocksStore::CountKeys(Cf c) {
   return n;
 }
 
+Result<StoreStats> RocksStore::EstimatedStats() {
+  StoreStats stats;
+  for (auto [c, count] : {std::pair{Cf::kAlerts, &stats.alerts},
+                          {Cf::kEntities, &stats.entities},
+                          {Cf::kRelations, &stats.relations},
+                          {Cf::kIncidents, &stats.incidents}}) {
+    if (!db_->GetIntProperty(cf(c), "rocksdb.estimate-num-keys", count)) *count = 0;
+  }
+  return stats;
+}
+
 Result<StoreStats> RocksStore::Stats() {
   StoreStats stats;
   WEFT_ASSIGN_OR_RETURN(stats.alerts, CountKeys(Cf::kAlerts));

@@ -379,7 +379,7 @@ Status EngineState::CollectEntities(WriteBatch& wb) {
 Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) {
   // Entities first, as stored (aliases merged, conflicts recorded): each alert's evidence then
   // resolves to them through hash lookups alone.
-  WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.Stats());
+  WEFT_ASSIGN_OR_RETURN(const StoreStats stats, store.EstimatedStats());
   // The tables are reserved for the whole store and faulted in by a second thread while this one
   // fills them (page_warmer.h). Not while ingesting: there the tables grow by doubling, half
   // empty, and the faults moved to the other core gave nothing measurable for 16-35 MB more

@@ -87,6 +87,8 @@ class RocksStore final : public GraphStore {
   Status ForEachIncident(std::string_view tenant,
                          const std::function<bool(const Incident&)>& visit) override;
   Result<StoreStats> Stats() override;
+  // RocksDB's estimates of the key counts, without a scan or a walk of the directory.
+  Result<StoreStats> EstimatedStats() override;
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs_[static_cast<int>(c)]; }

@@ -63,6 +63,7 @@ class ForwardingStore : public GraphStore {
     return inner_.ForEachAlertSummaryRun(t, v);
   }
   Result<StoreStats> Stats() override { return inner_.Stats(); }
+  Result<StoreStats> EstimatedStats() override { return inner_.EstimatedStats(); }
 
  private:
   GraphStore& inner_;

@@ -194,5 +194,24 @@ TYPED_TEST(StoreContractTest, StatsCountEveryKind) {
   }
 }
 
+// The estimates a replay sizes its tables by: nothing for an empty store, and the counts within a
+// factor of two once records are in (RocksDB counts versions that compaction has not merged yet).
+TYPED_TEST(StoreContractTest, EstimatedStatsAreNearTheCounts) {
+  Result<StoreStats> empty = this->store_->EstimatedStats();
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->alerts + empty->entities + empty->relations + empty->incidents, 0u);
+  this->ApplyGuide();
+  const StoreStats exact = this->store_->Stats().value();
+  Result<StoreStats> estimated = this->store_->EstimatedStats();
+  ASSERT_TRUE(estimated.ok()) << estimated.status().ToString();
+  for (auto [e, x] : {std::pair{estimated->alerts, exact.alerts},
+                      {estimated->entities, exact.entities},
+                      {estimated->relations, exact.relations},
+                      {estimated->incidents, exact.incidents}}) {
+    EXPECT_GE(2 * e, x);
+    EXPECT_LE(e, 2 * x);
+  }
+}
+
 }  // namespace
 }  // namespace weft
