@@ -48,13 +48,15 @@ std::uint64_t EntityResolver::IndexKey(TenantId tenant, EntityKind kind, std::st
   return Mix(h ^ HashBytes(value));
 }
 
-EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e) const {
+EntityResolver::Facts EntityResolver::FactsOf(TenantId tenant, const Entity& e,
+                                              const std::uint64_t* alias_keys) const {
   Facts facts;
   for (const Alias& a : e.aliases) {
-    facts.emplace_back(IndexKey(tenant, e.kind, a.type, a.value),
-                       static_cast<std::uint16_t>(HashBytes(a.type)), kAlias,
-                       static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) |
-                                                 (a.source.empty() ? 0 : kSourcedFlag)));
+    facts.emplace_back(
+        alias_keys != nullptr ? *alias_keys++ : IndexKey(tenant, e.kind, a.type, a.value),
+        static_cast<std::uint16_t>(HashBytes(a.type)), kAlias,
+        static_cast<std::uint8_t>((a.strong() ? kStrongFlag : 0) |
+                                  (a.source.empty() ? 0 : kSourcedFlag)));
   }
   for (const auto& [k, v] : e.properties) facts.emplace_back(HashBytes(k), 0, kProperty, 0);
   for (const std::string& t : e.tags) facts.emplace_back(HashBytes(t), 0, kTag, 0);
@@ -186,11 +188,15 @@ std::uint64_t EntityResolver::KeyHash(EntityId id) const {
   return IndexKey(n.tenant, n.kind, "", n.key.view());
 }
 
-void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record) const {
+void EntityResolver::PrefetchAdopt(TenantId tenant, const EntityRecord& record,
+                                   std::vector<std::uint64_t>* index_keys) const {
   const Entity& e = record.entity;
-  index_.prefetch(IndexKey(tenant, e.kind, "", e.key));
+  const std::uint64_t key_hash = IndexKey(tenant, e.kind, "", e.key);
+  index_keys->push_back(key_hash);
+  index_.prefetch(key_hash);
   for (const Alias& a : e.aliases) {
     const std::uint64_t hash = IndexKey(tenant, e.kind, a.type, a.value);
+    index_keys->push_back(hash);
     if (a.strong())
       index_.prefetch(hash);
     else
@@ -252,15 +258,18 @@ void EntityResolver::Reserve(std::size_t entities) {
   index_.reserve(entities * 2);  // a key and about one strong alias each
 }
 
-EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityRecord& record) {
+EntityResolver::EntityId EntityResolver::Adopt(TenantId tenant, const EntityRecord& record,
+                                               const std::uint64_t* index_keys) {
   NoteTenant(tenant, record.tenant);
   const EntityId id = AddNode(tenant, record.entity.kind);
   Node& n = nodes_.back();
   n.key = keys_.Store(record.entity.key);
-  Learn(n, record.entity, FactsOf(tenant, record.entity));
+  Learn(n, record.entity,
+        FactsOf(tenant, record.entity, index_keys != nullptr ? index_keys + 1 : nullptr));
   n.conflicted = !record.conflicts.empty();
   n.persisted = true;
-  Index(id, IndexKey(tenant, record.entity.kind, "", record.entity.key));
+  Index(id, index_keys != nullptr ? index_keys[0]
+                                  : IndexKey(tenant, record.entity.kind, "", record.entity.key));
   return id;
 }
 
@@ -415,22 +424,30 @@ Result<EntityResolver::EntityId> EntityResolver::Resolve(
 
 std::optional<EntityResolver::EntityId> EntityResolver::Lookup(TenantId tenant, EntityKind kind,
                                                                std::string_view key_or_alias) {
-  const std::optional<EntityId> indexed = Indexed(tenant, kind, key_or_alias);
+  const std::optional<EntityId> indexed =
+      Indexed(tenant, kind, key_or_alias, IndexKey(tenant, kind, "", key_or_alias));
   if (!indexed) return std::nullopt;
   return Find(*indexed);
 }
 
 std::optional<EntityResolver::EntityId> EntityResolver::LookupShared(
     TenantId tenant, EntityKind kind, std::string_view key_or_alias) const {
-  std::optional<EntityId> e = Indexed(tenant, kind, key_or_alias);
+  return LookupShared(tenant, kind, key_or_alias, IndexKey(tenant, kind, "", key_or_alias));
+}
+
+std::optional<EntityResolver::EntityId> EntityResolver::LookupShared(
+    TenantId tenant, EntityKind kind, std::string_view key_or_alias,
+    std::uint64_t index_key) const {
+  std::optional<EntityId> e = Indexed(tenant, kind, key_or_alias, index_key);
   if (!e) return std::nullopt;
   while (parents_[*e] != *e) e = parents_[*e];
   return e;
 }
 
-std::optional<EntityResolver::EntityId> EntityResolver::Indexed(
-    TenantId tenant, EntityKind kind, std::string_view key_or_alias) const {
-  auto it = index_.find(IndexKey(tenant, kind, "", key_or_alias));
+std::optional<EntityResolver::EntityId> EntityResolver::Indexed(TenantId tenant, EntityKind kind,
+                                                                std::string_view key_or_alias,
+                                                                std::uint64_t index_key) const {
+  auto it = index_.find(index_key);
   const std::string_view prefix = EntityKindName(kind);
   if (it == index_.end() && UsesAliases(kind) && key_or_alias.size() > prefix.size() + 1 &&
       key_or_alias.substr(0, prefix.size()) == prefix && key_or_alias[prefix.size()] == ':') {

@@ -63,14 +63,23 @@ class EntityResolver {
                            std::vector<EntityId>* created);
 
   // Adds an entity exactly as stored (an engine reopening its store) and returns its id. The
-  // record is already persisted: it is not handed back by TakeChanges.
-  EntityId Adopt(TenantId tenant, const EntityRecord& record);
+  // record is already persisted: it is not handed back by TakeChanges. `index_keys`: what
+  // PrefetchAdopt(tenant, record, ...) appended, or null to hash the key and aliases here.
+  EntityId Adopt(TenantId tenant, const EntityRecord& record,
+                 const std::uint64_t* index_keys = nullptr);
   // Bring the index entries that Adopt(tenant, record), or Lookup(tenant, kind, key) at its
   // first probe, will touch into the cache. A replay calls them for a run of records before it
   // adopts or looks up any, so that the run's cache misses overlap instead of coming one by one.
-  void PrefetchAdopt(TenantId tenant, const EntityRecord& record) const;
-  void PrefetchLookup(TenantId tenant, EntityKind kind, std::string_view key) const {
-    index_.prefetch(IndexKey(tenant, kind, "", key));
+  // PrefetchAdopt appends the record's index keys (its key's, then each alias's) to *index_keys,
+  // for Adopt to take instead of hashing them again.
+  void PrefetchAdopt(TenantId tenant, const EntityRecord& record,
+                     std::vector<std::uint64_t>* index_keys) const;
+  // PrefetchLookup returns the index key it prefetched, for LookupShared to take instead of
+  // hashing the key again.
+  std::uint64_t PrefetchLookup(TenantId tenant, EntityKind kind, std::string_view key) const {
+    const std::uint64_t index_key = IndexKey(tenant, kind, "", key);
+    index_.prefetch(index_key);
+    return index_key;
   }
   // Prepare(tenant, entity, out): *out = what Resolve probes the index with for `entity`, and
   // the index entries it reads first prefetched, so that a caller can prepare an alert's
@@ -96,6 +105,10 @@ class EntityResolver {
   // threads may call it at once while no thread changes the resolver (a replay's lookahead).
   std::optional<EntityId> LookupShared(TenantId tenant, EntityKind kind,
                                        std::string_view key_or_alias) const;
+  // The same, `index_key` being what PrefetchLookup(tenant, kind, key_or_alias) returned.
+  std::optional<EntityId> LookupShared(TenantId tenant, EntityKind kind,
+                                       std::string_view key_or_alias,
+                                       std::uint64_t index_key) const;
   std::size_t size() const { return nodes_.size(); }
 
   // The node of a link key of `tenant` that is not an entity (an alert-type bucket: see
@@ -162,12 +175,14 @@ class EntityResolver {
     Facts facts;
   };
   EntityId AddNode(TenantId tenant, EntityKind kind);  // a new entity, its own representative
-  // The entity Lookup finds in the index (not yet its representative).
-  std::optional<EntityId> Indexed(TenantId tenant, EntityKind kind,
-                                  std::string_view key_or_alias) const;
+  // The entity Lookup finds in the index (not yet its representative); `index_key` is
+  // IndexKey(tenant, kind, "", key_or_alias).
+  std::optional<EntityId> Indexed(TenantId tenant, EntityKind kind, std::string_view key_or_alias,
+                                  std::uint64_t index_key) const;
   static std::uint64_t IndexKey(TenantId tenant, EntityKind kind, std::string_view type,
                                 std::string_view value);
-  Facts FactsOf(TenantId tenant, const Entity& e) const;
+  // `alias_keys`: IndexKey of each alias of `e`, in order, or null to compute them.
+  Facts FactsOf(TenantId tenant, const Entity& e, const std::uint64_t* alias_keys = nullptr) const;
   Probe ProbeOf(TenantId tenant, const Entity& e) const;  // what Prepare computes, unfetched
   // The identity rules (entity_identity.cc). Kinds whose strong aliases resolve identity:
   static bool UsesAliases(EntityKind kind) {

@@ -399,14 +399,22 @@ Status EngineState::Replay(GraphStore& store, std::vector<Incident>* incidents) 
   // before any of it is added: the tables are larger than the caches, and the misses of a run
   // then overlap instead of coming one after another (docs/benchmarks.md, round 6).
   std::vector<std::uint32_t> run_tenants;  // Tenant() of each record of the run
+  // The run's index keys, hashed once for the prefetch and the adoption: record i's from
+  // key_offsets[i].
+  std::vector<std::uint64_t> index_keys;
+  std::vector<std::uint32_t> key_offsets;
   WEFT_RETURN_IF_ERROR(store.ForEachEntityRun("", [&](std::span<const EntityRecord> run) {
     run_tenants.clear();
+    index_keys.clear();
+    key_offsets.clear();
     for (const EntityRecord& r : run) {
       run_tenants.push_back(Tenant(r.tenant));
-      resolver.PrefetchAdopt(run_tenants.back(), r);
+      key_offsets.push_back(static_cast<std::uint32_t>(index_keys.size()));
+      resolver.PrefetchAdopt(run_tenants.back(), r, &index_keys);
     }
     for (std::size_t i = 0; i < run.size(); ++i) {
-      AddCorrelatorEntity(run_tenants[i], resolver.Adopt(run_tenants[i], run[i]));
+      AddCorrelatorEntity(run_tenants[i],
+                          resolver.Adopt(run_tenants[i], run[i], &index_keys[key_offsets[i]]));
     }
     return true;
   }));

@@ -53,6 +53,7 @@ void EvidenceLookahead::Begin(std::span<const AlertSummary> run,
   for (std::size_t i = 0; i < n; ++i)
     offsets_[i + 1] = offsets_[i] + static_cast<std::uint32_t>(run[i].evidence.size());
   ids_.resize(offsets_[n]);
+  index_keys_.resize(offsets_[n]);
   own_end_ = 0;
   consumed_ = 0;
   stopped_ = !helper_.joinable() || n > kIndexMask;
@@ -126,10 +127,11 @@ void EvidenceLookahead::Loop() {
   }
 }
 
-void EvidenceLookahead::Prefetch(std::size_t begin, std::size_t end) const {
+void EvidenceLookahead::Prefetch(std::size_t begin, std::size_t end) {
   for (std::size_t j = begin; j < end; ++j) {
+    std::uint64_t* index_key = index_keys_.data() + offsets_[j];
     for (const auto& [kind, key] : run_[j].evidence)
-      resolver_.PrefetchLookup(tenants_[j], kind, key);
+      *index_key++ = resolver_.PrefetchLookup(tenants_[j], kind, key);
   }
 }
 
@@ -142,9 +144,10 @@ void EvidenceLookahead::LookUpHere(std::size_t begin, std::size_t end) {
 
 void EvidenceLookahead::LookUp(std::size_t i) {
   std::uint32_t* out = ids_.data() + offsets_[i];
+  const std::uint64_t* index_key = index_keys_.data() + offsets_[i];
   for (const auto& [kind, key] : run_[i].evidence) {
     const std::optional<EntityResolver::EntityId> id =
-        resolver_.LookupShared(tenants_[i], kind, key);
+        resolver_.LookupShared(tenants_[i], kind, key, *index_key++);
     *out++ = id ? *id : kUnknown;
   }
 }

@@ -70,7 +70,9 @@ class EvidenceLookahead {
   void Loop();  // the helper
   // Looks up the evidence of alerts [begin, end) on this thread, their index entries prefetched.
   void LookUpHere(std::size_t begin, std::size_t end);
-  void Prefetch(std::size_t begin, std::size_t end) const;
+  // Prefetches the index entries of alerts [begin, end) and keeps their index keys for LookUp:
+  // always called before LookUp, by the thread that claimed the alerts.
+  void Prefetch(std::size_t begin, std::size_t end);
   void LookUp(std::size_t i);
   void WaitReady(std::size_t i) const;
 
@@ -81,6 +83,7 @@ class EvidenceLookahead {
   std::span<const std::uint32_t> tenants_;
   std::vector<std::uint32_t> offsets_;  // alert i's ids are ids_[offsets_[i], offsets_[i + 1])
   std::vector<std::uint32_t> ids_;
+  std::vector<std::uint64_t> index_keys_;  // alert i's: index_keys_[offsets_[i], offsets_[i + 1])
   std::unique_ptr<std::atomic<std::uint8_t>[]> ready_;  // set by the helper for each of its alerts
   std::size_t ready_capacity_ = 0;
 
