@@ -26,21 +26,25 @@ namespace {
 
 using internal::kNoIncident;
 
-// A 64-bit hash of an alert key given as its tenant and the rest after "<tenant>/", the same for
-// equal keys within this process (which is all a fingerprint compared within one run needs). Two
-// of a million keys share one with probability ~3e-8; two different key sets of one incident id
-// and size share a fingerprint with ~2^-64.
-std::uint64_t KeyHash(std::string_view tenant, std::string_view rest) {
-  return absl::HashOf(AbslView(tenant), AbslView(rest));
+// A 64-bit hash of an alert key given as its tenant's hash (TenantHash, computed once per tenant
+// or stored incident, not with every key) and the rest after "<tenant>/", the same for equal keys
+// within this process (which is all a fingerprint compared within one run needs). Two of a
+// million keys share one with probability ~3e-8; two different key sets of one incident id and
+// size share a fingerprint with ~2^-64.
+std::uint64_t TenantHash(std::string_view tenant) { return absl::HashOf(AbslView(tenant)); }
+std::uint64_t KeyHash(std::uint64_t tenant_hash, std::string_view rest) {
+  return absl::HashOf(tenant_hash, AbslView(rest));
 }
 
 // The same hash of a stored key of `tenant`. A key without the tenant prefix (never written by
 // weft) gets a hash no fresh alert has, so its incident counts as changed.
-std::uint64_t StoredKeyHash(std::string_view tenant, std::string_view key) {
+// `tenant_hash` is TenantHash(tenant).
+std::uint64_t StoredKeyHash(std::string_view tenant, std::uint64_t tenant_hash,
+                            std::string_view key) {
   if (key.size() > tenant.size() && key.substr(0, tenant.size()) == tenant &&
       key[tenant.size()] == '/')
-    return KeyHash(tenant, key.substr(tenant.size() + 1));
-  return KeyHash("", key);  // no alert has an empty tenant
+    return KeyHash(tenant_hash, key.substr(tenant.size() + 1));
+  return KeyHash(TenantHash(""), key);  // no alert has an empty tenant
 }
 
 // An incident's fingerprint: the sum of KeyHash over its alert keys, plus its number of alerts
@@ -72,8 +76,11 @@ Status ReadStoredIncidents(GraphStore& store, std::vector<OldIncident>* out) {
     }
     OldIncident& old = out->emplace_back();
     old.id = *id;
-    for (std::string_view k : i.alert_keys)
-      old.fingerprint += i.keys_under_tenant ? KeyHash(i.tenant, k) : StoredKeyHash(i.tenant, k);
+    const std::uint64_t tenant_hash = TenantHash(i.tenant);
+    for (std::string_view k : i.alert_keys) {
+      old.fingerprint +=
+          i.keys_under_tenant ? KeyHash(tenant_hash, k) : StoredKeyHash(i.tenant, tenant_hash, k);
+    }
     old.fingerprint += i.alert_keys.size() * kSizeMix;
     return true;
   }));
@@ -123,19 +130,29 @@ Result<ChangedOlds> ReadChangedOlds(GraphStore& store, const std::vector<OldInci
     changed.tenant = t->second;
     changed.first_activity = i.first_activity;
     changed.last_activity = i.last_activity;
-    for (const std::string& k : i.alert_keys) out.of_key.emplace(StoredKeyHash(i.tenant, k), c);
+    const std::uint64_t tenant_hash = TenantHash(i.tenant);
+    for (const std::string& k : i.alert_keys)
+      out.of_key.emplace(StoredKeyHash(i.tenant, tenant_hash, k), c);
     return true;
   }));
   WEFT_RETURN_IF_ERROR(changed_under_us);
   return out;
 }
 
+// TenantHash of each tenant of the fresh state, by its index.
+std::vector<std::uint64_t> TenantHashes(const internal::EngineState& fresh) {
+  std::vector<std::uint64_t> out;
+  for (const std::string& tenant : fresh.tenants) out.push_back(TenantHash(tenant));
+  return out;
+}
+
 // The fingerprint of each fresh incident (indexed as fresh.incident_hashes).
-std::vector<std::uint64_t> FreshFingerprints(const internal::EngineState& fresh) {
+std::vector<std::uint64_t> FreshFingerprints(const internal::EngineState& fresh,
+                                             const std::vector<std::uint64_t>& tenant_hashes) {
   std::vector<std::uint64_t> out(fresh.incident_hashes.size(), 0);
   for (std::uint32_t a = 0; a < fresh.alerts.size(); ++a) {
     const internal::AlertInfo& info = fresh.alerts[a];
-    out[info.incident] += KeyHash(fresh.tenants[info.tenant], info.key_rest.view()) + kSizeMix;
+    out[info.incident] += KeyHash(tenant_hashes[info.tenant], info.key_rest.view()) + kSizeMix;
   }
   return out;
 }
@@ -179,7 +196,8 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
   auto fresh_in_range = [&](std::uint32_t inc) {
     return !ranged || in_range(ranges[inc].first, ranges[inc].last);
   };
-  const std::vector<std::uint64_t> fingerprints = FreshFingerprints(fresh);
+  const std::vector<std::uint64_t> tenant_hashes = TenantHashes(fresh);
+  const std::vector<std::uint64_t> fingerprints = FreshFingerprints(fresh, tenant_hashes);
   const std::size_t incidents = fingerprints.size();
 
   // Fresh incidents that a stored incident matches exactly (same id and fingerprint).
@@ -226,7 +244,7 @@ Result<IncidentDiff> Engine::Recorrelate(GraphStore& store, const RecorrelateOpt
     members_olds.clear();
     for (std::uint32_t a : members) {
       const internal::AlertKeyRef key = fresh.KeyRef(a);
-      auto it = changed.of_key.find(KeyHash(fresh.tenants[key.tenant], key.rest));
+      auto it = changed.of_key.find(KeyHash(tenant_hashes[key.tenant], key.rest));
       if (it == changed.of_key.end()) continue;
       members_olds.push_back(it->second);
       std::uint32_t& first = changed.list[it->second].first_alert;
