@@ -42,8 +42,9 @@ void AddBenchCommand(CLI::App& app, CommandContext& ctx) {
       "Directory of the durable store (new or empty; default: a temporary one, removed)");
   cmd->add_option(
       "--skip", args->skip,
-      "Comma-separated stages to leave out: parse, e2e, correlate, engine, durable, naive,\n"
-      "recorrelate, reopen, paths, quality, live (e2e ingests the files the parse stage wrote)");
+      "Comma-separated stages to leave out: parse, e2e, correlate, scipy, engine, durable,\n"
+      "naive, recorrelate, reopen, paths, quality, live (e2e ingests the files the parse stage\n"
+      "wrote; scipy runs SciPy's batch job in the correlate stage)");
   cmd->add_option("--parse-cap", o.parse_cap, "Records parsed at most")->default_val(o.parse_cap);
   cmd->add_option("--naive-cap", o.naive_cap, "Records through the naive layout at most")
       ->default_val(o.naive_cap);

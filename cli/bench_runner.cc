@@ -275,6 +275,9 @@ Status Runner::Correlate(const IdStream& ids, const IdStream* base) {
                           AddScipyFigures(scipy, base_scipy, median, floor.incidents));
     note += "; SciPy " + std::to_string(static_cast<long long>(scipy_rate)) + " alerts/s";
   }
+  std::error_code ec;  // the id files can be hundreds of MB: not kept for the later stages
+  std::filesystem::remove(ids_file, ec);
+  std::filesystem::remove(base_ids_file, ec);
   bar.Done(note);
   return Status::Ok();
 }
