@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -72,7 +73,12 @@ Result<ScipyRun> RunScipyBaseline(const std::string& ids_file) {
   for (std::size_t got; (got = fread(buf, 1, sizeof buf, pipe)) > 0;) output.append(buf, got);
   const int status = pclose(pipe);
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  const nlohmann::json j = nlohmann::json::parse(output, nullptr, /*allow_exceptions=*/false);
+  // The figures are the last line: Python's warnings, if any, come before it.
+  std::string_view last = output;
+  while (!last.empty() && last.back() == '\n') last.remove_suffix(1);
+  if (const std::size_t newline = last.rfind('\n'); newline != std::string_view::npos)
+    last.remove_prefix(newline + 1);
+  const nlohmann::json j = nlohmann::json::parse(last, nullptr, /*allow_exceptions=*/false);
   const std::string said = j.is_object() && j.contains("error") && j["error"].is_string()
                                ? j["error"].get<std::string>()
                                : output;
